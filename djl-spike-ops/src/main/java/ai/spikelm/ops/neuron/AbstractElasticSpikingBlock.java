@@ -1,0 +1,329 @@
+package ai.spikelm.ops.neuron;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+import ai.spikelm.ops.stats.MonitoredBlock;
+import ai.spikelm.ops.stats.SpikeMonitor;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * Common ground of the blocks that emit elastic ternary spikes α_t·s_t over T time steps: the
+ * per-step amplitude α (a {@link Parameter} named {@value #AMPLITUDE}, shape [T]), its calibration
+ * on the first batch, the explicit calibrated state, input checks and spike statistics.
+ *
+ * <p>Subclasses define only how the membrane u_t is formed ({@link #membrane}).
+ *
+ * <p>Calibration: while uncalibrated, a forward pass computes α_t from u_t with the configured
+ * {@link AmplitudeCalibration}, floored at {@link AmplitudeCalibration#MIN_AMPLITUDE}, uses it at
+ * once, stores it and marks the block calibrated. The calibrated state is saved with the
+ * parameters ({@link #saveMetadata}) and can be set with {@link #setAmplitudes(float[])}. By
+ * default α is frozen afterwards; with {@code optLearnableAmplitude(true)} it receives the LSQ
+ * gradient (see {@link ElasticSpike}). Note that {@code freezeParameters(false)} on a whole model
+ * unfreezes α as well.
+ */
+public abstract class AbstractElasticSpikingBlock extends AbstractBlock
+        implements SpikingNeuron, MonitoredBlock {
+
+    /** The name of the amplitude parameter. */
+    public static final String AMPLITUDE = "alpha";
+
+    private static final byte VERSION = 1;
+
+    private final int timeSteps;
+    private final AmplitudeCalibration calibration;
+    private final boolean learnableAmplitude;
+    private final boolean validateInput;
+    private final Parameter amplitude;
+    private final Object calibrationLock = new Object();
+    private volatile boolean calibrated;
+    private volatile SpikeMonitor.Site monitor;
+
+    @SuppressWarnings("this-escape")
+    protected AbstractElasticSpikingBlock(BaseBuilder<?> builder) {
+        super(VERSION);
+        this.timeSteps = NeuronSupport.requireTimeSteps(builder.timeSteps);
+        this.calibration = builder.calibration;
+        this.learnableAmplitude = builder.learnableAmplitude;
+        this.validateInput = builder.validateInput;
+        this.amplitude =
+                addParameter(
+                        Parameter.builder()
+                                .setName(AMPLITUDE)
+                                .setType(Parameter.Type.OTHER)
+                                .optShape(new Shape(timeSteps))
+                                .optInitializer(new ConstantInitializer(1f))
+                                .optRequiresGrad(learnableAmplitude)
+                                .build());
+    }
+
+    /**
+     * Forms the membrane potential u_t of step {@code t}.
+     *
+     * @param t the time step
+     * @param input x_t
+     * @param previous the state of step t − 1, or {@code null} at t = 0
+     * @return u_t
+     */
+    protected abstract NDArray membrane(int t, NDArray input, Step previous);
+
+    /** {@inheritDoc} */
+    @Override
+    public int getTimeSteps() {
+        return timeSteps;
+    }
+
+    /**
+     * Returns whether α has been calibrated (or set).
+     *
+     * @return the calibrated state
+     */
+    public boolean isCalibrated() {
+        return calibrated;
+    }
+
+    /**
+     * Returns whether α learns with the LSQ gradient.
+     *
+     * @return true if α is learnable
+     */
+    public boolean isLearnableAmplitude() {
+        return learnableAmplitude;
+    }
+
+    /** Forgets the calibration: the next forward pass calibrates α again. */
+    public void resetCalibration() {
+        calibrated = false;
+    }
+
+    /**
+     * Returns the amplitudes α_0 … α_{T−1}.
+     *
+     * @return a copy of α
+     * @throws IllegalStateException if the block is not initialized
+     */
+    public float[] getAmplitudes() {
+        requireInitialized();
+        return amplitude.getArray().toFloatArray();
+    }
+
+    /**
+     * Sets the amplitudes and marks the block calibrated.
+     *
+     * @param values α_0 … α_{T−1}, each positive and finite
+     * @throws IllegalArgumentException if there are not T values or one is not positive and finite
+     * @throws IllegalStateException if the block is not initialized
+     */
+    public void setAmplitudes(float[] values) {
+        requireValidAmplitudes(values);
+        requireInitialized();
+        synchronized (calibrationLock) {
+            amplitude.getArray().set(values);
+            calibrated = true;
+        }
+    }
+
+    private void requireValidAmplitudes(float[] values) {
+        if (values.length != timeSteps) {
+            throw new IllegalArgumentException(
+                    "Expected " + timeSteps + " amplitudes (one per time step), got " + values.length);
+        }
+        for (int t = 0; t < values.length; t++) {
+            if (!(values[t] > 0f) || Float.isInfinite(values[t])) {
+                throw new IllegalArgumentException(
+                        "Amplitude α_" + t + " must be positive and finite, got " + values[t]);
+            }
+        }
+    }
+
+    private void requireInitialized() {
+        if (!amplitude.isInitialized()) {
+            throw new IllegalStateException(
+                    getClass().getSimpleName() + " is not initialized: call initialize() first");
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void attachMonitor(SpikeMonitor.Site site) {
+        this.monitor = site;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray input = inputs.singletonOrThrow();
+        NeuronSupport.checkInput(getClass().getSimpleName(), input, timeSteps, validateInput);
+        NDArray alpha = parameterStore.getValue(amplitude, input.getDevice(), training);
+        if (calibrated) {
+            return run(input, alpha, false);
+        }
+        // Two threads may see the first batch; only one calibrates.
+        synchronized (calibrationLock) {
+            return run(input, alpha, !calibrated);
+        }
+    }
+
+    private NDList run(NDArray input, NDArray alpha, boolean calibrate) {
+        NDList outputs = new NDList(timeSteps);
+        NDList spikes = new NDList(timeSteps);
+        NDList amplitudes = new NDList(timeSteps);
+        Step previous = null;
+        for (int t = 0; t < timeSteps; t++) {
+            NDArray u = membrane(t, input.get(t), previous);
+            NDArray alphaT =
+                    calibrate
+                            ? calibration
+                                    .amplitude(u.stopGradient())
+                                    .maximum(AmplitudeCalibration.MIN_AMPLITUDE)
+                            : alpha.get(t);
+            ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, learnableAmplitude && !calibrate);
+            outputs.add(fired.output());
+            spikes.add(fired.spike());
+            amplitudes.add(alphaT.stopGradient());
+            previous = new Step(u, fired.spike(), alphaT.stopGradient());
+        }
+        if (calibrate) {
+            float[] values = NDArrays.stack(amplitudes).toFloatArray();
+            requireValidAmplitudes(values);
+            amplitude.getArray().set(values);
+            calibrated = true;
+        }
+        SpikeMonitor.Site site = monitor;
+        if (site != null) {
+            NeuronSupport.recordSpikes(site, spikes);
+        }
+        return new NDList(NDArrays.stack(outputs));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        os.writeInt(timeSteps);
+        os.writeBoolean(calibrated);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is)
+            throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("Unsupported encoding version: " + loadVersion);
+        }
+        int savedSteps = is.readInt();
+        if (savedSteps != timeSteps) {
+            throw new MalformedModelException(
+                    "Saved neuron has T=" + savedSteps + " time steps, this block has T=" + timeSteps);
+        }
+        calibrated = is.readBoolean();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        super.loadParameters(manager, is);
+        if (calibrated) {
+            try {
+                requireValidAmplitudes(amplitude.getArray().toFloatArray());
+            } catch (IllegalArgumentException e) {
+                throw new MalformedModelException("Invalid saved amplitudes: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * The detached state a neuron passes from one time step to the next.
+     *
+     * @param membrane u_{t−1} (not detached: gradients flow through time)
+     * @param spike s_{t−1} ∈ {−1, 0, 1}, detached
+     * @param amplitude α_{t−1}, detached
+     */
+    protected record Step(NDArray membrane, NDArray spike, NDArray amplitude) {}
+
+    /**
+     * The settings every elastic spiking block shares.
+     *
+     * @param <T> the concrete builder type
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+        private int timeSteps;
+        private AmplitudeCalibration calibration = AmplitudeCalibration.DEFAULT;
+        private boolean learnableAmplitude;
+        private boolean validateInput = true;
+
+        protected BaseBuilder() {}
+
+        /**
+         * Returns this builder as its concrete type.
+         *
+         * @return this
+         */
+        protected abstract T self();
+
+        /**
+         * Sets the number of time steps T (required, at least 1).
+         *
+         * @param timeSteps T
+         * @return this builder
+         */
+        public T setTimeSteps(int timeSteps) {
+            this.timeSteps = NeuronSupport.requireTimeSteps(timeSteps);
+            return self();
+        }
+
+        /**
+         * Sets how α is calibrated on the first batch (default α = 2·mean|u|).
+         *
+         * @param calibration the rule
+         * @return this builder
+         */
+        public T optCalibration(AmplitudeCalibration calibration) {
+            this.calibration = java.util.Objects.requireNonNull(calibration, "calibration");
+            return self();
+        }
+
+        /**
+         * Sets whether α learns with the LSQ gradient after calibration (default frozen).
+         *
+         * @param learnable true to learn α
+         * @return this builder
+         */
+        public T optLearnableAmplitude(boolean learnable) {
+            this.learnableAmplitude = learnable;
+            return self();
+        }
+
+        /**
+         * Sets whether each forward pass checks its input for NaN and infinities (default true; one
+         * extra reduction per call).
+         *
+         * @param validate true to check
+         * @return this builder
+         */
+        public T optValidateInput(boolean validate) {
+            this.validateInput = validate;
+            return self();
+        }
+    }
+}

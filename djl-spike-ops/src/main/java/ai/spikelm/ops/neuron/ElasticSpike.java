@@ -1,0 +1,93 @@
+package ai.spikelm.ops.neuron;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * The elastic bi-spike function o = α·clamp(round(u/α), −1, 1) with SpikeLM's gradients, written
+ * with ordinary NDArray operations so it differentiates on any engine.
+ *
+ * <p>Forward: s = clamp(round(u/α), −1, 1) with round half-to-even, which for a ternary result is
+ * exactly s = sign(v)·[|v| &gt; ½] with v = u/α (ties at ½ go to 0; 1.5 rounds to 2 and clamps to
+ * 1). The output is exactly α·s.
+ *
+ * <p>Backward (straight-through estimator, as in the reference code):
+ *
+ * <ul>
+ *   <li>∂o/∂u = 1 where |u/α| ≤ 1 (inclusive), 0 outside;
+ *   <li>∂o/∂α (only when α is learnable, LSQ) = g·(round(v) − v) inside, g·(−1) below, g·(+1)
+ *       above, with g = 1/√numel(u).
+ * </ul>
+ *
+ * <p>Both are produced by a zero-valued carrier: output = α·s + (c − stopGradient(c)) where c has
+ * exactly the wanted derivatives; its value cancels bit for bit, so the forward value is exact.
+ */
+public final class ElasticSpike {
+
+    private ElasticSpike() {}
+
+    /**
+     * Returns the ternary spike s ∈ {−1, 0, 1} of {@code v = u/α}, with no gradient.
+     *
+     * @param scaled u/α
+     * @return s as a float array of the same shape
+     */
+    public static NDArray ternary(NDArray scaled) {
+        NDArray fires = scaled.abs().gt(0.5f).toType(DataType.FLOAT32, false);
+        return fires.mul(scaled.sign());
+    }
+
+    /**
+     * Emits spikes α·s for membrane {@code u} at amplitude {@code alpha} with straight-through
+     * gradients.
+     *
+     * @param u the membrane potential (any shape)
+     * @param alpha the amplitude, a positive scalar array
+     * @param learnableAlpha whether to route the LSQ gradient to {@code alpha}
+     * @return the spikes and the detached ternary sign pattern
+     */
+    public static Result fire(NDArray u, NDArray alpha, boolean learnableAlpha) {
+        NDArray alphaValue = alpha.stopGradient();
+        NDArray scaled = u.stopGradient().div(alphaValue);
+        NDArray spike = ternary(scaled);
+        NDArray inside = scaled.abs().lte(1f).toType(DataType.FLOAT32, false);
+
+        NDArray carrier = u.mul(inside);
+        if (learnableAlpha) {
+            float gradScale = (float) (1.0 / Math.sqrt(u.size()));
+            NDArray lsq = spike.sub(scaled.mul(inside)).mul(gradScale);
+            carrier = carrier.add(alpha.mul(lsq));
+        }
+        NDArray output = spike.mul(alphaValue).add(carrier.sub(carrier.stopGradient()));
+        return new Result(output, spike);
+    }
+
+    /** The output of {@link #fire}: spikes α·s (with gradients) and the ternary s (without). */
+    public static final class Result {
+        private final NDArray output;
+        private final NDArray spike;
+
+        Result(NDArray output, NDArray spike) {
+            this.output = output;
+            this.spike = spike;
+        }
+
+        /**
+         * Returns the emitted spikes α·s, differentiable.
+         *
+         * @return the output
+         */
+        public NDArray output() {
+            return output;
+        }
+
+        /**
+         * Returns s ∈ {−1, 0, 1}, detached.
+         *
+         * @return the ternary spike pattern
+         */
+        public NDArray spike() {
+            return spike;
+        }
+    }
+}

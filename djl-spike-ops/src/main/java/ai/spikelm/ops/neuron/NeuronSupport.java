@@ -1,0 +1,56 @@
+package ai.spikelm.ops.neuron;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.spikelm.ops.stats.SpikeMonitor;
+
+/** Input checks and spike accounting shared by the neurons. */
+final class NeuronSupport {
+
+    private NeuronSupport() {}
+
+    static int requireTimeSteps(int timeSteps) {
+        if (timeSteps < 1) {
+            throw new IllegalArgumentException("Time steps T must be at least 1, got " + timeSteps);
+        }
+        return timeSteps;
+    }
+
+    static float requireFiniteNonNegative(float value, String name) {
+        if (!(value >= 0f) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks the leading time axis and, when asked, that every value is finite: a NaN membrane
+     * would silently emit no spikes, which is worse than failing.
+     */
+    static void checkInput(String block, NDArray input, int timeSteps, boolean requireFinite) {
+        if (input.getShape().dimension() < 2 || input.getShape().get(0) != timeSteps) {
+            throw new IllegalArgumentException(
+                    block
+                            + " expects input [T, ...] with a leading time axis of size T="
+                            + timeSteps
+                            + ", got shape "
+                            + input.getShape());
+        }
+        if (requireFinite && !Float.isFinite(input.mul(0f).sum().getFloat())) {
+            // 0·x is 0 for every finite x and NaN for NaN or ±Inf, so one reduction tells.
+            throw new IllegalArgumentException(block + " input contains NaN or infinite values");
+        }
+    }
+
+    /** Records the non-zero count of each step's spikes. */
+    static void recordSpikes(SpikeMonitor.Site site, NDList spikesPerStep) {
+        NDList counts = new NDList(spikesPerStep.size());
+        for (NDArray spikes : spikesPerStep) {
+            counts.add(spikes.neq(0f).toType(DataType.INT64, false).sum());
+        }
+        long[] nonZero = NDArrays.stack(counts).toLongArray();
+        site.recordSpikes(nonZero, spikesPerStep.get(0).size());
+    }
+}

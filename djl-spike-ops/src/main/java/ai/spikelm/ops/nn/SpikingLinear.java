@@ -1,0 +1,224 @@
+package ai.spikelm.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.spikelm.ops.neuron.SpikingNeuron;
+import ai.spikelm.ops.stats.MonitoredBlock;
+import ai.spikelm.ops.stats.SpikeMonitor;
+import java.util.Objects;
+
+/**
+ * A neuron followed by a full-precision linear map: y_t = W·spikes(x)_t + b at every time step.
+ *
+ * <p>The weight is {@code [out, in]} as in Hugging Face's {@code nn.Linear} (parameter {@value
+ * #WEIGHT}) and the bias {@code [out]} ({@value #BIAS}), added at every step. The neuron is a child
+ * block named {@value #NEURON}: an {@link ai.spikelm.ops.neuron.ElasticBiSpikingNeuron} for
+ * SpikeLM, a {@link ai.spikelm.ops.neuron.LifNeuron} for the LIF baseline, or {@link
+ * Blocks#identityBlock()} to run the same layer as a plain ANN linear.
+ *
+ * <p>When monitored it records, for a spiking neuron, the MACs of the equivalent ANN layer and the
+ * accumulates its non-zero spikes trigger (each triggers one per output unit); for a non-spiking
+ * neuron, real-valued MACs.
+ */
+public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
+
+    /** Name of the weight parameter. */
+    public static final String WEIGHT = "weight";
+    /** Name of the bias parameter. */
+    public static final String BIAS = "bias";
+    /** Name of the neuron child block. */
+    public static final String NEURON = "neuron";
+
+    private static final byte VERSION = 1;
+
+    private final long units;
+    private final Block neuron;
+    private final Parameter weight;
+    private final Parameter bias;
+    private volatile SpikeMonitor.Site monitor;
+
+    @SuppressWarnings("this-escape")
+    protected SpikingLinear(Builder builder) {
+        super(VERSION);
+        this.units = builder.units;
+        this.neuron = addChildBlock(NEURON, builder.neuron);
+        this.weight =
+                addParameter(
+                        Parameter.builder().setName(WEIGHT).setType(Parameter.Type.WEIGHT).build());
+        this.bias =
+                builder.bias
+                        ? addParameter(
+                                Parameter.builder()
+                                        .setName(BIAS)
+                                        .setType(Parameter.Type.BIAS)
+                                        .build())
+                        : null;
+    }
+
+    /**
+     * Returns the neuron that spikes this layer's input.
+     *
+     * @return the neuron block
+     */
+    public Block getNeuron() {
+        return neuron;
+    }
+
+    /**
+     * Returns the number of output units.
+     *
+     * @return out
+     */
+    public long getUnits() {
+        return units;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void attachMonitor(SpikeMonitor.Site site) {
+        this.monitor = site;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray input = inputs.singletonOrThrow();
+        long inFeatures = input.getShape().get(input.getShape().dimension() - 1);
+        if (weight.isInitialized() && weight.getArray().getShape().get(1) != inFeatures) {
+            throw new IllegalArgumentException(
+                    "SpikingLinear expects "
+                            + weight.getArray().getShape().get(1)
+                            + " input features, got shape "
+                            + input.getShape());
+        }
+        NDArray spikes = neuron.forward(parameterStore, inputs, training, params).singletonOrThrow();
+        NDArray w = parameterStore.getValue(weight, input.getDevice(), training);
+        NDArray b = bias == null ? null : parameterStore.getValue(bias, input.getDevice(), training);
+        SpikeMonitor.Site site = monitor;
+        if (site != null) {
+            record(site, spikes);
+        }
+        return Linear.linear(spikes, w, b);
+    }
+
+    private void record(SpikeMonitor.Site site, NDArray spikes) {
+        long fanOut = units;
+        if (neuron instanceof SpikingNeuron) {
+            long timeSteps = ((SpikingNeuron) neuron).getTimeSteps();
+            long annMacs = spikes.size() / timeSteps * fanOut;
+            long nonZero = spikes.neq(0f).toType(DataType.INT64, false).sum().getLong();
+            site.recordSynapticOps(annMacs, nonZero * fanOut);
+        } else {
+            long macs = spikes.size() * fanOut;
+            site.recordRealValuedMacs(macs, macs);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {in.slice(0, in.dimension() - 1).add(units)};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        neuron.initialize(manager, dataType, inputShapes);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void prepare(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        weight.setShape(new Shape(units, in.get(in.dimension() - 1)));
+        if (bias != null) {
+            bias.setShape(new Shape(units));
+        }
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SpikingLinear}. */
+    public static final class Builder {
+        private long units;
+        private Block neuron;
+        private boolean bias = true;
+
+        Builder() {}
+
+        /**
+         * Sets the number of output units (required).
+         *
+         * @param units out
+         * @return this builder
+         */
+        public Builder setUnits(long units) {
+            if (units < 1) {
+                throw new IllegalArgumentException("units must be positive, got " + units);
+            }
+            this.units = units;
+            return this;
+        }
+
+        /**
+         * Sets the neuron that spikes the input (required; {@link Blocks#identityBlock()} for an
+         * ANN layer).
+         *
+         * @param neuron the neuron
+         * @return this builder
+         */
+        public Builder setNeuron(Block neuron) {
+            this.neuron = Objects.requireNonNull(neuron, "neuron");
+            return this;
+        }
+
+        /**
+         * Sets whether the layer has a bias (default true).
+         *
+         * @param bias true for a bias
+         * @return this builder
+         */
+        public Builder optBias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /**
+         * Builds the layer.
+         *
+         * @return the layer
+         * @throws IllegalArgumentException if units or neuron is missing
+         */
+        public SpikingLinear build() {
+            if (units < 1) {
+                throw new IllegalArgumentException("SpikingLinear needs setUnits(...)");
+            }
+            if (neuron == null) {
+                throw new IllegalArgumentException("SpikingLinear needs setNeuron(...)");
+            }
+            return new SpikingLinear(this);
+        }
+    }
+}
