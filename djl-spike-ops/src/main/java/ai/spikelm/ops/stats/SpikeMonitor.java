@@ -52,15 +52,24 @@ public final class SpikeMonitor implements AutoCloseable {
                 attached.add(monitored);
             }
         }
-        block.getChildren()
-                .forEach(
-                        pair -> {
-                            String child = stripChildNumber(pair.getKey());
-                            attachTree(path.isEmpty() ? child : path + '.' + child, pair.getValue());
-                        });
+        List<String> names = block.getChildren().keys();
+        for (int i = 0; i < names.size(); i++) {
+            String child = displayName(names, i);
+            Block childBlock = block.getChildren().get(i).getValue();
+            attachTree(path.isEmpty() ? child : path + '.' + child, childBlock);
+        }
     }
 
-    /** DJL prefixes child names with a two-digit position ("01query"); users know the name. */
+    /**
+     * DJL prefixes child names with a two-digit position ("01query"); users know the bare name, so
+     * the prefix is dropped unless a sibling has the same bare name (as in a SequentialBlock).
+     */
+    private static String displayName(List<String> siblings, int index) {
+        String bare = stripChildNumber(siblings.get(index));
+        long same = siblings.stream().filter(s -> stripChildNumber(s).equals(bare)).count();
+        return same == 1 ? bare : siblings.get(index);
+    }
+
     private static String stripChildNumber(String name) {
         if (name.length() > 2 && Character.isDigit(name.charAt(0)) && Character.isDigit(name.charAt(1))) {
             return name.substring(2);
