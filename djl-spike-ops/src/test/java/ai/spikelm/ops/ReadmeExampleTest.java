@@ -15,6 +15,13 @@ import ai.spikelm.ops.nn.TimeAxis;
 import ai.spikelm.ops.stats.EnergyEstimate;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The code example of the README, kept compiling and running. */
@@ -44,5 +51,31 @@ class ReadmeExampleTest {
                 assertTrue(energy.spikingJoules() < energy.annJoules() * 4);
             }
         }
+    }
+
+    @Test
+    void readmeShowsExactlyThisExample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("```java\n") + "```java\n".length();
+        String block = readme.substring(start, readme.indexOf("```", start));
+        String source =
+                Files.readString(
+                        Path.of("src/test/java/ai/spikelm/ops/ReadmeExampleTest.java"),
+                        StandardCharsets.UTF_8);
+        String example =
+                source.substring(
+                        source.indexOf("// --- begin README example ---") + 31,
+                        source.indexOf("// --- end README example ---"));
+        List<String> expected = new java.util.ArrayList<>(normalize(example));
+        expected.addAll(List.of("}", "}")); // the README closes the two try blocks
+        assertEquals(expected, normalize(block));
+    }
+
+    /** Compares code without indentation and blank lines. */
+    private static List<String> normalize(String code) {
+        return Arrays.stream(code.split("\n"))
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .collect(Collectors.toList());
     }
 }
