@@ -1,6 +1,7 @@
 package ai.spikelm.ops.stats;
 
 import ai.djl.nn.Block;
+import ai.spikelm.ops.BlockPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,8 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Sites are named by the block's path in the model, dotted, without DJL's numeric child
- * prefixes ({@code encoder.layer.0.attention.self.query}). Recording is thread-safe, so one
+ * <p>Sites are named by the block's path in the model ({@link BlockPaths}), such as {@code
+ * encoder.layer.0.attention.self.query}; the root is {@code root}. Recording is thread-safe, so one
  * monitor can watch a model served by several predictors; it then sums over all of them. Closing
  * the monitor detaches it from every block it was attached to.
  */
@@ -40,41 +41,18 @@ public final class SpikeMonitor implements AutoCloseable {
      */
     public static SpikeMonitor attach(Block root) {
         SpikeMonitor monitor = new SpikeMonitor();
-        monitor.attachTree("", root);
+        BlockPaths.walk(
+                root,
+                (path, block) -> {
+                    if (block instanceof MonitoredBlock) {
+                        MonitoredBlock monitored = (MonitoredBlock) block;
+                        monitored.attachMonitor(monitor.site(path.isEmpty() ? "root" : path));
+                        synchronized (monitor.attached) {
+                            monitor.attached.add(monitored);
+                        }
+                    }
+                });
         return monitor;
-    }
-
-    private void attachTree(String path, Block block) {
-        if (block instanceof MonitoredBlock) {
-            MonitoredBlock monitored = (MonitoredBlock) block;
-            monitored.attachMonitor(site(path.isEmpty() ? "root" : path));
-            synchronized (attached) {
-                attached.add(monitored);
-            }
-        }
-        List<String> names = block.getChildren().keys();
-        for (int i = 0; i < names.size(); i++) {
-            String child = displayName(names, i);
-            Block childBlock = block.getChildren().get(i).getValue();
-            attachTree(path.isEmpty() ? child : path + '.' + child, childBlock);
-        }
-    }
-
-    /**
-     * DJL prefixes child names with a two-digit position ("01query"); users know the bare name, so
-     * the prefix is dropped unless a sibling has the same bare name (as in a SequentialBlock).
-     */
-    private static String displayName(List<String> siblings, int index) {
-        String bare = stripChildNumber(siblings.get(index));
-        long same = siblings.stream().filter(s -> stripChildNumber(s).equals(bare)).count();
-        return same == 1 ? bare : siblings.get(index);
-    }
-
-    private static String stripChildNumber(String name) {
-        if (name.length() > 2 && Character.isDigit(name.charAt(0)) && Character.isDigit(name.charAt(1))) {
-            return name.substring(2);
-        }
-        return name;
     }
 
     /**
