@@ -1,0 +1,129 @@
+package ai.spikelm.zoo.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.spikelm.ops.nn.TimeAxis;
+
+/**
+ * The SpikeLM-BERT encoder (Hugging Face {@code BertModel}):
+ *
+ * <pre>
+ * e = embeddings(input_ids, token_type_ids)           [B, L, D], real
+ * x = repeat(e, T)                                    [T, B, L, D]
+ * x = encoder(x, mask)                                every linear input spiked
+ * h = mean over T of x                                [B, L, D]
+ * pooled = tanh(dense(h[:, 0]))                       [B, D], if the model has a pooler
+ * </pre>
+ *
+ * <p>Outputs: {@code last_hidden_state [B, L, D]} and, with a pooler, {@code pooler_output [B,
+ * D]}.
+ */
+public class SpikeBertModel extends SpikeBertPreTrainedModel {
+
+    private final int timeSteps;
+    private final BertEmbeddings embeddings;
+    private final BertEncoder encoder;
+    private final BertPooler pooler;
+
+    /**
+     * Creates the encoder with a pooler.
+     *
+     * @param config the config
+     */
+    public SpikeBertModel(SpikeBertConfig config) {
+        this(config, true);
+    }
+
+    /**
+     * Creates the encoder.
+     *
+     * @param config the config
+     * @param addPoolingLayer whether to add the pooler
+     */
+    @SuppressWarnings("this-escape")
+    public SpikeBertModel(SpikeBertConfig config, boolean addPoolingLayer) {
+        super(config);
+        timeSteps = config.spiking().timeSteps();
+        embeddings = addChildBlock("embeddings", new BertEmbeddings(config));
+        encoder = addChildBlock("encoder", new BertEncoder(config));
+        pooler = addPoolingLayer ? addChildBlock("pooler", new BertPooler(config)) : null;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SpikeBertModel getBert() {
+        return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String architecture() {
+        return "BertModel";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected String basePrefix() {
+        return "";
+    }
+
+    /**
+     * Returns the embeddings block.
+     *
+     * @return the embeddings
+     */
+    public BertEmbeddings getEmbeddings() {
+        return embeddings;
+    }
+
+    /**
+     * Returns whether this encoder has a pooler.
+     *
+     * @return true with a pooler
+     */
+    public boolean hasPooler() {
+        return pooler != null;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList in = encoderInputs(inputs);
+        NDArray embedded = embeddings.forward(ps, new NDList(in.get(0), in.get(2)), training).singletonOrThrow();
+        NDArray spikes = TimeAxis.repeat(embedded, timeSteps);
+        NDArray encoded = encoder.forward(ps, new NDList(spikes, in.get(1)), training).singletonOrThrow();
+        NDArray hidden = TimeAxis.mean(encoded);
+        if (pooler == null) {
+            return new NDList(hidden);
+        }
+        return new NDList(hidden, pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        int d = getConfig().hiddenSize();
+        Shape tokens = new Shape(1, 1);
+        embeddings.initialize(manager, dataType, tokens, tokens);
+        encoder.initialize(manager, dataType, new Shape(timeSteps, 1, 1, d), new Shape(1, 1, 1, 1));
+        if (pooler != null) {
+            pooler.initialize(manager, dataType, new Shape(1, 1, d));
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[0];
+        Shape hidden = ids.add(getConfig().hiddenSize());
+        return pooler == null
+                ? new Shape[] {hidden}
+                : new Shape[] {hidden, new Shape(ids.get(0), getConfig().hiddenSize())};
+    }
+}

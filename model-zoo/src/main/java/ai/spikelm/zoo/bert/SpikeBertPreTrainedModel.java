@@ -1,0 +1,151 @@
+package ai.spikelm.zoo.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.weights.HostTensor;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What every SpikeLM-BERT model shares (Hugging Face's {@code BertPreTrainedModel}): the config,
+ * the input convention, initialisation and weights in Hugging Face names.
+ *
+ * <p>Inputs: {@code input_ids [B, L]} (integers), optionally {@code attention_mask [B, L]} (1 keep,
+ * 0 padding; default all ones) and {@code token_type_ids [B, L]} (default zeros).
+ */
+public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
+
+    /** The Hugging Face prefix of the encoder inside a model with a head. */
+    public static final String BERT_PREFIX = "bert.";
+
+    private final SpikeBertConfig config;
+
+    protected SpikeBertPreTrainedModel(SpikeBertConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Returns the config.
+     *
+     * @return the config
+     */
+    public SpikeBertConfig getConfig() {
+        return config;
+    }
+
+    /**
+     * Returns the encoder (this model itself for {@link SpikeBertModel}).
+     *
+     * @return the base model
+     */
+    public abstract SpikeBertModel getBert();
+
+    /**
+     * Returns the Hugging Face architecture name written to {@code config.json}.
+     *
+     * @return for example {@code BertForMaskedLM}
+     */
+    public abstract String architecture();
+
+    /**
+     * Returns the prefix of the encoder's parameter names: {@code "bert."} for a model with a head,
+     * empty for the bare encoder.
+     *
+     * @return the prefix
+     */
+    protected String basePrefix() {
+        return BERT_PREFIX;
+    }
+
+    /**
+     * Initialises all parameters (shapes come from the config).
+     *
+     * @param manager the manager that will own the parameters
+     */
+    public void initialize(NDManager manager) {
+        Shape tokens = new Shape(1, 1);
+        initialize(manager, DataType.FLOAT32, tokens, tokens, tokens);
+    }
+
+    /**
+     * Loads Hugging Face weights. Names may carry the {@code bert.} prefix or not, whatever this
+     * model's layout; tied decoder copies, {@code position_ids} buffers and another task's head are
+     * ignored.
+     *
+     * @param checkpoint name → tensor
+     * @param allowNewHead whether this model's head (and pooler) may be missing, as when a task
+     *     head is put on a pre-trained encoder; the missing parameters keep their random
+     *     initialisation
+     * @throws ai.spikelm.zoo.core.WeightsMismatchException listing everything that does not fit
+     */
+    public void loadWeights(Map<String, HostTensor> checkpoint, boolean allowNewHead) {
+        boolean prefixed = checkpoint.keySet().stream().anyMatch(n -> n.startsWith(BERT_PREFIX));
+        Map<String, HostTensor> named = checkpoint;
+        if (prefixed && basePrefix().isEmpty()) {
+            named = HfWeights.renamePrefix(checkpoint, BERT_PREFIX, "");
+        } else if (!prefixed && !basePrefix().isEmpty()) {
+            named = new java.util.LinkedHashMap<>();
+            for (var e : checkpoint.entrySet()) {
+                named.put(isEncoderName(e.getKey()) ? BERT_PREFIX + e.getKey() : e.getKey(), e.getValue());
+            }
+        }
+        String base = basePrefix();
+        Predicate<String> unused =
+                n -> n.endsWith("embeddings.position_ids")
+                        || n.startsWith("cls.")
+                        || n.startsWith("classifier.")
+                        || n.startsWith("qa_outputs.");
+        Predicate<String> missing =
+                n -> allowNewHead && (!n.startsWith(base) || n.startsWith(base + "pooler."));
+        HfWeights.load(this, named, missing, unused);
+    }
+
+    private static boolean isEncoderName(String name) {
+        return name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pooler.");
+    }
+
+    /**
+     * Returns all weights (and SpikeLM calibration state) in Hugging Face names.
+     *
+     * @return name → tensor
+     */
+    public Map<String, HostTensor> exportWeights() {
+        return HfWeights.export(this);
+    }
+
+    /** Returns (input_ids, additive mask [B,1,1,L], token_type_ids) with defaults filled in. */
+    static NDList encoderInputs(NDList inputs) {
+        if (inputs.isEmpty() || inputs.size() > 3) {
+            throw new IllegalArgumentException(
+                    "SpikeLM-BERT takes input_ids [, attention_mask [, token_type_ids]], got "
+                            + inputs.size()
+                            + " arrays");
+        }
+        NDArray ids = inputs.get(0);
+        Shape shape = ids.getShape();
+        if (shape.dimension() != 2 || shape.get(1) == 0 || shape.get(0) == 0) {
+            throw new IllegalArgumentException("input_ids must be [batch, length] with length >= 1, got " + shape);
+        }
+        NDArray mask = inputs.size() > 1 ? inputs.get(1) : ids.onesLike();
+        NDArray types = inputs.size() > 2 ? inputs.get(2) : ids.zerosLike();
+        if (!mask.getShape().equals(shape) || !types.getShape().equals(shape)) {
+            throw new IllegalArgumentException(
+                    "attention_mask "
+                            + mask.getShape()
+                            + " and token_type_ids "
+                            + types.getShape()
+                            + " must have the shape of input_ids "
+                            + shape);
+        }
+        // (1 − mask) · most-negative-float, as Hugging Face does: padded keys get zero weight.
+        NDArray additive =
+                mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE)
+                        .reshape(shape.get(0), 1, 1, shape.get(1));
+        return new NDList(ids, additive, types);
+    }
+}

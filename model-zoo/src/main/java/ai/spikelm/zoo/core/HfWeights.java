@@ -1,0 +1,215 @@
+package ai.spikelm.zoo.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.spikelm.ops.BlockPaths;
+import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
+import ai.spikelm.zoo.weights.HostTensor;
+import ai.spikelm.zoo.weights.TensorDType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Maps a model's block tree to Hugging Face tensor names and moves weights in and out.
+ *
+ * <p>A parameter's name is its block's path ({@link BlockPaths}) plus the parameter name, so a
+ * model whose children are named like the Hugging Face modules gets Hugging Face names ({@code
+ * encoder.layer.0.attention.self.query.weight}). SpikeLM's own state has documented names beside
+ * them: each elastic spiking site at path {@code p} stores its per-step amplitudes as {@code
+ * p.alpha} (F32, [T]) and its calibrated flag as {@code p.calibrated} (U8 scalar, 1 when
+ * calibrated). A spiking linear layer's input neuron is its child {@code neuron}, so the query
+ * neuron of layer 0 is {@code encoder.layer.0.attention.self.query.neuron.alpha}.
+ */
+public final class HfWeights {
+
+    /** Suffix of a spiking site's calibrated flag. */
+    public static final String CALIBRATED = "calibrated";
+
+    private HfWeights() {}
+
+    /**
+     * Returns every parameter of the tree by its Hugging Face name, in tree order.
+     *
+     * @param root the model
+     * @return name → parameter
+     */
+    public static Map<String, Parameter> parameters(Block root) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        BlockPaths.walk(
+                root,
+                (path, block) -> {
+                    for (var entry : block.getDirectParameters()) {
+                        out.put(BlockPaths.join(path, entry.getKey()), entry.getValue());
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * Returns every elastic spiking site of the tree by path.
+     *
+     * @param root the model
+     * @return path → spiking block
+     */
+    public static Map<String, AbstractElasticSpikingBlock> spikingSites(Block root) {
+        Map<String, AbstractElasticSpikingBlock> out = new LinkedHashMap<>();
+        BlockPaths.walk(
+                root,
+                (path, block) -> {
+                    if (block instanceof AbstractElasticSpikingBlock) {
+                        out.put(path, (AbstractElasticSpikingBlock) block);
+                    }
+                });
+        return out;
+    }
+
+    /**
+     * Copies every parameter and calibration flag of an initialized model to host tensors.
+     *
+     * @param root the model
+     * @return name → tensor, ready for a safetensors writer
+     */
+    public static Map<String, HostTensor> export(Block root) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        parameters(root).forEach((name, p) -> out.put(name, HostTensor.of(p.getArray())));
+        spikingSites(root)
+                .forEach(
+                        (path, site) -> {
+                            ByteBuffer flag = ByteBuffer.allocate(1).order(ByteOrder.LITTLE_ENDIAN);
+                            flag.put((byte) (site.isCalibrated() ? 1 : 0)).flip();
+                            out.put(
+                                    BlockPaths.join(path, CALIBRATED),
+                                    new HostTensor(TensorDType.U8, new long[0], flag));
+                        });
+        return out;
+    }
+
+    /**
+     * Loads a checkpoint into an initialized model.
+     *
+     * <p>Amplitudes ({@code *.alpha}) and calibrated flags are optional: a site without them stays
+     * uncalibrated and calibrates on its first batch, which is how an ANN checkpoint becomes a
+     * SpikeLM.
+     *
+     * @param root the model
+     * @param checkpoint name → tensor, already mapped to the model's names (see {@link
+     *     #renamePrefix})
+     * @param mayBeMissing names of model parameters that may stay at their initial values (for
+     *     example a new classification head)
+     * @param mayBeUnused names of checkpoint tensors the model may ignore (for example tied copies
+     *     or another architecture's heads)
+     * @throws WeightsMismatchException listing every missing, unexpected and mismatched tensor
+     */
+    public static void load(
+            Block root,
+            Map<String, HostTensor> checkpoint,
+            Predicate<String> mayBeMissing,
+            Predicate<String> mayBeUnused) {
+        Map<String, Parameter> params = parameters(root);
+        Map<String, AbstractElasticSpikingBlock> sites = spikingSites(root);
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+
+        for (var entry : params.entrySet()) {
+            String name = entry.getKey();
+            HostTensor tensor = checkpoint.get(name);
+            if (tensor == null) {
+                if (!isAmplitude(name, sites) && !mayBeMissing.test(name)) {
+                    missing.add(name);
+                }
+                continue;
+            }
+            Shape want = entry.getValue().getArray().getShape();
+            if (!Arrays.equals(want.getShape(), tensor.shape())) {
+                mismatched.add(name + " is " + Arrays.toString(tensor.shape()) + ", model needs " + want);
+            } else if (!tensor.dtype().isFloating()) {
+                mismatched.add(name + " has dtype " + tensor.dtype() + ", model needs a floating type");
+            }
+        }
+        for (String name : checkpoint.keySet()) {
+            if (!params.containsKey(name) && !isCalibratedFlag(name, sites) && !mayBeUnused.test(name)) {
+                unexpected.add(name);
+            }
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+            throw new WeightsMismatchException(missing, unexpected, mismatched);
+        }
+
+        for (var entry : params.entrySet()) {
+            HostTensor tensor = checkpoint.get(entry.getKey());
+            if (tensor != null && !isAmplitude(entry.getKey(), sites)) {
+                set(entry.getValue().getArray(), tensor);
+            }
+        }
+        sites.forEach((path, site) -> loadCalibration(path, site, checkpoint));
+    }
+
+    private static void loadCalibration(
+            String path, AbstractElasticSpikingBlock site, Map<String, HostTensor> checkpoint) {
+        HostTensor alpha = checkpoint.get(BlockPaths.join(path, AbstractElasticSpikingBlock.AMPLITUDE));
+        HostTensor flag = checkpoint.get(BlockPaths.join(path, CALIBRATED));
+        boolean calibrated = flag != null && flag.numel() == 1 && flag.data().get(0) != 0;
+        if (flag != null && flag.numel() != 1) {
+            throw new WeightsMismatchException(
+                    List.of(), List.of(), List.of(BlockPaths.join(path, CALIBRATED) + " must be a scalar"));
+        }
+        if (alpha != null && calibrated) {
+            try {
+                site.setAmplitudes(alpha.toFloatArray());
+            } catch (IllegalArgumentException e) {
+                throw new WeightsMismatchException(
+                        List.of(), List.of(), List.of(path + ": " + e.getMessage()));
+            }
+        } else {
+            site.resetCalibration();
+        }
+    }
+
+    private static boolean isAmplitude(String name, Map<String, AbstractElasticSpikingBlock> sites) {
+        String suffix = "." + AbstractElasticSpikingBlock.AMPLITUDE;
+        return name.endsWith(suffix) && sites.containsKey(name.substring(0, name.length() - suffix.length()));
+    }
+
+    private static boolean isCalibratedFlag(String name, Map<String, AbstractElasticSpikingBlock> sites) {
+        String suffix = "." + CALIBRATED;
+        return name.endsWith(suffix) && sites.containsKey(name.substring(0, name.length() - suffix.length()));
+    }
+
+    /** Writes host values into an engine array; F32 data go straight from the (mapped) buffer. */
+    private static void set(NDArray target, HostTensor tensor) {
+        if (tensor.dtype() == TensorDType.F32) {
+            ByteBuffer data = tensor.data();
+            if (data.isDirect()) {
+                target.set(data);
+                return;
+            }
+        }
+        target.set(tensor.toFloatArray());
+    }
+
+    /**
+     * Renames tensors whose name starts with {@code from} to start with {@code to} instead (for
+     * example {@code "bert."} → {@code ""} when a head checkpoint is loaded into a base model).
+     *
+     * @param checkpoint name → tensor
+     * @param from the prefix to replace
+     * @param to the new prefix
+     * @return a renamed view (tensors are shared, not copied)
+     */
+    public static Map<String, HostTensor> renamePrefix(
+            Map<String, HostTensor> checkpoint, String from, String to) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        checkpoint.forEach(
+                (name, tensor) -> out.put(name.startsWith(from) ? to + name.substring(from.length()) : name, tensor));
+        return out;
+    }
+}
