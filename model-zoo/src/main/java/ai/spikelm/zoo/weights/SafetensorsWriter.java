@@ -3,6 +3,7 @@ package ai.spikelm.zoo.weights;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -44,7 +45,11 @@ public final class SafetensorsWriter {
     /** Shard file names, as Hugging Face {@code save_pretrained} writes them. */
     static final String SHARD_NAME_FORMAT = "model-%05d-of-%05d.safetensors";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // Characters outside the BMP go out as raw UTF-8, as serde_json writes them, not as escapes.
+    private static final JsonFactory JSON =
+            JsonFactory.builder()
+                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                    .build();
 
     private SafetensorsWriter() {}
 
