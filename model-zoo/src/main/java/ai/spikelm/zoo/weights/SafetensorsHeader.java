@@ -336,7 +336,7 @@ final class SafetensorsHeader {
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.VALUE_NUMBER_INT) {
                     throw failTensor(
-                            name, field + " holds " + p.getText() + ", not a non-negative integer");
+                            name, field + " holds " + describe(t) + ", not a non-negative integer");
                 }
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     throw failTensor(name, field + " holds " + p.getText() + ", too large");
@@ -351,6 +351,20 @@ final class SafetensorsHeader {
                 values[n++] = v;
             }
             return Arrays.copyOf(values, n);
+        }
+
+        /** Names the current value for a message without reading any further. */
+        private String describe(JsonToken t) throws IOException {
+            switch (t) {
+                case START_ARRAY:
+                    return "an array";
+                case START_OBJECT:
+                    return "an object";
+                case VALUE_STRING:
+                    return "the string \"" + p.getText() + "\"";
+                default:
+                    return p.getText();
+            }
         }
 
         private MalformedCheckpointException failTensor(String name, String problem) {
