@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * Thrown when a checkpoint file (a safetensors file or a sharded index) is not well formed.
  *
- * <p>The message names the file and the problem; {@link #file()} and {@link #problem()} give
- * them separately so that callers can report them without parsing the message.
+ * <p>The message names the file and the problem; {@link #file()} and {@link #problem()} give them
+ * separately so that callers can report them without parsing the message.
  */
 public class MalformedCheckpointException extends IOException {
 

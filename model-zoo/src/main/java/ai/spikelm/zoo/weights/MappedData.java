@@ -11,9 +11,9 @@ import java.util.List;
 /**
  * The data section of a safetensors file, memory-mapped in segments.
  *
- * <p>One {@link MappedByteBuffer} cannot exceed 2 GiB, so the data section is cut into segments
- * at tensor boundaries: consecutive tensors share a segment while it stays under a limit (1 GiB
- * by default), and a larger tensor gets a segment of its own. Every tensor thus lies whole in one
+ * <p>One {@link MappedByteBuffer} cannot exceed 2 GiB, so the data section is cut into segments at
+ * tensor boundaries: consecutive tensors share a segment while it stays under a limit (1 GiB by
+ * default), and a larger tensor gets a segment of its own. Every tensor thus lies whole in one
  * segment and is a zero-copy slice of it. A single tensor of 2 GiB or more cannot be a {@link
  * ByteBuffer} at all; it is left unmapped and refused when asked for.
  *
@@ -60,7 +60,9 @@ final class MappedData {
             ends[i] = plan.get(i)[1];
             segments[i] =
                     channel.map(
-                            FileChannel.MapMode.READ_ONLY, dataStart + starts[i], ends[i] - starts[i]);
+                            FileChannel.MapMode.READ_ONLY,
+                            dataStart + starts[i],
+                            ends[i] - starts[i]);
         }
         return new MappedData(starts, ends, segments);
     }
@@ -112,8 +114,12 @@ final class MappedData {
         }
         if (t.byteSize() > MAX_TENSOR_BYTES) {
             throw new UnsupportedOperationException(
-                    "Tensor '" + t.name() + "' has " + t.byteSize()
-                            + " bytes; a HostTensor holds at most " + MAX_TENSOR_BYTES);
+                    "Tensor '"
+                            + t.name()
+                            + "' has "
+                            + t.byteSize()
+                            + " bytes; a HostTensor holds at most "
+                            + MAX_TENSOR_BYTES);
         }
         int i = Arrays.binarySearch(starts, t.begin());
         if (i < 0) {

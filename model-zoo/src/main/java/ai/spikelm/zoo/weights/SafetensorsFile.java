@@ -18,15 +18,15 @@ import java.util.Set;
  *
  * <p>The layout is an 8-byte little-endian header length {@code N}, a JSON header of {@code N}
  * bytes, and a data section that the tensors tile exactly. {@link #open(Path)} checks all of it
- * before returning (see {@link MalformedCheckpointException} for what is refused); a malformed
- * file can neither exhaust memory (the header is bounded by 100 MB and by the file size) nor
- * make a tensor read outside its bytes.
+ * before returning (see {@link MalformedCheckpointException} for what is refused); a malformed file
+ * can neither exhaust memory (the header is bounded by 100 MB and by the file size) nor make a
+ * tensor read outside its bytes.
  *
  * <p>Tensors are zero-copy slices of read-only mappings. The mappings are made when the file is
  * opened and the file descriptor is closed at once; Java 17 cannot unmap explicitly, so a mapping
- * is released by the garbage collector once this object is closed and no returned tensor refers
- * to it. Files larger than 2 GiB are mapped in segments (see {@code MappedData}). As with any
- * memory mapping, truncating the file while it is mapped makes later reads fail.
+ * is released by the garbage collector once this object is closed and no returned tensor refers to
+ * it. Files larger than 2 GiB are mapped in segments (see {@code MappedData}). As with any memory
+ * mapping, truncating the file while it is mapped makes later reads fail.
  *
  * <p>Instances are safe for use by several threads.
  */
@@ -38,7 +38,10 @@ public final class SafetensorsFile implements CheckpointReader {
     private volatile MappedData data;
 
     private SafetensorsFile(
-            Path path, Map<String, TensorInfo> tensors, Map<String, String> metadata, MappedData data) {
+            Path path,
+            Map<String, TensorInfo> tensors,
+            Map<String, String> metadata,
+            MappedData data) {
         this.path = path;
         this.tensors = tensors;
         this.metadata = metadata;
@@ -90,8 +93,11 @@ public final class SafetensorsFile implements CheckpointReader {
         if (n < 0 || n > SafetensorsHeader.MAX_HEADER_BYTES) {
             throw new MalformedCheckpointException(
                     file,
-                    "header length " + Long.toUnsignedString(n) + " exceeds the limit of "
-                            + SafetensorsHeader.MAX_HEADER_BYTES + " bytes");
+                    "header length "
+                            + Long.toUnsignedString(n)
+                            + " exceeds the limit of "
+                            + SafetensorsHeader.MAX_HEADER_BYTES
+                            + " bytes");
         }
         if (n == 0) {
             throw new MalformedCheckpointException(file, "header length is 0");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,18 +28,18 @@ import java.util.Set;
  * The parsed and validated JSON header of a safetensors file.
  *
  * <p>Parsing is strict and streaming: every field is checked as it is read, nothing is nested
- * deeper than the format allows, and no allocation depends on a number read from the file (only
- * on the header's own length, which the caller bounds). The rules are those of the reference
+ * deeper than the format allows, and no allocation depends on a number read from the file (only on
+ * the header's own length, which the caller bounds). The rules are those of the reference
  * implementation, tightened where it is lenient:
  *
  * <ul>
- *   <li>the header is UTF-8, starts with <code>{</code>, and holds one JSON object followed only
- *       by JSON whitespace (the Python library pads with spaces);
+ *   <li>the header is UTF-8, starts with <code>{</code>, and holds one JSON object followed only by
+ *       JSON whitespace (the Python library pads with spaces);
  *   <li>each tensor entry has exactly {@code dtype}, {@code shape} and {@code data_offsets};
  *   <li>names are unique, and {@code __metadata__} is a string-to-string map;
- *   <li>tensors tile the data section exactly: sorted by offset, each starts where the previous
- *       one ends and the last ends at the end of the file. Overlaps, holes and trailing bytes
- *       are refused, as the reference implementation does.
+ *   <li>tensors tile the data section exactly: sorted by offset, each starts where the previous one
+ *       ends and the last ends at the end of the file. Overlaps, holes and trailing bytes are
+ *       refused, as the reference implementation does.
  * </ul>
  */
 final class SafetensorsHeader {
@@ -51,7 +52,8 @@ final class SafetensorsHeader {
 
     // Valid safetensors dtypes that TensorDType cannot hold: named apart for a clearer message.
     private static final Set<String> OTHER_SAFETENSORS_DTYPES =
-            Set.of("U16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3",
+            Set.of(
+                    "U16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3",
                     "F6_E3M2", "C64");
 
     // Names and strings may be as long as the header itself; the defaults are far smaller.
@@ -140,14 +142,25 @@ final class SafetensorsHeader {
             if (t.begin() < covered) {
                 throw new MalformedCheckpointException(
                         file,
-                        "tensor '" + t.name() + "' at " + range(t) + " overlaps tensor '"
-                                + previous + "' ending at " + covered);
+                        "tensor '"
+                                + t.name()
+                                + "' at "
+                                + range(t)
+                                + " overlaps tensor '"
+                                + previous
+                                + "' ending at "
+                                + covered);
             }
             if (t.begin() > covered) {
                 throw new MalformedCheckpointException(
                         file,
-                        "hole of " + (t.begin() - covered) + " bytes in the data section before"
-                                + " tensor '" + t.name() + "' at " + range(t)
+                        "hole of "
+                                + (t.begin() - covered)
+                                + " bytes in the data section before"
+                                + " tensor '"
+                                + t.name()
+                                + "' at "
+                                + range(t)
                                 + " (safetensors requires tensors to cover the data section)");
             }
             covered = t.end();
@@ -156,7 +169,9 @@ final class SafetensorsHeader {
         if (covered != dataLength) {
             throw new MalformedCheckpointException(
                     file,
-                    (dataLength - covered) + " bytes at the end of the " + dataLength
+                    (dataLength - covered)
+                            + " bytes at the end of the "
+                            + dataLength
                             + "-byte data section belong to no tensor");
         }
     }
@@ -283,16 +298,30 @@ final class SafetensorsHeader {
             if (end > dataLength) {
                 throw failTensor(
                         name,
-                        "data_offsets [" + begin + ", " + end + "] lie outside the "
-                                + dataLength + "-byte data section");
+                        "data_offsets ["
+                                + begin
+                                + ", "
+                                + end
+                                + "] lie outside the "
+                                + dataLength
+                                + "-byte data section");
             }
             long expected = byteSize(name, dtype, shape);
             if (expected != end - begin) {
                 throw failTensor(
                         name,
-                        "shape " + Arrays.toString(shape) + " of dtype " + dtype + " needs "
-                                + expected + " bytes but data_offsets [" + begin + ", " + end
-                                + "] span " + (end - begin));
+                        "shape "
+                                + Arrays.toString(shape)
+                                + " of dtype "
+                                + dtype
+                                + " needs "
+                                + expected
+                                + " bytes but data_offsets ["
+                                + begin
+                                + ", "
+                                + end
+                                + "] span "
+                                + (end - begin));
             }
             return new TensorInfo(name, dtype, shape, begin, end);
         }
@@ -308,7 +337,10 @@ final class SafetensorsHeader {
             } catch (ArithmeticException e) {
                 throw failTensor(
                         name,
-                        "byte size of shape " + Arrays.toString(shape) + " and dtype " + dtype
+                        "byte size of shape "
+                                + Arrays.toString(shape)
+                                + " and dtype "
+                                + dtype
                                 + " overflows a 64-bit integer");
             }
         }

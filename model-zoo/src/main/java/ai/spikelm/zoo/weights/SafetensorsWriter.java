@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,12 +31,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Writes tensors in the safetensors format, as one file or as shards with an index.
  *
- * <p>The layout matches the Python library byte for byte: tensors are ordered by descending
- * dtype alignment then by name (so every tensor is naturally aligned once the header is), the
- * compact JSON header lists {@code __metadata__} first and then the tensors in data order, it is
- * padded with spaces to a multiple of 8 bytes, and the data follow contiguously. Metadata keys
- * are written sorted. (Control characters in names are escaped with upper-case hex digits where
- * the Python library uses lower case; the files read the same.)
+ * <p>The layout matches the Python library byte for byte: tensors are ordered by descending dtype
+ * alignment then by name (so every tensor is naturally aligned once the header is), the compact
+ * JSON header lists {@code __metadata__} first and then the tensors in data order, it is padded
+ * with spaces to a multiple of 8 bytes, and the data follow contiguously. Metadata keys are written
+ * sorted. (Control characters in names are escaped with upper-case hex digits where the Python
+ * library uses lower case; the files read the same.)
  *
  * <p>Every file is written to a temporary file in the target directory, forced to disk and then
  * renamed over the target, so a reader never sees a half-written file.
@@ -69,13 +70,14 @@ public final class SafetensorsWriter {
      *
      * @param file the file to create or replace
      * @param tensors the tensors by name
-     * @param metadata the {@code __metadata__} map, or {@code null} to write none (an empty map
-     *     is written as an empty object, as the Python library does)
-     * @throws IllegalArgumentException if a name is {@code __metadata__} or the header would
-     *     exceed the 100 MB limit of the format
+     * @param metadata the {@code __metadata__} map, or {@code null} to write none (an empty map is
+     *     written as an empty object, as the Python library does)
+     * @throws IllegalArgumentException if a name is {@code __metadata__} or the header would exceed
+     *     the 100 MB limit of the format
      * @throws IOException if writing fails
      */
-    public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
+    public static void write(
+            Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
             throws IOException {
         List<Map.Entry<String, HostTensor>> ordered = ordered(tensors);
         byte[] header = header(ordered, metadata);
@@ -93,17 +95,16 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Writes tensors as shards of at most {@code maxShardBytes} of tensor data each, with a
-     * {@code model.safetensors.index.json} index, the way Hugging Face {@code save_pretrained}
-     * does.
+     * Writes tensors as shards of at most {@code maxShardBytes} of tensor data each, with a {@code
+     * model.safetensors.index.json} index, the way Hugging Face {@code save_pretrained} does.
      *
-     * <p>Tensors are taken in the map's iteration order (pass a {@link java.util.LinkedHashMap}
-     * to keep related tensors together); a new shard starts when the next tensor would overflow
-     * the current one, and a tensor larger than the limit gets a shard of its own. Shards are
-     * named {@code model-00001-of-00003.safetensors} and so on; if everything fits in one shard,
-     * a single {@code model.safetensors} is written and no index. The index is written last, so
-     * it never refers to a shard not yet on disk. Shards of an earlier, differently sharded
-     * checkpoint in the same directory are not removed.
+     * <p>Tensors are taken in the map's iteration order (pass a {@link java.util.LinkedHashMap} to
+     * keep related tensors together); a new shard starts when the next tensor would overflow the
+     * current one, and a tensor larger than the limit gets a shard of its own. Shards are named
+     * {@code model-00001-of-00003.safetensors} and so on; if everything fits in one shard, a single
+     * {@code model.safetensors} is written and no index. The index is written last, so it never
+     * refers to a shard not yet on disk. Shards of an earlier, differently sharded checkpoint in
+     * the same directory are not removed.
      *
      * @param dir the directory, which must exist
      * @param tensors the tensors by name
@@ -113,7 +114,10 @@ public final class SafetensorsWriter {
      * @throws IOException if writing fails
      */
     public static Path writeSharded(
-            Path dir, Map<String, HostTensor> tensors, Map<String, String> metadata, long maxShardBytes)
+            Path dir,
+            Map<String, HostTensor> tensors,
+            Map<String, String> metadata,
+            long maxShardBytes)
             throws IOException {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes must be positive: " + maxShardBytes);
@@ -220,7 +224,8 @@ public final class SafetensorsWriter {
             if (metadata != null) {
                 g.writeObjectFieldStart(SafetensorsHeader.METADATA_KEY);
                 for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-                    g.writeStringField(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
+                    g.writeStringField(
+                            e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
                 }
                 g.writeEndObject();
             }
@@ -248,7 +253,9 @@ public final class SafetensorsWriter {
         }
         if (out.size() > SafetensorsHeader.MAX_HEADER_BYTES) {
             throw new IllegalArgumentException(
-                    "Header of " + out.size() + " bytes exceeds the safetensors limit of "
+                    "Header of "
+                            + out.size()
+                            + " bytes exceeds the safetensors limit of "
                             + SafetensorsHeader.MAX_HEADER_BYTES);
         }
         return out.toByteArray();
@@ -314,9 +321,14 @@ public final class SafetensorsWriter {
         Path dir = target.toAbsolutePath().getParent();
         String base = "." + target.getFileName() + ".";
         while (true) {
-            Path tmp = dir.resolve(base + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            Path tmp =
+                    dir.resolve(
+                            base
+                                    + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                                    + ".tmp");
             try {
-                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        .close();
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 // Astronomically unlikely; draw another name.

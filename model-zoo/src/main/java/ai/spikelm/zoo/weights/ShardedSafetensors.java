@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,8 +23,8 @@ import java.util.Set;
  * <p>The index is a JSON object with a {@code weight_map} from tensor name to shard file name and
  * an optional {@code metadata} object; other top-level keys are ignored. {@link #open(Path)}
  * refuses shard names that are not plain file names in the index's directory (no separators, no
- * {@code ..}, not absolute), opens and validates every shard, and checks that each shard holds
- * the tensors the index assigns to it. Tensors a shard holds but the index does not name are not
+ * {@code ..}, not absolute), opens and validates every shard, and checks that each shard holds the
+ * tensors the index assigns to it. Tensors a shard holds but the index does not name are not
  * exposed. Symbolic links are followed, as in a Hugging Face cache snapshot.
  */
 public final class ShardedSafetensors implements CheckpointReader {
@@ -83,7 +84,10 @@ public final class ShardedSafetensors implements CheckpointReader {
                 if (!shard.contains(tensor)) {
                     throw new MalformedCheckpointException(
                             indexFile,
-                            "index puts tensor '" + tensor + "' in shard '" + shardName
+                            "index puts tensor '"
+                                    + tensor
+                                    + "' in shard '"
+                                    + shardName
                                     + "', which does not hold it");
                 }
                 shardOf.put(tensor, shard);
@@ -107,7 +111,9 @@ public final class ShardedSafetensors implements CheckpointReader {
         if (size > SafetensorsHeader.MAX_HEADER_BYTES) {
             throw new MalformedCheckpointException(
                     indexFile,
-                    "index of " + size + " bytes exceeds the limit of "
+                    "index of "
+                            + size
+                            + " bytes exceeds the limit of "
                             + SafetensorsHeader.MAX_HEADER_BYTES);
         }
         JsonNode root;
@@ -148,7 +154,8 @@ public final class ShardedSafetensors implements CheckpointReader {
         } catch (NoSuchFileException e) {
             throw new MalformedCheckpointException(
                     indexFile,
-                    "shard '" + shardName + "' of tensor '" + tensor + "' does not exist", e);
+                    "shard '" + shardName + "' of tensor '" + tensor + "' does not exist",
+                    e);
         }
     }
 
@@ -174,7 +181,10 @@ public final class ShardedSafetensors implements CheckpointReader {
         if (!plain) {
             throw new MalformedCheckpointException(
                     indexFile,
-                    "shard name '" + shardName + "' of tensor '" + tensor
+                    "shard name '"
+                            + shardName
+                            + "' of tensor '"
+                            + tensor
                             + "' is not a plain file name in the checkpoint directory");
         }
         return file;
@@ -265,7 +275,12 @@ public final class ShardedSafetensors implements CheckpointReader {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "ShardedSafetensors[" + index + ", " + shardOf.size() + " tensors in "
-                + shards.size() + " shards]";
+        return "ShardedSafetensors["
+                + index
+                + ", "
+                + shardOf.size()
+                + " tensors in "
+                + shards.size()
+                + " shards]";
     }
 }

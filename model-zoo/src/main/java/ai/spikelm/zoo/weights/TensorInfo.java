@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * What a checkpoint header says about one tensor: name, dtype, shape and where its bytes lie.
  *
- * <p>Offsets are relative to the start of the data section of the file that holds the tensor,
- * as in the {@code data_offsets} field of a safetensors header.
+ * <p>Offsets are relative to the start of the data section of the file that holds the tensor, as in
+ * the {@code data_offsets} field of a safetensors header.
  */
 public final class TensorInfo {
 

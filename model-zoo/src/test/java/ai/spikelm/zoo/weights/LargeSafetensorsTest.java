@@ -2,21 +2,23 @@ package ai.spikelm.zoo.weights;
 
 import static ai.spikelm.zoo.weights.SafetensorsBytes.f32;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.file;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 3 GiB file, sparse so that it costs neither time nor disk: tensors past the 2 GiB mark are
- * read through their own mapped segment, and a tensor too large for one buffer is refused alone.
+ * A 3 GiB file, sparse so that it costs neither time nor disk: tensors past the 2 GiB mark are read
+ * through their own mapped segment, and a tensor too large for one buffer is refused alone.
  */
 class LargeSafetensorsTest {
 
@@ -31,11 +33,23 @@ class LargeSafetensorsTest {
         long bigBytes = 2 * GIB + 8;
         long tailStart = GIB + bigBytes;
         String header =
-                "{\"a\":{\"dtype\":\"U8\",\"shape\":[" + GIB + "],\"data_offsets\":[0," + GIB + "]},"
-                        + "\"big\":{\"dtype\":\"U8\",\"shape\":[" + bigBytes + "],\"data_offsets\":["
-                        + GIB + "," + tailStart + "]},"
+                "{\"a\":{\"dtype\":\"U8\",\"shape\":["
+                        + GIB
+                        + "],\"data_offsets\":[0,"
+                        + GIB
+                        + "]},"
+                        + "\"big\":{\"dtype\":\"U8\",\"shape\":["
+                        + bigBytes
+                        + "],\"data_offsets\":["
+                        + GIB
+                        + ","
+                        + tailStart
+                        + "]},"
                         + "\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":["
-                        + tailStart + "," + (tailStart + 8) + "]}}";
+                        + tailStart
+                        + ","
+                        + (tailStart + 8)
+                        + "]}}";
         byte[] prefix = file(header, new byte[0]);
         long dataStart = prefix.length;
         Path path = dir.resolve("large.safetensors");

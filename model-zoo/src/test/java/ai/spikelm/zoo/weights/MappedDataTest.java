@@ -2,10 +2,11 @@ package ai.spikelm.zoo.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 
 /** How the data section is cut into mapped segments. */
 class MappedDataTest {
@@ -14,7 +15,9 @@ class MappedDataTest {
         List<TensorInfo> out = new ArrayList<>();
         long at = 0;
         for (int i = 0; i < sizes.length; i++) {
-            out.add(new TensorInfo("t" + i, TensorDType.U8, new long[] {sizes[i]}, at, at + sizes[i]));
+            out.add(
+                    new TensorInfo(
+                            "t" + i, TensorDType.U8, new long[] {sizes[i]}, at, at + sizes[i]));
             at += sizes[i];
         }
         return out;

@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds safetensors files byte by byte, the way the format specifies, independently of the writer. */
+/**
+ * Builds safetensors files byte by byte, the way the format specifies, independently of the writer.
+ */
 final class SafetensorsBytes {
 
     private SafetensorsBytes() {}
 
-    /** A file with this header, padded with spaces to a multiple of 8 as the Python library does. */
+    /**
+     * A file with this header, padded with spaces to a multiple of 8 as the Python library does.
+     */
     static byte[] file(String headerJson, byte[] data) {
         StringBuilder header = new StringBuilder(headerJson);
         while (header.toString().getBytes(StandardCharsets.UTF_8).length % 8 != 0) {
@@ -27,7 +31,11 @@ final class SafetensorsBytes {
     /** A file with an arbitrary length prefix, header bytes and data. */
     static byte[] raw(long headerLength, byte[] header, byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerLength).array());
+        out.writeBytes(
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(headerLength)
+                        .array());
         out.writeBytes(header);
         out.writeBytes(data);
         return out.toByteArray();

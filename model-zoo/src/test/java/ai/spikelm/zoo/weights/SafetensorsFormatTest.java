@@ -7,8 +7,12 @@ import static ai.spikelm.zoo.weights.SafetensorsBytes.file;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.tensor;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.u16;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.write;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,19 +22,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checks reader and writer against files laid out by hand as the format and the Python library
- * lay them out, so that neither is checked only against the other.
+ * Checks reader and writer against files laid out by hand as the format and the Python library lay
+ * them out, so that neither is checked only against the other.
  */
 class SafetensorsFormatTest {
 
     @TempDir Path dir;
 
     /** The writer's output for these tensors must equal these bytes exactly. */
-    private void assertWrites(byte[] expected, Map<String, HostTensor> tensors, Map<String, String> metadata)
+    private void assertWrites(
+            byte[] expected, Map<String, HostTensor> tensors, Map<String, String> metadata)
             throws IOException {
         Path out = dir.resolve("written.safetensors");
         SafetensorsWriter.write(out, tensors, metadata);
@@ -54,7 +57,8 @@ class SafetensorsFormatTest {
         assertEquals(8 + 144 + 12, expected.length); // 4 spaces of padding
         assertEquals(' ', expected[8 + 143]);
 
-        try (SafetensorsFile f = SafetensorsFile.open(write(dir.resolve("hand.safetensors"), expected))) {
+        try (SafetensorsFile f =
+                SafetensorsFile.open(write(dir.resolve("hand.safetensors"), expected))) {
             assertEquals(List.of("w", "b"), List.copyOf(f.names()));
             assertEquals(Map.of("format", "pt"), f.metadata());
             assertArrayEquals(new float[] {1.5f, -2f}, f.get("w").toFloatArray());
@@ -71,7 +75,8 @@ class SafetensorsFormatTest {
     @Test
     void headerOfAMultipleOfEightNeedsNoPadding() throws IOException {
         // This header is 64 bytes, a multiple of 8, so the data follow it directly.
-        String header = "{\"attn.0\":{\"dtype\":\"F32\",\"shape\":[1,2,3],\"data_offsets\":[0,24]}}";
+        String header =
+                "{\"attn.0\":{\"dtype\":\"F32\",\"shape\":[1,2,3],\"data_offsets\":[0,24]}}";
         assertEquals(64, header.getBytes(StandardCharsets.UTF_8).length);
         byte[] expected = file(header, f32(0, 1, 2, 3, 4, 5));
         assertEquals(64, expected[0]);
@@ -80,9 +85,12 @@ class SafetensorsFormatTest {
 
         assertWrites(
                 expected,
-                Map.of("attn.0", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[] {0, 1, 2, 3, 4, 5})),
+                Map.of(
+                        "attn.0",
+                        HostTensor.ofFloats(new long[] {1, 2, 3}, new float[] {0, 1, 2, 3, 4, 5})),
                 null);
-        try (SafetensorsFile f = SafetensorsFile.open(write(dir.resolve("a.safetensors"), expected))) {
+        try (SafetensorsFile f =
+                SafetensorsFile.open(write(dir.resolve("a.safetensors"), expected))) {
             assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, f.get("attn.0").toFloatArray());
         }
     }
@@ -97,7 +105,8 @@ class SafetensorsFormatTest {
         assertEquals(8 + 40, metaOnly.length);
         assertWrites(metaOnly, Map.of(), Map.of("framework", "pt"));
 
-        try (SafetensorsFile f = SafetensorsFile.open(write(dir.resolve("e.safetensors"), metaOnly))) {
+        try (SafetensorsFile f =
+                SafetensorsFile.open(write(dir.resolve("e.safetensors"), metaOnly))) {
             assertEquals(Map.of("framework", "pt"), f.metadata());
             assertEquals(0, f.names().size());
         }
@@ -119,9 +128,15 @@ class SafetensorsFormatTest {
             String name = layout[k][0];
             int size = Integer.parseInt(layout[k][2]);
             header.append(k == 0 ? "" : ",")
-                    .append('"').append(name).append("\":{\"dtype\":\"").append(layout[k][1])
-                    .append("\",\"shape\":[1],\"data_offsets\":[").append(offset).append(',')
-                    .append(offset + size).append("]}");
+                    .append('"')
+                    .append(name)
+                    .append("\":{\"dtype\":\"")
+                    .append(layout[k][1])
+                    .append("\",\"shape\":[1],\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(offset + size)
+                    .append("]}");
             offset += size;
             byte[] raw = new byte[size];
             Arrays.fill(raw, (byte) (k + 1));
@@ -137,7 +152,8 @@ class SafetensorsFormatTest {
         byte[] expected = file(header.toString(), data);
         assertWrites(expected, reversed, null);
 
-        try (SafetensorsFile f = SafetensorsFile.open(write(dir.resolve("o.safetensors"), expected))) {
+        try (SafetensorsFile f =
+                SafetensorsFile.open(write(dir.resolve("o.safetensors"), expected))) {
             for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
                 assertArrayEquals(bytes(e.getValue()), bytes(f.get(e.getKey())), e.getKey());
             }
@@ -148,11 +164,15 @@ class SafetensorsFormatTest {
     void readerAcceptsAnyEntryOrderAndJsonWhitespace() throws IOException {
         // Entries out of offset order, metadata last, newlines and tabs: all valid safetensors.
         String header =
-                "{\n\t\"second\": {\"shape\": [1], \"data_offsets\": [4, 8], \"dtype\": \"F32\"},\r\n"
-                        + "  \"first\" : {\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},\n"
-                        + "  \"__metadata__\": {}\n}\n";
+                "{\n"
+                    + "\t\"second\": {\"shape\": [1], \"data_offsets\": [4, 8], \"dtype\":"
+                    + " \"F32\"},\r\n"
+                    + "  \"first\" : {\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},\n"
+                    + "  \"__metadata__\": {}\n"
+                    + "}\n";
         byte[] bytes = file(header, f32(7, 8));
-        try (SafetensorsFile f = SafetensorsFile.open(write(dir.resolve("ws.safetensors"), bytes))) {
+        try (SafetensorsFile f =
+                SafetensorsFile.open(write(dir.resolve("ws.safetensors"), bytes))) {
             assertEquals(List.of("first", "second"), List.copyOf(f.names()));
             assertArrayEquals(new float[] {7}, f.get("first").toFloatArray());
             assertArrayEquals(new float[] {8}, f.get("second").toFloatArray());
@@ -163,10 +183,15 @@ class SafetensorsFormatTest {
     @Test
     void unicodeNamesAreUtf8() throws IOException {
         String name = "层.ü.😀";
-        String header = "{\"" + name + "\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}";
+        String header =
+                "{\"" + name + "\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}";
         byte[] expected = file(header, new byte[] {5});
-        assertWrites(expected, Map.of(name, tensor(TensorDType.U8, new long[] {1}, new byte[] {5})), null);
-        try (SafetensorsFile f = SafetensorsFile.open(write(dir.resolve("u.safetensors"), expected))) {
+        assertWrites(
+                expected,
+                Map.of(name, tensor(TensorDType.U8, new long[] {1}, new byte[] {5})),
+                null);
+        try (SafetensorsFile f =
+                SafetensorsFile.open(write(dir.resolve("u.safetensors"), expected))) {
             assertEquals(5, f.get(name).data().get(0));
         }
     }

@@ -3,8 +3,12 @@ package ai.spikelm.zoo.weights;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.i64;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.tensor;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.u16;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,18 +20,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutates a valid file at random and checks that the reader either reads the result or refuses
- * it with a {@link MalformedCheckpointException}: never another exception, never a crash.
+ * Mutates a valid file at random and checks that the reader either reads the result or refuses it
+ * with a {@link MalformedCheckpointException}: never another exception, never a crash.
  */
 class SafetensorsFuzzTest {
 
     private static final long SEED = 0x5AFE_7E45L;
     private static final int ROUNDS = 2000;
-    private static final byte[] JSON_CHARS = "{}[]\":,0123456789-.eE ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JSON_CHARS =
+            "{}[]\":,0123456789-.eE ".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir Path dir;
 
@@ -61,8 +64,18 @@ class SafetensorsFuzzTest {
             } catch (MalformedCheckpointException e) {
                 refused++;
             } catch (Throwable t) {
-                fail("Round " + round + " (mutation " + kind + ", seed " + SEED + ") threw " + t
-                        + " for header: " + printable(mutated), t);
+                fail(
+                        "Round "
+                                + round
+                                + " (mutation "
+                                + kind
+                                + ", seed "
+                                + SEED
+                                + ") threw "
+                                + t
+                                + " for header: "
+                                + printable(mutated),
+                        t);
             } finally {
                 Files.delete(file);
             }
@@ -101,7 +114,8 @@ class SafetensorsFuzzTest {
                 b[8 + random.nextInt(headerEnd - 8)] = (byte) random.nextInt(256);
                 return b;
             case 2: // a JSON-significant character in the header
-                b[8 + random.nextInt(headerEnd - 8)] = JSON_CHARS[random.nextInt(JSON_CHARS.length)];
+                b[8 + random.nextInt(headerEnd - 8)] =
+                        JSON_CHARS[random.nextInt(JSON_CHARS.length)];
                 return b;
             case 3: // truncation
                 return Arrays.copyOf(b, random.nextInt(b.length));
@@ -110,15 +124,30 @@ class SafetensorsFuzzTest {
                 return longer;
             case 5: // header length edits
                 long[] lengths = {
-                    0, 1, 7, headerEnd - 9, headerEnd - 7, headerEnd, b.length, b.length - 8L,
-                    100_000_000L, 100_000_001L, -1L, Long.MIN_VALUE, Integer.MAX_VALUE,
-                    1L << 32, random.nextLong(), random.nextInt(300)
+                    0,
+                    1,
+                    7,
+                    headerEnd - 9,
+                    headerEnd - 7,
+                    headerEnd,
+                    b.length,
+                    b.length - 8L,
+                    100_000_000L,
+                    100_000_001L,
+                    -1L,
+                    Long.MIN_VALUE,
+                    Integer.MAX_VALUE,
+                    1L << 32,
+                    random.nextLong(),
+                    random.nextInt(300)
                 };
-                ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN)
+                ByteBuffer.wrap(b)
+                        .order(ByteOrder.LITTLE_ENDIAN)
                         .putLong(0, lengths[random.nextInt(lengths.length)]);
                 return b;
             case 6: // delete a span of the header, keeping the stated length
-                return splice(b, 8 + random.nextInt(headerEnd - 8), random.nextInt(12), new byte[0]);
+                return splice(
+                        b, 8 + random.nextInt(headerEnd - 8), random.nextInt(12), new byte[0]);
             case 7: // duplicate a span of the header
                 int from = 8 + random.nextInt(headerEnd - 8);
                 int len = Math.min(random.nextInt(24), headerEnd - from);

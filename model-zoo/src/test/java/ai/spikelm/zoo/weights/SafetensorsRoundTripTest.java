@@ -5,11 +5,15 @@ import static ai.spikelm.zoo.weights.SafetensorsBytes.f32;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.i64;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.tensor;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.u16;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,8 +27,6 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Write then read: every dtype, scalars, empty tensors, metadata and segmented mapping. */
 class SafetensorsRoundTripTest {
@@ -72,7 +74,8 @@ class SafetensorsRoundTripTest {
             HostTensor t = f.get("h");
             assertEquals(TensorDType.F16, t.dtype());
             assertArrayEquals(expected, t.toFloatArray());
-            assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(t.toFloatArray()[6]));
+            assertEquals(
+                    Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(t.toFloatArray()[6]));
         }
     }
 
@@ -97,7 +100,8 @@ class SafetensorsRoundTripTest {
     @Test
     void i64KeepsExtremes() throws IOException {
         byte[] raw = i64(Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE, 42);
-        try (SafetensorsFile f = roundTrip("ids", tensor(TensorDType.I64, new long[] {3, 2}, raw))) {
+        try (SafetensorsFile f =
+                roundTrip("ids", tensor(TensorDType.I64, new long[] {3, 2}, raw))) {
             HostTensor t = f.get("ids");
             assertEquals(TensorDType.I64, t.dtype());
             assertArrayEquals(new long[] {3, 2}, t.shape());
@@ -159,7 +163,8 @@ class SafetensorsRoundTripTest {
 
     @Test
     void metadataRoundTripsAndAbsentMetadataIsEmpty() throws IOException {
-        Map<String, HostTensor> one = Map.of("x", HostTensor.ofFloats(new long[] {1}, new float[] {1}));
+        Map<String, HostTensor> one =
+                Map.of("x", HostTensor.ofFloats(new long[] {1}, new float[] {1}));
         Map<String, String> meta = Map.of("format", "pt", "note", "ünïcødé \"quoted\" \n line");
         try (SafetensorsFile f = roundTrip(one, meta)) {
             assertEquals(meta, f.metadata());
@@ -225,7 +230,8 @@ class SafetensorsRoundTripTest {
 
     @Test
     void unknownNameIsNoSuchElement() throws IOException {
-        try (SafetensorsFile f = roundTrip("w", HostTensor.ofFloats(new long[] {1}, new float[] {1}))) {
+        try (SafetensorsFile f =
+                roundTrip("w", HostTensor.ofFloats(new long[] {1}, new float[] {1}))) {
             assertFalse(f.contains("nope"));
             assertThrows(NoSuchElementException.class, () -> f.get("nope"));
             assertThrows(NoSuchElementException.class, () -> f.info("nope"));
@@ -235,8 +241,10 @@ class SafetensorsRoundTripTest {
     @Test
     void writeReplacesAtomicallyAndLeavesNoTemporaryFile() throws IOException {
         Path file = dir.resolve("model.safetensors");
-        SafetensorsWriter.write(file, Map.of("a", HostTensor.ofFloats(new long[] {1}, new float[] {1})));
-        SafetensorsWriter.write(file, Map.of("b", HostTensor.ofFloats(new long[] {1}, new float[] {2})));
+        SafetensorsWriter.write(
+                file, Map.of("a", HostTensor.ofFloats(new long[] {1}, new float[] {1})));
+        SafetensorsWriter.write(
+                file, Map.of("b", HostTensor.ofFloats(new long[] {1}, new float[] {2})));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.collect(Collectors.toList()));
         }
@@ -264,7 +272,8 @@ class SafetensorsRoundTripTest {
             HostTensor copy = f.get("d");
             Path again = dir.resolve("again.safetensors");
             SafetensorsWriter.write(again, Map.of("d", copy));
-            assertArrayEquals(Files.readAllBytes(dir.resolve("t.safetensors")), Files.readAllBytes(again));
+            assertArrayEquals(
+                    Files.readAllBytes(dir.resolve("t.safetensors")), Files.readAllBytes(again));
             assertArrayEquals(new float[] {1, 2}, copy.toFloatArray());
         }
         assertArrayEquals(f32(1, 2), bytes(t));

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.weights;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.bytes;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.i64;
 import static ai.spikelm.zoo.weights.SafetensorsBytes.tensor;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Sharded checkpoints: one view across shards, and the index checks. */
 class ShardedSafetensorsTest {
@@ -41,7 +43,8 @@ class ShardedSafetensorsTest {
         first.put("a", floats(1, 2));
         first.put("b", tensor(TensorDType.I64, new long[] {1}, i64(7)));
         SafetensorsWriter.write(dir.resolve(SHARD_1), first, Map.of("format", "pt"));
-        SafetensorsWriter.write(dir.resolve(SHARD_2), Map.of("c", floats(3)), Map.of("format", "pt"));
+        SafetensorsWriter.write(
+                dir.resolve(SHARD_2), Map.of("c", floats(3)), Map.of("format", "pt"));
     }
 
     private Path writeIndex(String weightMapJson) throws IOException {
@@ -55,7 +58,9 @@ class ShardedSafetensorsTest {
 
     private MalformedCheckpointException assertMalformed(Path index, String expectedProblem) {
         MalformedCheckpointException e =
-                assertThrows(MalformedCheckpointException.class, () -> ShardedSafetensors.open(index).close());
+                assertThrows(
+                        MalformedCheckpointException.class,
+                        () -> ShardedSafetensors.open(index).close());
         assertTrue(e.problem().contains(expectedProblem), e.getMessage());
         return e;
     }
@@ -72,7 +77,8 @@ class ShardedSafetensorsTest {
             assertArrayEquals(new float[] {3}, r.get("c").toFloatArray());
             assertEquals(TensorDType.I64, r.info("b").dtype());
             assertEquals(Map.of("total_size", "28"), r.metadata());
-            assertEquals(dir.resolve(SHARD_2).toAbsolutePath(), sharded.shardOf("c").toAbsolutePath());
+            assertEquals(
+                    dir.resolve(SHARD_2).toAbsolutePath(), sharded.shardOf("c").toAbsolutePath());
             assertEquals(2, sharded.shards().size());
             assertEquals(Map.of("format", "pt"), sharded.shards().get(SHARD_1).metadata());
             assertFalse(r.contains("d"));
@@ -91,10 +97,18 @@ class ShardedSafetensorsTest {
         assertEquals(dir.resolve(SafetensorsCheckpoint.INDEX_FILE_NAME), index);
         // 12+12 | 12+12 | 12 | 80
         for (int i = 1; i <= 4; i++) {
-            assertTrue(Files.exists(dir.resolve(String.format("model-%05d-of-00004.safetensors", i))));
+            assertTrue(
+                    Files.exists(dir.resolve(String.format("model-%05d-of-00004.safetensors", i))));
         }
         String json = Files.readString(index, StandardCharsets.UTF_8);
-        assertTrue(json.startsWith("{\n  \"metadata\": {\n    \"total_size\": 140\n  },\n  \"weight_map\": {\n"), json);
+        assertTrue(
+                json.startsWith(
+                        "{\n"
+                            + "  \"metadata\": {\n"
+                            + "    \"total_size\": 140\n"
+                            + "  },\n"
+                            + "  \"weight_map\": {\n"),
+                json);
         assertTrue(json.contains("\n    \"big\": \"model-00004-of-00004.safetensors\",\n"), json);
         assertTrue(json.endsWith("}\n"), json);
 
@@ -127,8 +141,15 @@ class ShardedSafetensorsTest {
         Path outside = dir.resolve("sub");
         Files.createDirectories(outside);
         for (String escape :
-                List.of("../" + SHARD_2, "/tmp/" + SHARD_2, dir.resolve(SHARD_2).toAbsolutePath().toString(),
-                        "sub/../" + SHARD_2, "..", ".", "", "..\\\\" + SHARD_2)) {
+                List.of(
+                        "../" + SHARD_2,
+                        "/tmp/" + SHARD_2,
+                        dir.resolve(SHARD_2).toAbsolutePath().toString(),
+                        "sub/../" + SHARD_2,
+                        "..",
+                        ".",
+                        "",
+                        "..\\\\" + SHARD_2)) {
             Path index = writeIndex(weightMap(SHARD_1, SHARD_1, escape));
             assertMalformed(index, "is not a plain file name in the checkpoint directory");
         }
@@ -138,14 +159,16 @@ class ShardedSafetensorsTest {
     void missingShard() throws IOException {
         writeTwoShards();
         Path index = writeIndex(weightMap(SHARD_1, SHARD_1, "model-00003-of-00003.safetensors"));
-        assertMalformed(index, "shard 'model-00003-of-00003.safetensors' of tensor 'c' does not exist");
+        assertMalformed(
+                index, "shard 'model-00003-of-00003.safetensors' of tensor 'c' does not exist");
     }
 
     @Test
     void shardMustHoldTheTensorsAssignedToIt() throws IOException {
         writeTwoShards();
         Path index = writeIndex(weightMap(SHARD_1, SHARD_2, SHARD_2));
-        assertMalformed(index, "index puts tensor 'b' in shard '" + SHARD_2 + "', which does not hold it");
+        assertMalformed(
+                index, "index puts tensor 'b' in shard '" + SHARD_2 + "', which does not hold it");
     }
 
     @Test
@@ -154,7 +177,8 @@ class ShardedSafetensorsTest {
         Files.write(dir.resolve(SHARD_2), new byte[] {1, 2, 3});
         Path index = writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2));
         MalformedCheckpointException e =
-                assertThrows(MalformedCheckpointException.class, () -> ShardedSafetensors.open(index));
+                assertThrows(
+                        MalformedCheckpointException.class, () -> ShardedSafetensors.open(index));
         assertEquals(dir.resolve(SHARD_2).toAbsolutePath(), e.file().toAbsolutePath());
     }
 
@@ -170,7 +194,8 @@ class ShardedSafetensorsTest {
         assertMalformed(index, "index has no weight_map object");
         Files.writeString(index, "{\"weight_map\":{\"a\":1}}");
         assertMalformed(index, "weight_map entry of 'a' is not a file name");
-        Files.writeString(index, "{\"weight_map\":{\"a\":\"" + SHARD_1 + "\",\"a\":\"" + SHARD_1 + "\"}}");
+        Files.writeString(
+                index, "{\"weight_map\":{\"a\":\"" + SHARD_1 + "\",\"a\":\"" + SHARD_1 + "\"}}");
         assertMalformed(index, "Duplicate field 'a'");
         Files.writeString(index, "{\"metadata\":[],\"weight_map\":{}}");
         assertMalformed(index, "index metadata is not an object");
@@ -179,7 +204,8 @@ class ShardedSafetensorsTest {
     @Test
     void checkpointEntryPointChoosesTheRightReader() throws IOException {
         assertThrows(NoSuchFileException.class, () -> SafetensorsCheckpoint.open(dir));
-        assertThrows(NoSuchFileException.class, () -> SafetensorsCheckpoint.open(dir.resolve("none")));
+        assertThrows(
+                NoSuchFileException.class, () -> SafetensorsCheckpoint.open(dir.resolve("none")));
 
         writeTwoShards();
         Path index = writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2));
@@ -190,7 +216,8 @@ class ShardedSafetensorsTest {
             assertEquals(List.of("c"), List.copyOf(r.names()));
         }
         // With both present, the single file wins, as in Transformers.
-        SafetensorsWriter.write(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE_NAME), Map.of("single", floats(9)));
+        SafetensorsWriter.write(
+                dir.resolve(SafetensorsCheckpoint.SINGLE_FILE_NAME), Map.of("single", floats(9)));
         try (CheckpointReader r = SafetensorsCheckpoint.open(dir)) {
             assertEquals(List.of("single"), List.copyOf(r.names()));
         }
@@ -199,7 +226,8 @@ class ShardedSafetensorsTest {
     @Test
     void closingTheViewClosesEveryShard() throws IOException {
         writeTwoShards();
-        ShardedSafetensors r = ShardedSafetensors.open(writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2)));
+        ShardedSafetensors r =
+                ShardedSafetensors.open(writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2)));
         HostTensor kept = r.get("c");
         r.close();
         assertThrows(IllegalStateException.class, () -> r.get("a"));
