@@ -64,7 +64,8 @@ public final class ShardedSafetensors implements CheckpointReader {
             throw new MalformedCheckpointException(indexFile, "index has no weight_map object");
         }
         Map<String, String> metadata = metadata(indexFile, root.get("metadata"));
-        Path dir = indexFile.toAbsolutePath().getParent();
+        // Normalized so that the containment check below compares like with like.
+        Path dir = indexFile.toAbsolutePath().normalize().getParent();
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         Map<String, SafetensorsFile> shardOf = new LinkedHashMap<>();
         boolean ok = false;

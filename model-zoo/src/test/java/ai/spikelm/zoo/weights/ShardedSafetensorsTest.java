@@ -212,6 +212,11 @@ class ShardedSafetensorsTest {
         try (CheckpointReader r = SafetensorsCheckpoint.open(index)) {
             assertInstanceOf(ShardedSafetensors.class, r);
         }
+        Files.createDirectories(dir.resolve("sub"));
+        Path roundabout = dir.resolve("sub").resolve("..").resolve(index.getFileName());
+        try (CheckpointReader r = SafetensorsCheckpoint.open(roundabout)) {
+            assertEquals(3, r.names().size());
+        }
         try (CheckpointReader r = SafetensorsCheckpoint.open(dir.resolve(SHARD_2))) {
             assertEquals(List.of("c"), List.copyOf(r.names()));
         }
