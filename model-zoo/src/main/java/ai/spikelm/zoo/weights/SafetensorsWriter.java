@@ -35,8 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * alignment then by name (so every tensor is naturally aligned once the header is), the compact
  * JSON header lists {@code __metadata__} first and then the tensors in data order, it is padded
  * with spaces to a multiple of 8 bytes, and the data follow contiguously. Metadata keys are written
- * sorted. (Control characters in names are escaped with upper-case hex digits where the Python
- * library uses lower case; the files read the same.)
+ * sorted, where the Python library's order of several keys is unspecified; control characters in
+ * names are escaped with upper-case hex digits where it uses lower case. Such files read the same.
  *
  * <p>Every file is written to a temporary file in the target directory, forced to disk and then
  * renamed over the target, so a reader never sees a half-written file.
