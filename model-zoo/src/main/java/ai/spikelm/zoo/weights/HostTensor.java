@@ -105,6 +105,15 @@ public final class HostTensor {
     }
 
     /**
+     * Returns the number of bytes of the raw data.
+     *
+     * @return {@code numel() * dtype().byteSize()}
+     */
+    public long byteSize() {
+        return data.remaining();
+    }
+
+    /**
      * Returns a read-only little-endian view of the raw bytes.
      *
      * @return the bytes

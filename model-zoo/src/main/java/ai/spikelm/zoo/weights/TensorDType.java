@@ -55,6 +55,15 @@ public enum TensorDType {
     }
 
     /**
+     * Returns the name of this type in a safetensors header, such as {@code "BF16"}.
+     *
+     * @return the safetensors dtype name
+     */
+    public String safetensorsName() {
+        return name();
+    }
+
+    /**
      * Parses a safetensors dtype name such as {@code "F32"} or {@code "BF16"}.
      *
      * @param name the dtype as written in a safetensors header
@@ -67,5 +76,21 @@ public enum TensorDType {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("Unsupported tensor dtype: " + name, e);
         }
+    }
+
+    /**
+     * Looks up a dtype by its exact safetensors name: headers are case sensitive, so {@code "f32"}
+     * is not {@code "F32"}.
+     *
+     * @param name the dtype as written in a safetensors header
+     * @return the dtype, or {@code null} if the name is not one of ours
+     */
+    static TensorDType forExactName(String name) {
+        for (TensorDType t : values()) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
     }
 }

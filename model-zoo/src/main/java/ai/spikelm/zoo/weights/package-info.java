@@ -3,5 +3,20 @@
  *
  * <p>Everything here works on bytes in Java; nothing reaches an engine until {@link
  * ai.spikelm.zoo.weights.HostTensor#toNDArray(ai.djl.ndarray.NDManager)}.
+ *
+ * <ul>
+ *   <li>{@link ai.spikelm.zoo.weights.SafetensorsCheckpoint#open(java.nio.file.Path)} opens a model
+ *       directory, a {@code .safetensors} file or a sharded index as a {@link
+ *       ai.spikelm.zoo.weights.CheckpointReader};
+ *   <li>{@link ai.spikelm.zoo.weights.SafetensorsFile} validates one file strictly and serves its
+ *       tensors as zero-copy slices of a memory mapping;
+ *   <li>{@link ai.spikelm.zoo.weights.ShardedSafetensors} joins the shards named by a {@code
+ *       model.safetensors.index.json};
+ *   <li>{@link ai.spikelm.zoo.weights.SafetensorsWriter} writes files (and shards with their index)
+ *       byte-compatible with the Python library, atomically.
+ * </ul>
+ *
+ * <p>A malformed checkpoint is refused with a {@link
+ * ai.spikelm.zoo.weights.MalformedCheckpointException} naming the file and the problem.
  */
 package ai.spikelm.zoo.weights;
