@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.NormalInitializer;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
@@ -68,6 +70,8 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
      * @param manager the manager that will own the parameters
      */
     public void initialize(NDManager manager) {
+        // Hugging Face initialises every weight matrix from N(0, initializer_range²).
+        setInitializer(new NormalInitializer(config.initializerRange()), Parameter.Type.WEIGHT);
         Shape tokens = new Shape(1, 1);
         initialize(manager, DataType.FLOAT32, tokens, tokens, tokens);
     }

@@ -57,6 +57,19 @@ public interface CheckpointReader extends AutoCloseable {
      */
     Map<String, String> metadata();
 
+    /**
+     * Returns every tensor by name, in checkpoint order (views of the file where possible).
+     *
+     * @return name → tensor
+     */
+    default Map<String, HostTensor> tensors() {
+        Map<String, HostTensor> out = new java.util.LinkedHashMap<>();
+        for (String name : names()) {
+            out.put(name, get(name));
+        }
+        return out;
+    }
+
     /** Releases the reader; later calls to {@link #get(String)} fail. */
     @Override
     void close();
