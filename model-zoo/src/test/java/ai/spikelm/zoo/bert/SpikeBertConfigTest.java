@@ -1,0 +1,102 @@
+package ai.spikelm.zoo.bert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.spikelm.ops.neuron.ResetMode;
+import ai.spikelm.zoo.core.InvalidConfigException;
+import ai.spikelm.zoo.core.SpikingConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpikeBertConfigTest {
+
+    /** bert-base-uncased's config.json as Hugging Face publishes it. */
+    private static final String BERT_BASE =
+            "{\"architectures\":[\"BertForMaskedLM\"],\"attention_probs_dropout_prob\":0.1,"
+                    + "\"gradient_checkpointing\":false,\"hidden_act\":\"gelu\",\"hidden_dropout_prob\":0.1,"
+                    + "\"hidden_size\":768,\"initializer_range\":0.02,\"intermediate_size\":3072,"
+                    + "\"layer_norm_eps\":1e-12,\"max_position_embeddings\":512,\"model_type\":\"bert\","
+                    + "\"num_attention_heads\":12,\"num_hidden_layers\":12,\"pad_token_id\":0,"
+                    + "\"position_embedding_type\":\"absolute\",\"transformers_version\":\"4.6.0.dev0\","
+                    + "\"type_vocab_size\":2,\"use_cache\":true,\"vocab_size\":30522}";
+
+    private static String with(String json, String field) {
+        return json.substring(0, json.length() - 1) + "," + field + "}";
+    }
+
+    @Test
+    void readsAHuggingFaceConfigAsAnAnn() {
+        SpikeBertConfig c = SpikeBertConfig.parse(BERT_BASE);
+        assertEquals(768, c.hiddenSize());
+        assertEquals(12, c.numHiddenLayers());
+        assertEquals(64, c.headSize());
+        assertEquals(1e-12f, c.layerNormEps());
+        assertEquals(List.of("BertForMaskedLM"), c.architectures());
+        assertFalse(c.spiking().isSpiking());
+        assertEquals(1, c.spiking().timeSteps());
+    }
+
+    @Test
+    void spikeLmSettingsRoundTrip() {
+        String json =
+                with(
+                        BERT_BASE,
+                        "\"spikelm\":{\"time_steps\":4,\"reset_mode\":\"soft\",\"decay\":0.5,"
+                                + "\"alpha_multiplier\":3.0,\"alpha_learnable\":true,"
+                                + "\"spike_sites\":[\"query\",\"intermediate\"]}");
+        SpikeBertConfig c = SpikeBertConfig.parse(json);
+        SpikingConfig s = c.spiking();
+        assertTrue(s.isSpiking());
+        assertEquals(4, s.timeSteps());
+        assertTrue(s.spikes("query"));
+        assertFalse(s.spikes("key"));
+        assertEquals(c, SpikeBertConfig.parse(c.toJson()));
+        assertTrue(c.toJson().contains("\"reset_mode\" : \"soft\""), c.toJson());
+        assertEquals(ResetMode.SOFT, ((ai.spikelm.ops.neuron.ElasticBiSpikingNeuron) s.neuron("query")).getResetMode());
+    }
+
+    @Test
+    void labelsAndRegression() {
+        SpikeBertConfig c =
+                SpikeBertConfig.parse(
+                        with(BERT_BASE, "\"id2label\":{\"0\":\"neg\",\"1\":\"pos\"},\"label2id\":{\"neg\":0,\"pos\":1}"));
+        assertEquals(Map.of(0, "neg", 1, "pos"), c.id2label());
+        assertEquals(2, c.numLabels());
+        assertFalse(c.isRegression());
+        assertTrue(SpikeBertConfig.parse(with(BERT_BASE, "\"num_labels\":1")).isRegression());
+        assertTrue(SpikeBertConfig.parse(with(BERT_BASE, "\"problem_type\":\"regression\"")).isRegression());
+    }
+
+    private static void assertRejected(String json, String... fragments) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SpikeBertConfig.parse(json));
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), e.getMessage());
+        }
+    }
+
+    @Test
+    void badConfigsNameTheField() {
+        assertRejected(BERT_BASE.replace("\"model_type\":\"bert\"", "\"model_type\":\"gpt2\""), "model_type", "gpt2");
+        assertRejected(BERT_BASE.replace("\"model_type\":\"bert\",", ""), "model_type");
+        assertRejected(BERT_BASE.replace("\"hidden_size\":768,", ""), "hidden_size");
+        assertRejected(BERT_BASE.replace("\"hidden_size\":768", "\"hidden_size\":770"), "divisible", "num_attention_heads");
+        assertRejected(BERT_BASE.replace("\"hidden_size\":768", "\"hidden_size\":\"768\""), "hidden_size", "positive integer");
+        assertRejected(BERT_BASE.replace("\"hidden_act\":\"gelu\"", "\"hidden_act\":\"swish\""), "hidden_act");
+        assertRejected(with(BERT_BASE, "\"hiden_size\":768"), "unknown field", "hiden_size");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"time_step\":4}"), "spikelm", "time_step");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"time_steps\":0}"), "time_steps");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"reset_mode\":\"sideways\"}"), "reset_mode");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"spike_sites\":[\"kery\"]}"), "kery", "known sites");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"target_firing_rate\":1.0}"), "target_firing_rate");
+        assertRejected(with(BERT_BASE, "\"id2label\":{\"0\":\"a\",\"2\":\"b\"}"), "id2label");
+        assertRejected(with(BERT_BASE, "\"id2label\":{\"0\":\"a\"},\"label2id\":{\"b\":0}"), "label2id");
+        assertRejected(with(BERT_BASE, "\"num_labels\":3,\"id2label\":{\"0\":\"a\"}"), "num_labels");
+        assertRejected(with(BERT_BASE, "\"is_decoder\":true"), "is_decoder");
+        assertRejected("{not json", "not valid JSON");
+        assertRejected("[1,2]", "JSON object");
+    }
+}
