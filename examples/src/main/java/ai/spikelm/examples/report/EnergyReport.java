@@ -1,0 +1,207 @@
+package ai.spikelm.examples.report;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.spikelm.ops.stats.EnergyEstimate;
+import ai.spikelm.ops.stats.EnergyModel;
+import ai.spikelm.ops.stats.SiteStatistics;
+import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.HfWeights;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a model costs on real text: firing rate per layer and energy per sequence, measured with a
+ * {@link SpikeMonitor}.
+ *
+ * <p>If the model is uncalibrated, its first batch calibrates α and is not measured (calibration
+ * and measurement on the same data would flatter the firing rate), unless it is the only batch.
+ */
+public final class EnergyReport {
+
+    private static final Pattern LAYER = Pattern.compile("(.*\\blayer\\.\\d+)\\..*");
+
+    private final String label;
+    private final List<SiteStatistics> sites;
+    private final Map<String, Double> layerFiringRates;
+    private final EnergyEstimate perSequence;
+    private final long sequences;
+    private final long tokens;
+
+    private EnergyReport(String label, List<SiteStatistics> sites, EnergyEstimate total, long sequences, long tokens) {
+        this.label = label;
+        this.sites = sites;
+        this.layerFiringRates = layerRates(sites);
+        this.perSequence = total.perSequence(sequences);
+        this.sequences = sequences;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Runs the model on the batches and measures it.
+     *
+     * @param label a name for the model in reports ("SpikeLM T=4")
+     * @param model an initialised model taking (input_ids, attention_mask, token_type_ids)
+     * @param manager the manager for the inputs
+     * @param batches the text, already encoded
+     * @param energy the energy constants
+     * @param progress called after each batch with the batch index
+     * @return the report
+     */
+    public static EnergyReport measure(
+            String label,
+            Block model,
+            NDManager manager,
+            List<EncodedBatch> batches,
+            EnergyModel energy,
+            IntConsumer progress) {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("No text to measure on");
+        }
+        boolean calibrating = HfWeights.spikingSites(model).values().stream().anyMatch(s -> !s.isCalibrated());
+        int first = calibrating && batches.size() > 1 ? 1 : 0;
+        long sequences = 0;
+        long tokens = 0;
+        SpikeMonitor monitor = null;
+        try {
+            for (int i = 0; i < batches.size(); i++) {
+                if (i == first) {
+                    monitor = SpikeMonitor.attach(model);
+                }
+                try (NDManager step = manager.newSubManager()) {
+                    EncodedBatch batch = batches.get(i);
+                    model.forward(new ParameterStore(step, false), batch.toNDList(step), false);
+                    if (i >= first) {
+                        sequences += batch.inputIds().length;
+                        tokens += batch.realTokens();
+                    }
+                }
+                progress.accept(i);
+            }
+            List<SiteStatistics> stats = monitor.snapshot();
+            return new EnergyReport(label, stats, energy.estimate(stats), sequences, tokens);
+        } finally {
+            if (monitor != null) {
+                monitor.close();
+            }
+        }
+    }
+
+    private static Map<String, Double> layerRates(List<SiteStatistics> sites) {
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (SiteStatistics s : sites) {
+            Matcher m = LAYER.matcher(s.name());
+            if (s.hasSpikes() && m.matches()) {
+                long[] c = counts.computeIfAbsent(m.group(1), k -> new long[2]);
+                for (int t = 0; t < s.timeSteps(); t++) {
+                    c[0] += s.nonZeroPerStep()[t];
+                    c[1] += s.elementsPerStep()[t];
+                }
+            }
+        }
+        Map<String, Double> rates = new LinkedHashMap<>();
+        counts.forEach((layer, c) -> rates.put(layer, (double) c[0] / c[1]));
+        return rates;
+    }
+
+    /**
+     * Returns the model's label.
+     *
+     * @return the label
+     */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * Returns the firing rate of each layer (all its spike sites and time steps together).
+     *
+     * @return layer path → rate, in layer order
+     */
+    public Map<String, Double> layerFiringRates() {
+        return layerFiringRates;
+    }
+
+    /**
+     * Returns the firing rate over every spike site.
+     *
+     * @return the rate, NaN for a model without spikes
+     */
+    public double overallFiringRate() {
+        long nonZero = 0;
+        long total = 0;
+        for (SiteStatistics s : sites) {
+            for (int t = 0; t < s.timeSteps(); t++) {
+                nonZero += s.nonZeroPerStep()[t];
+                total += s.elementsPerStep()[t];
+            }
+        }
+        return total == 0 ? Double.NaN : (double) nonZero / total;
+    }
+
+    /**
+     * Returns the per-site statistics.
+     *
+     * @return the sites
+     */
+    public List<SiteStatistics> sites() {
+        return new ArrayList<>(sites);
+    }
+
+    /**
+     * Returns the energy per sequence (at the measured, padded lengths).
+     *
+     * @return the estimate
+     */
+    public EnergyEstimate perSequence() {
+        return perSequence;
+    }
+
+    /**
+     * Returns how many sequences were measured.
+     *
+     * @return the count
+     */
+    public long sequences() {
+        return sequences;
+    }
+
+    /**
+     * Returns how many real tokens were measured.
+     *
+     * @return the count
+     */
+    public long tokens() {
+        return tokens;
+    }
+
+    /**
+     * Prints the report.
+     *
+     * @param out where to print
+     * @param perLayer whether to print the per-layer firing rates
+     */
+    public void print(PrintWriter out, boolean perLayer) {
+        out.printf(Locale.ROOT, "%s: %d sequences, %d tokens measured%n", label, sequences, tokens);
+        if (perLayer && !layerFiringRates.isEmpty()) {
+            layerFiringRates.forEach((layer, rate) -> out.printf(Locale.ROOT, "  %-24s firing rate %.4f%n", layer, rate));
+        }
+        out.printf(
+                Locale.ROOT,
+                "  overall firing rate %.4f; per sequence: ANN %.4f mJ, this model %.4f mJ (%.3f G SOPs + %.3f G real MACs)%n",
+                overallFiringRate(),
+                perSequence.annJoules() * 1e3,
+                perSequence.spikingJoules() * 1e3,
+                perSequence.synapticOps() / 1e9,
+                perSequence.realValuedMacs() / 1e9);
+    }
+}

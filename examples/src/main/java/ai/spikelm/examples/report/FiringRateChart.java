@@ -1,0 +1,46 @@
+package ai.spikelm.examples.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/** Draws firing rate per layer, one series per model, as a PNG. */
+public final class FiringRateChart {
+
+    private FiringRateChart() {}
+
+    /**
+     * Writes the chart.
+     *
+     * @param reports the measured models (those without spikes are skipped)
+     * @param file the PNG to write
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(List<EnergyReport> reports, Path file) throws IOException {
+        CategoryChart chart =
+                new CategoryChartBuilder()
+                        .width(900)
+                        .height(500)
+                        .title("Firing rate per layer")
+                        .xAxisTitle("layer")
+                        .yAxisTitle("non-zero spike fraction")
+                        .build();
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        for (EnergyReport report : reports) {
+            if (report.layerFiringRates().isEmpty()) {
+                continue;
+            }
+            List<String> layers = new ArrayList<>();
+            report.layerFiringRates().keySet().forEach(k -> layers.add(k.substring(k.lastIndexOf('.') + 1)));
+            chart.addSeries(report.label(), layers, new ArrayList<>(report.layerFiringRates().values()));
+        }
+        String name = file.toString();
+        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+    }
+}
