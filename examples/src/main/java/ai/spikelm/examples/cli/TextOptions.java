@@ -1,0 +1,78 @@
+package ai.spikelm.examples.cli;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.spikelm.zoo.core.EncodedBatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Text input shared by the commands that run a model on text: one sequence per non-blank line. */
+final class TextOptions {
+
+    /** The embedded sample: public-domain prose (Austen, the World English Bible) and news-like lines. */
+    static final String SAMPLE = "/ai/spikelm/examples/sample-text.txt";
+
+    @Option(names = "--text", description = "Text file, one sequence per line (default: the embedded sample).")
+    Path text;
+
+    @Option(names = "--max-lines", defaultValue = "256", description = "Use at most this many lines (default ${DEFAULT-VALUE}).")
+    int maxLines;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Sequences per batch (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-length", defaultValue = "128", description = "Truncate sequences to this many tokens (default ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    /** Reads the lines (the embedded sample when no file is given). */
+    List<String> lines() {
+        List<String> all;
+        try {
+            if (text != null) {
+                all = Files.readAllLines(text, StandardCharsets.UTF_8);
+            } else {
+                try (InputStream in = TextOptions.class.getResourceAsStream(SAMPLE)) {
+                    all = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + (text != null ? text : SAMPLE), e);
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : all) {
+            if (!line.isBlank() && lines.size() < maxLines) {
+                lines.add(line.strip());
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("No text: " + (text != null ? text : SAMPLE) + " has no non-blank line");
+        }
+        return lines;
+    }
+
+    /** Loads a tokenizer that truncates to {@link #maxLength}. */
+    HuggingFaceTokenizer tokenizer(Path tokenizerJson) throws IOException {
+        return HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerJson)
+                .optMaxLength(maxLength)
+                .optTruncation(true)
+                .optPadding(false)
+                .build();
+    }
+
+    /** Tokenises the lines into padded batches. */
+    List<EncodedBatch> batches(HuggingFaceTokenizer tokenizer) {
+        List<String> lines = lines();
+        List<EncodedBatch> batches = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i += batchSize) {
+            batches.add(EncodedBatch.encode(tokenizer, lines.subList(i, Math.min(lines.size(), i + batchSize))));
+        }
+        return batches;
+    }
+}
