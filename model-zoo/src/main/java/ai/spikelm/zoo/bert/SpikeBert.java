@@ -16,8 +16,18 @@ public final class SpikeBert {
      * @throws InvalidConfigException for an architecture this family does not have
      */
     public static SpikeBertPreTrainedModel create(SpikeBertConfig config) {
-        String architecture = config.architectures().isEmpty() ? "BertModel" : config.architectures().get(0);
-        return create(config, architecture);
+        return create(config, architecture(config), true);
+    }
+
+    /**
+     * Returns the architecture a config names: its first {@code architectures} entry, {@code
+     * BertModel} when there is none.
+     *
+     * @param config the config
+     * @return the Hugging Face architecture name
+     */
+    public static String architecture(SpikeBertConfig config) {
+        return config.architectures().isEmpty() ? "BertModel" : config.architectures().get(0);
     }
 
     /**
@@ -26,13 +36,14 @@ public final class SpikeBert {
      * @param config the config
      * @param architecture {@code BertModel}, {@code BertForMaskedLM}, {@code BertForPreTraining} or
      *     {@code BertForSequenceClassification}
+     * @param pooler whether a bare {@code BertModel} gets a pooler (the heads decide for themselves)
      * @return an uninitialised model
      * @throws InvalidConfigException for any other architecture
      */
-    public static SpikeBertPreTrainedModel create(SpikeBertConfig config, String architecture) {
+    public static SpikeBertPreTrainedModel create(SpikeBertConfig config, String architecture, boolean pooler) {
         switch (architecture) {
             case "BertModel":
-                return new SpikeBertModel(config);
+                return new SpikeBertModel(config, pooler);
             case "BertForMaskedLM":
                 return new SpikeBertForMaskedLM(config);
             case "BertForPreTraining":

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.bert;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.weights.CheckpointReader;
+import ai.spikelm.zoo.weights.HostTensor;
 import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
 import ai.spikelm.zoo.weights.SafetensorsWriter;
 import java.io.IOException;
@@ -83,12 +84,16 @@ public final class SpikeBertLoader {
      * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
      */
     public SpikeBertPreTrainedModel load(NDManager manager) throws IOException {
-        SpikeBertPreTrainedModel model = SpikeBert.create(config());
-        model.initialize(manager);
+        SpikeBertConfig config = config();
         try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir)) {
-            model.loadWeights(checkpoint.tensors(), allowNewHead);
+            Map<String, HostTensor> tensors = checkpoint.tensors();
+            // A bare encoder has a pooler exactly when its checkpoint has one (sentence encoders don't).
+            boolean pooler = tensors.keySet().stream().anyMatch(n -> n.endsWith("pooler.dense.weight"));
+            SpikeBertPreTrainedModel model = SpikeBert.create(config, SpikeBert.architecture(config), pooler);
+            model.initialize(manager);
+            model.loadWeights(tensors, allowNewHead);
+            return model;
         }
-        return model;
     }
 
     /**
