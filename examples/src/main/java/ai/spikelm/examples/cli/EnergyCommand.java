@@ -13,11 +13,25 @@ import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.ops.stats.SiteStatistics;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import ai.spikelm.ops.stats.TransformerCost;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.spikelm.examples.report.EnergyReport;
+import ai.spikelm.examples.report.FiringRateChart;
+import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.SpikingConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,12 +48,31 @@ import picocli.CommandLine.Spec;
         name = "energy",
         mixinStandardHelpOptions = true,
         description = {
-            "Energy of a transformer encoder as ANN and as SpikeLM (45 nm convention:",
-            "E_ANN = e_MAC x MACs, E_SNN = e_AC x firing rate x T x MACs)."
+            "Energy of a model as ANN and as SpikeLM, measured on text: firing rate per layer and",
+            "energy per sequence (45 nm convention: E_ANN = e_MAC x MACs, E_SNN = e_AC x SOPs).",
+            "Without --model, the embedded all-MiniLM-L6-v2 (real weights) is converted on the fly.",
+            "With --analytic, the count is analytic for a transformer of the given shape."
         })
 final class EnergyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Option(names = "--model", description = "Model directory (Hugging Face layout) or ONNX BERT file (default: embedded MiniLM).")
+    Path model;
+
+    @Option(names = "--heads", description = "Attention heads, for an ONNX file whose graph does not tell.")
+    Integer heads;
+
+    @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's).")
+    Path tokenizer;
+
+    @Mixin TextOptions text;
+
+    @Option(names = "--chart", description = "Write the firing rate per layer as a PNG chart.")
+    Path chart;
+
+    @Option(names = "--analytic", description = "Analytic estimate for a transformer of the shape below, firing rate measured on Gaussian input.")
+    boolean analytic;
 
     @Option(names = "--layers", defaultValue = "12", description = "Number of layers (default ${DEFAULT-VALUE}).")
     int layers;
@@ -59,8 +92,7 @@ final class EnergyCommand implements Callable<Integer> {
     @Option(
             names = {"-T", "--time-steps"},
             split = ",",
-            defaultValue = "1,4",
-            description = "Time steps to report, comma separated (default ${DEFAULT-VALUE}).")
+            description = "Time steps to report, comma separated (default 1,4; a spiking model's own T).")
     List<Integer> timeSteps;
 
     @Option(
@@ -87,14 +119,69 @@ final class EnergyCommand implements Callable<Integer> {
     int seed;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         validate();
+        return analytic ? analytic() : measured();
+    }
+
+    private int measured() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        EnergyModel energy =
-                EnergyModel.builder()
-                        .optPicojoulesPerMac(picojoulesPerMac)
-                        .optPicojoulesPerAccumulate(picojoulesPerAccumulate)
-                        .build();
+        EnergyModel energy = energyModel();
+        ModelSource source = new ModelSource(model, heads);
+        SpikingConfig saved = source.savedSpiking();
+        List<Integer> steps =
+                timeSteps != null ? timeSteps : saved.isSpiking() ? List.of(saved.timeSteps()) : List.of(1, 4);
+        List<EncodedBatch> batches;
+        try (HuggingFaceTokenizer tok = text.tokenizer(tokenizer != null ? tokenizer : source.tokenizer())) {
+            batches = text.batches(tok);
+        }
+        out.printf(Locale.ROOT, "%s on %d batches of text (%s)%n", source.name(), batches.size(),
+                text.text == null ? "embedded sample" : text.text);
+        List<EnergyReport> reports = new ArrayList<>();
+        for (int t : steps) {
+            SpikingConfig spiking = saved.isSpiking() ? saved.toBuilder().optTimeSteps(t).build()
+                    : SpikingConfig.builder().optTimeSteps(t).optAlphaMultiplier(k).build();
+            try (NDManager manager = NDManager.newBaseManager();
+                    ProgressBar bar = progress("SpikeLM T=" + t, batches.size())) {
+                SpikeBertPreTrainedModel spikeModel = source.load(manager, s -> spiking);
+                EnergyReport report =
+                        EnergyReport.measure("SpikeLM T=" + t, spikeModel, manager, batches, energy, i -> bar.step());
+                reports.add(report);
+            }
+        }
+        for (EnergyReport report : reports) {
+            report.print(out, true);
+            out.printf(Locale.ROOT, "  saving vs ANN: %.1fx%n", report.perSequence().savingFactor());
+        }
+        out.println("Not counted: embeddings, LayerNorm, softmax, GELU, residual additions and heads.");
+        if (chart != null) {
+            FiringRateChart.write(reports, chart);
+            out.println("Chart written to " + chart);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static ProgressBar progress(String task, int total) {
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
+    }
+
+    private EnergyModel energyModel() {
+        return EnergyModel.builder()
+                .optPicojoulesPerMac(picojoulesPerMac)
+                .optPicojoulesPerAccumulate(picojoulesPerAccumulate)
+                .build();
+    }
+
+    private int analytic() {
+        List<Integer> steps = timeSteps != null ? timeSteps : List.of(1, 4);
+        PrintWriter out = spec.commandLine().getOut();
+        EnergyModel energy = energyModel();
         List<TransformerCost.Matmul> layer = TransformerCost.layer(sequenceLength, hidden, intermediate);
         long macs = TransformerCost.encoderMacs(layers, sequenceLength, hidden, intermediate);
 
@@ -114,7 +201,7 @@ final class EnergyCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "ANN energy: %.2f mJ at %.2f pJ/MAC%n%n", annJoules * 1e3, picojoulesPerMac);
 
         out.printf(Locale.ROOT, "%3s  %-12s  %10s  %12s  %7s%n", "T", "firing rate", "SOPs (G)", "SNN (mJ)", "saving");
-        for (int t : timeSteps) {
+        for (int t : steps) {
             double rate = firingRate != null ? firingRate : measureFiringRate(t);
             double sops = rate * t * macs;
             double snnJoules = energy.accumulateEnergy(sops);
@@ -145,7 +232,7 @@ final class EnergyCommand implements Callable<Integer> {
         if (layers < 1 || hidden < 1 || intermediate < 1 || sequenceLength < 1) {
             throw new ParameterException(spec.commandLine(), "--layers, --hidden, --intermediate and --seq-len must be positive");
         }
-        for (int t : timeSteps) {
+        for (int t : timeSteps == null ? List.<Integer>of() : timeSteps) {
             if (t < 1) {
                 throw new ParameterException(spec.commandLine(), "--time-steps must be at least 1, got " + t);
             }

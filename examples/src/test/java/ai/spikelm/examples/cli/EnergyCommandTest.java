@@ -24,7 +24,7 @@ class EnergyCommandTest {
 
     @Test
     void bertBaseDefaultsReproduceThePapersAnnFigure() {
-        String[] r = run("energy", "--firing-rate", "0.4", "-T", "1");
+        String[] r = run("energy", "--analytic", "--firing-rate", "0.4", "-T", "1");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("MACs per sequence: 11.17 G"), r[1]);
         Matcher ann = Pattern.compile("ANN energy: ([0-9.]+) mJ").matcher(r[1]);
@@ -39,7 +39,7 @@ class EnergyCommandTest {
 
     @Test
     void measuredFiringRateIsAroundTheGaussianValue() {
-        String[] r = run("energy", "--hidden", "256", "--intermediate", "1024", "--seq-len", "64", "-T", "1");
+        String[] r = run("energy", "--analytic", "--hidden", "256", "--intermediate", "1024", "--seq-len", "64", "-T", "1");
         assertEquals("0", r[0], r[2]);
         Matcher m = Pattern.compile("\\n  1  (0\\.\\d+)\\*").matcher(r[1]);
         assertTrue(m.find(), r[1]);
@@ -48,10 +48,10 @@ class EnergyCommandTest {
 
     @Test
     void badOptionsAreRejectedWithAMessage() {
-        String[] r = run("energy", "-T", "0");
+        String[] r = run("energy", "--analytic", "-T", "0");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--time-steps must be at least 1"), r[2]);
-        r = run("energy", "--firing-rate", "1.5");
+        r = run("energy", "--analytic", "--firing-rate", "1.5");
         assertTrue(r[2].contains("--firing-rate must be in [0, 1]"), r[2]);
     }
 }
