@@ -43,10 +43,20 @@ public record BertConfig(
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * Validates the sizes.
+     * Creates a config after checking it.
      *
-     * @throws IllegalArgumentException if a size is not positive, the width is not a multiple of
-     *     the head count, or the epsilon is not positive
+     * @param vocabSize rows of the word embedding
+     * @param hiddenSize model width
+     * @param numHiddenLayers encoder layers
+     * @param numAttentionHeads attention heads per layer
+     * @param intermediateSize feed-forward width
+     * @param maxPositionEmbeddings rows of the position embedding
+     * @param typeVocabSize rows of the token-type embedding
+     * @param layerNormEps LayerNorm epsilon
+     * @param hiddenAct feed-forward activation
+     * @param architectures Hugging Face class names
+     * @throws IllegalArgumentException if a size is not positive, the hidden size is not a
+     *     multiple of the head count, or the epsilon is not positive
      */
     public BertConfig {
         requirePositive("vocab_size", vocabSize);

@@ -168,7 +168,11 @@ public final class BertLayout {
      * @throws CheckpointFormatException if the word embedding is missing or not 2-D
      */
     public static int hiddenSize(Map<String, HostTensor> tensors) throws CheckpointFormatException {
-        return Math.toIntExact(matrix(tensors, WORD_EMBEDDINGS)[1]);
+        long hidden = matrix(tensors, WORD_EMBEDDINGS)[1];
+        if (hidden < 1 || hidden > Integer.MAX_VALUE) {
+            throw new CheckpointFormatException("Word embedding width " + hidden + " is not a plausible hidden size");
+        }
+        return (int) hidden;
     }
 
     /**

@@ -22,7 +22,11 @@ public record ImportedBert(BertConfig config, Map<String, HostTensor> tensors, L
     public static final String BASE_MODEL_PREFIX = "bert.";
 
     /**
-     * Freezes the collections.
+     * Creates an import result, copying the collections into unmodifiable ones.
+     *
+     * @param config the model sizes
+     * @param tensors the tensors; their order is kept
+     * @param skipped names of source tensors that were not imported
      */
     public ImportedBert {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));

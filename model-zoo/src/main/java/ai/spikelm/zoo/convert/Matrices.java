@@ -16,18 +16,22 @@ final class Matrices {
      *
      * @param t a 2-D tensor
      * @return a new tensor {@code [cols, rows]} in heap memory
-     * @throws IllegalArgumentException if the tensor is not 2-D
+     * @throws IllegalArgumentException if the tensor is not 2-D or has over 2^31 elements
      */
     static HostTensor transpose(HostTensor t) {
         long[] shape = t.shape();
         if (shape.length != 2) {
             throw new IllegalArgumentException("Only 2-D tensors can be transposed, got " + Arrays.toString(shape));
         }
-        int rows = Math.toIntExact(shape[0]);
-        int cols = Math.toIntExact(shape[1]);
         int width = t.dtype().byteSize();
+        if (shape[0] > Integer.MAX_VALUE || shape[1] > Integer.MAX_VALUE
+                || shape[0] * shape[1] > Integer.MAX_VALUE / width) {
+            throw new IllegalArgumentException("Tensor of shape " + Arrays.toString(shape) + " is too large to transpose");
+        }
+        int rows = (int) shape[0];
+        int cols = (int) shape[1];
         ByteBuffer src = t.data();
-        ByteBuffer dst = ByteBuffer.allocate(Math.multiplyExact(Math.multiplyExact(rows, cols), width))
+        ByteBuffer dst = ByteBuffer.allocate(rows * cols * width)
                 .order(ByteOrder.LITTLE_ENDIAN);
         if (width == Float.BYTES) {
             // The common case (F32), element-wise through int views rather than byte by byte.

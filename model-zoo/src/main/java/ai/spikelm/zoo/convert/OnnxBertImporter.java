@@ -142,7 +142,7 @@ public final class OnnxBertImporter {
                     throw new CheckpointFormatException("MatMul weight " + init.name() + " for " + hfName
                             + " is not 2-D");
                 }
-                t = Matrices.transpose(t);
+                t = transpose(t, init.name());
             }
             if (found.put(hfName, t) != null) {
                 throw new CheckpointFormatException("Two ONNX initializers map to " + hfName);
@@ -154,6 +154,14 @@ public final class OnnxBertImporter {
         BertConfig config = BertLayout.inferConfig(tensors, heads, layerNormEps(), "gelu");
         BertLayout.validate(tensors, config);
         return new ImportedBert(config, tensors, skipped);
+    }
+
+    private static HostTensor transpose(HostTensor t, String name) throws CheckpointFormatException {
+        try {
+            return Matrices.transpose(t);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException("ONNX tensor " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Maps each anonymous MatMul weight initializer to the Hugging Face name of its node. */

@@ -126,6 +126,19 @@ class OnnxBertImporterTest {
     }
 
     @Test
+    void absurdDimensionsOfEmptyTensorsAreRejected() {
+        // Zero elements pass the length check, so the dimensions themselves must be bounded.
+        ProtoWriter graph = new ProtoWriter()
+                .message(5, new ProtoWriter().packedInt64(1, 1L << 40, 0).varint(2, 1).string(8, "onnx::MatMul_1").bytes(9, new byte[0]))
+                .message(1, TinyOnnxBert.node("/encoder/layer.0/attention/self/query/MatMul", "MatMul",
+                        java.util.List.of("x", "onnx::MatMul_1"), java.util.List.of("y")))
+                .message(5, new ProtoWriter().packedInt64(1, 1L << 40, 0).varint(2, 1)
+                        .string(8, "embeddings.word_embeddings.weight").bytes(9, new byte[0]));
+        byte[] model = new ProtoWriter().message(7, graph).toByteArray();
+        assertThrows(CheckpointFormatException.class, () -> OnnxBertImporter.read(ByteBuffer.wrap(model), OptionalInt.of(2)));
+    }
+
+    @Test
     void readsAFileAndWritesConfigJson(@TempDir Path dir) throws Exception {
         Path onnx = dir.resolve("tiny.onnx");
         Files.write(onnx, new TinyOnnxBert().build());
