@@ -26,7 +26,7 @@ final class MiniLmModels {
     }
 
     static SpikeBertConfig config(SpikingConfig spiking) throws IOException {
-        return SpikeBertConfig.parse(imported().config().toJson()).toBuilder().optSpiking(spiking).build();
+        return imported().config().toBuilder().optSpiking(spiking).build();
     }
 
     /** The encoder with the real weights (the ONNX export has no pooler, so neither has this). */

@@ -71,7 +71,7 @@ final class ModelSource {
         }
         ImportedBert imported = heads == null ? OnnxBertImporter.read(onnx()) : OnnxBertImporter.read(onnx(), heads);
         SpikeBertConfig config =
-                SpikeBertConfig.parse(imported.config().toJson()).toBuilder()
+                imported.config().toBuilder()
                         .optSpiking(spiking.apply(SpikingConfig.ANN))
                         .build();
         boolean pooler = imported.tensors().containsKey("pooler.dense.weight");

@@ -132,6 +132,28 @@ public final class SpikeBertConfig {
     }
 
     /**
+     * Reads Google's original {@code bert_config.json}: the same keys as Hugging Face's, without
+     * {@code model_type}.
+     *
+     * @param file the file
+     * @return the config
+     * @throws IOException if the file cannot be read
+     * @throws InvalidConfigException if a field is missing, wrong or unknown
+     */
+    public static SpikeBertConfig loadGoogle(Path file) throws IOException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (node instanceof ObjectNode && !node.has("model_type")) {
+            ((ObjectNode) node).put("model_type", MODEL_TYPE);
+        }
+        return fromJson(new ConfigFields(file.getFileName().toString(), node));
+    }
+
+    /**
      * Parses a config from JSON text.
      *
      * @param json the text of a {@code config.json}

@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
  * <p>Linear weights are {@code [out, in]}, as in {@code torch.nn.Linear}.
  */
 public final class BertLayout {
+
+    /** The epsilon of Google's BERT LayerNorm, which Hugging Face's BERT also uses by default. */
+    public static final float BERT_LAYER_NORM_EPS = 1e-12f;
 
     /** Name of the word embedding, whose shape gives vocab and hidden sizes. */
     public static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
@@ -64,7 +68,7 @@ public final class BertLayout {
      * @param config the sizes
      * @return names mapped to shapes, in a stable order
      */
-    public static Map<String, long[]> requiredShapes(BertConfig config) {
+    public static Map<String, long[]> requiredShapes(SpikeBertConfig config) {
         long h = config.hiddenSize();
         long i = config.intermediateSize();
         Map<String, long[]> m = new LinkedHashMap<>();
@@ -100,7 +104,7 @@ public final class BertLayout {
      * @param config the sizes
      * @return names mapped to shapes
      */
-    public static Map<String, long[]> optionalShapes(BertConfig config) {
+    public static Map<String, long[]> optionalShapes(SpikeBertConfig config) {
         long h = config.hiddenSize();
         Map<String, long[]> m = new LinkedHashMap<>();
         m.put("pooler.dense.weight", shape(h, h));
@@ -136,25 +140,26 @@ public final class BertLayout {
      * @return the config, architecture {@code BertModel}
      * @throws CheckpointFormatException if a tensor needed for a size is missing or not 2-D
      */
-    public static BertConfig inferConfig(
-            Map<String, HostTensor> tensors, int numAttentionHeads, double layerNormEps, String hiddenAct)
+    public static SpikeBertConfig inferConfig(
+            Map<String, HostTensor> tensors, int numAttentionHeads, float layerNormEps, String hiddenAct)
             throws CheckpointFormatException {
         long[] word = matrix(tensors, WORD_EMBEDDINGS);
         long[] position = matrix(tensors, POSITION_EMBEDDINGS);
         long[] tokenType = matrix(tensors, TOKEN_TYPE_EMBEDDINGS);
         long[] intermediate = matrix(tensors, "encoder.layer.0.intermediate.dense.weight");
         try {
-            return new BertConfig(
-                    Math.toIntExact(word[0]),
-                    Math.toIntExact(word[1]),
-                    countLayers(tensors),
-                    numAttentionHeads,
-                    Math.toIntExact(intermediate[0]),
-                    Math.toIntExact(position[0]),
-                    Math.toIntExact(tokenType[0]),
-                    layerNormEps,
-                    hiddenAct,
-                    List.of("BertModel"));
+            return SpikeBertConfig.builder()
+                    .optVocabSize(Math.toIntExact(word[0]))
+                    .optHiddenSize(Math.toIntExact(word[1]))
+                    .optNumHiddenLayers(countLayers(tensors))
+                    .optNumAttentionHeads(numAttentionHeads)
+                    .optIntermediateSize(Math.toIntExact(intermediate[0]))
+                    .optMaxPositionEmbeddings(Math.toIntExact(position[0]))
+                    .optTypeVocabSize(Math.toIntExact(tokenType[0]))
+                    .optLayerNormEps(layerNormEps)
+                    .optHiddenAct(hiddenAct)
+                    .optArchitectures(List.of("BertModel"))
+                    .build();
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CheckpointFormatException("Inconsistent BERT sizes: " + e.getMessage(), e);
         }
@@ -183,7 +188,7 @@ public final class BertLayout {
      * @param config the sizes
      * @throws CheckpointFormatException listing every missing tensor and every wrong shape
      */
-    public static void validate(Map<String, HostTensor> tensors, BertConfig config)
+    public static void validate(Map<String, HostTensor> tensors, SpikeBertConfig config)
             throws CheckpointFormatException {
         List<String> missing = new ArrayList<>();
         List<String> wrongShape = new ArrayList<>();

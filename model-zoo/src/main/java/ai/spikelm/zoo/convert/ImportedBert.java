@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param skipped source tensors that were not imported (optimizer slots, step counters,
  *     buffers such as {@code embeddings.position_ids}), by their names in the source
  */
-public record ImportedBert(BertConfig config, Map<String, HostTensor> tensors, List<String> skipped) {
+public record ImportedBert(SpikeBertConfig config, Map<String, HostTensor> tensors, List<String> skipped) {
 
     /** The Hugging Face {@code base_model_prefix} of BERT heads. */
     public static final String BASE_MODEL_PREFIX = "bert.";
@@ -63,6 +64,6 @@ public record ImportedBert(BertConfig config, Map<String, HostTensor> tensors, L
             String name = e.getKey().startsWith("cls.") ? e.getKey() : BASE_MODEL_PREFIX + e.getKey();
             prefixed.put(name, e.getValue());
         }
-        return new ImportedBert(config.withArchitectures("BertForMaskedLM"), prefixed, skipped);
+        return new ImportedBert(config.toBuilder().optArchitectures(List.of("BertForMaskedLM")).build(), prefixed, skipped);
     }
 }

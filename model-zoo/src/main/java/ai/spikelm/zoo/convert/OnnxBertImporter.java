@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.convert.OnnxModel.Attribute;
 import ai.spikelm.zoo.convert.OnnxModel.Node;
 import ai.spikelm.zoo.convert.OnnxModel.Tensor;
@@ -151,7 +152,7 @@ public final class OnnxBertImporter {
         Map<String, HostTensor> tensors = BertLayout.canonicalOrder(found);
         int hidden = BertLayout.hiddenSize(tensors);
         int heads = explicitHeads.isPresent() ? explicitHeads.getAsInt() : inferHeads(hidden);
-        BertConfig config = BertLayout.inferConfig(tensors, heads, layerNormEps(), "gelu");
+        SpikeBertConfig config = BertLayout.inferConfig(tensors, heads, layerNormEps(), "gelu");
         BertLayout.validate(tensors, config);
         return new ImportedBert(config, tensors, skipped);
     }
@@ -315,11 +316,11 @@ public final class OnnxBertImporter {
      * absent, per the ONNX spec), else the constant of {@code Sqrt(Add(ReduceMean(..), eps))},
      * else BERT's 1e-12.
      */
-    private double layerNormEps() {
+    private float layerNormEps() {
         for (Node n : model.nodes()) {
             if (n.opType().equals("LayerNormalization")) {
                 Attribute eps = n.attributes().get("epsilon");
-                return eps != null && eps.f() != null ? shortestDouble(eps.f()) : 1e-5;
+                return eps != null && eps.f() != null ? eps.f() : 1e-5f;
             }
         }
         for (Node n : model.nodes()) {
@@ -334,16 +335,11 @@ public final class OnnxBertImporter {
                 Node variance = producers.get(add.inputs().get(k));
                 Double eps = scalarFloat(add.inputs().get(1 - k));
                 if (variance != null && variance.opType().equals("ReduceMean") && eps != null) {
-                    return shortestDouble(eps.floatValue());
+                    return eps.floatValue();
                 }
             }
         }
-        return BertConfig.BERT_LAYER_NORM_EPS;
-    }
-
-    /** Widens a float to the double with the same shortest decimal (1e-12f becomes 1e-12). */
-    private static double shortestDouble(float f) {
-        return Double.parseDouble(Float.toString(f));
+        return BertLayout.BERT_LAYER_NORM_EPS;
     }
 
     private long[] integerConstant(String value) {

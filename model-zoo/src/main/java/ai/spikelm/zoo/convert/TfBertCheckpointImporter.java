@@ -1,5 +1,7 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
+import ai.spikelm.zoo.core.InvalidConfigException;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -100,13 +102,13 @@ public final class TfBertCheckpointImporter {
             found.put(hfName, t);
         }
         Map<String, HostTensor> tensors = BertLayout.canonicalOrder(found);
-        BertConfig config = configFor(tensors, prefix, numAttentionHeads);
+        SpikeBertConfig config = configFor(tensors, prefix, numAttentionHeads);
         BertLayout.validate(tensors, config);
         return new ImportedBert(config, tensors, skipped);
     }
 
     /** Sizes from the tensors; heads, epsilon and activation from the caller or bert_config.json. */
-    private static BertConfig configFor(Map<String, HostTensor> tensors, Path prefix, OptionalInt heads)
+    private static SpikeBertConfig configFor(Map<String, HostTensor> tensors, Path prefix, OptionalInt heads)
             throws IOException {
         Optional<Path> configFile = findConfigFile(prefix);
         if (heads.isEmpty() && configFile.isEmpty()) {
@@ -114,10 +116,15 @@ public final class TfBertCheckpointImporter {
                     + " beside it, and the head count cannot be read from weights; pass the head count explicitly");
         }
         if (configFile.isEmpty()) {
-            return BertLayout.inferConfig(tensors, heads.getAsInt(), BertConfig.BERT_LAYER_NORM_EPS, "gelu");
+            return BertLayout.inferConfig(tensors, heads.getAsInt(), BertLayout.BERT_LAYER_NORM_EPS, "gelu");
         }
-        BertConfig declared = BertConfig.readJson(configFile.get());
-        BertConfig inferred = BertLayout.inferConfig(tensors, heads.orElse(declared.numAttentionHeads()),
+        SpikeBertConfig declared;
+        try {
+            declared = SpikeBertConfig.loadGoogle(configFile.get());
+        } catch (InvalidConfigException e) {
+            throw new CheckpointFormatException(configFile.get() + ": " + e.getMessage(), e);
+        }
+        SpikeBertConfig inferred = BertLayout.inferConfig(tensors, heads.orElse(declared.numAttentionHeads()),
                 declared.layerNormEps(), declared.hiddenAct());
         if (!sameSizes(declared, inferred)) {
             throw new CheckpointFormatException(configFile.get() + " does not match the checkpoint's tensors: "
@@ -126,7 +133,7 @@ public final class TfBertCheckpointImporter {
         return inferred;
     }
 
-    private static boolean sameSizes(BertConfig a, BertConfig b) {
+    private static boolean sameSizes(SpikeBertConfig a, SpikeBertConfig b) {
         return a.vocabSize() == b.vocabSize() && a.hiddenSize() == b.hiddenSize()
                 && a.numHiddenLayers() == b.numHiddenLayers() && a.intermediateSize() == b.intermediateSize()
                 && a.maxPositionEmbeddings() == b.maxPositionEmbeddings() && a.typeVocabSize() == b.typeVocabSize();

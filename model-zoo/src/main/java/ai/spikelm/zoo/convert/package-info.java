@@ -1,7 +1,7 @@
 /**
  * Importers that turn pretrained BERT checkpoints of other frameworks into the Hugging Face
  * {@code BertModel} layout: a map of {@link ai.spikelm.zoo.weights.HostTensor}s under Hugging
- * Face parameter names plus a {@link ai.spikelm.zoo.convert.BertConfig} that writes as {@code
+ * Face parameter names plus a {@link ai.spikelm.zoo.bert.SpikeBertConfig} that writes as {@code
  * config.json}.
  *
  * <p>Two sources are read, both in plain Java with protobuf's wire-format reader and no

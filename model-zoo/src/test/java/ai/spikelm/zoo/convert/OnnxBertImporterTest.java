@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,7 +41,7 @@ class OnnxBertImporterTest {
 
     @Test
     void infersConfigFromShapesReshapeAndSpeltOutLayerNorm() throws Exception {
-        BertConfig c = importTiny(new TinyOnnxBert()).config();
+        SpikeBertConfig c = importTiny(new TinyOnnxBert()).config();
         assertEquals(TinyOnnxBert.VOCAB, c.vocabSize());
         assertEquals(TinyOnnxBert.HIDDEN, c.hiddenSize());
         assertEquals(TinyOnnxBert.LAYERS, c.numHiddenLayers());
@@ -48,7 +49,7 @@ class OnnxBertImporterTest {
         assertEquals(TinyOnnxBert.INTERMEDIATE, c.intermediateSize());
         assertEquals(TinyOnnxBert.POSITIONS, c.maxPositionEmbeddings());
         assertEquals(TinyOnnxBert.TYPES, c.typeVocabSize());
-        assertEquals(1e-12, c.layerNormEps());
+        assertEquals(1e-12f, c.layerNormEps());
         assertEquals("gelu", c.hiddenAct());
     }
 
@@ -57,8 +58,8 @@ class OnnxBertImporterTest {
         TinyOnnxBert tiny = new TinyOnnxBert();
         tiny.layerNormalizationEpsilon = 1e-5f;
         tiny.headsHint = TinyOnnxBert.HeadsHint.SCALE;
-        BertConfig c = importTiny(tiny).config();
-        assertEquals(1e-5, c.layerNormEps());
+        SpikeBertConfig c = importTiny(tiny).config();
+        assertEquals(1e-5f, c.layerNormEps());
         assertEquals(TinyOnnxBert.HEADS, c.numAttentionHeads());
     }
 
@@ -144,10 +145,9 @@ class OnnxBertImporterTest {
         Files.write(onnx, new TinyOnnxBert().build());
         ImportedBert bert = OnnxBertImporter.read(onnx);
         assertFalse(bert.hasMaskedLmHead());
-        Path json = dir.resolve("config.json");
-        bert.config().writeJson(json);
-        String text = Files.readString(json);
+        bert.config().save(dir);
+        String text = Files.readString(dir.resolve("config.json"));
         assertTrue(text.contains("\"model_type\" : \"bert\""), text);
-        assertEquals(bert.config(), BertConfig.readJson(json));
+        assertEquals(bert.config(), SpikeBertConfig.load(dir.resolve("config.json")));
     }
 }

@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.convert;
 
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,14 +42,14 @@ class TfBertCheckpointImporterTest {
         assertTrue(bert.hasMaskedLmHead());
         assertEquals(List.of("global_step", "module/bert/pooler/dense/kernel/adam_m",
                 "module/bert/pooler/dense/kernel/adam_v"), bert.skipped());
-        BertConfig c = bert.config();
+        SpikeBertConfig c = bert.config();
         assertEquals(TinyOnnxBert.VOCAB, c.vocabSize());
         assertEquals(TinyOnnxBert.HIDDEN, c.hiddenSize());
         assertEquals(TinyOnnxBert.LAYERS, c.numHiddenLayers());
         assertEquals(TinyOnnxBert.HEADS, c.numAttentionHeads());
         assertEquals(TinyOnnxBert.INTERMEDIATE, c.intermediateSize());
         assertEquals(TinyOnnxBert.POSITIONS, c.maxPositionEmbeddings());
-        assertEquals(1e-12, c.layerNormEps());
+        assertEquals(1e-12f, c.layerNormEps());
         assertEquals("embeddings.word_embeddings.weight", bert.tensors().keySet().iterator().next());
     }
 
