@@ -78,8 +78,8 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
 
     /**
      * Loads Hugging Face weights. Names may carry the {@code bert.} prefix or not, whatever this
-     * model's layout; tied decoder copies, {@code position_ids} buffers and another task's head are
-     * ignored.
+     * model's layout; tied decoder copies, {@code position_ids} buffers, another task's head and a
+     * pooler this model does not have are ignored.
      *
      * @param checkpoint name → tensor
      * @param allowNewHead whether this model's head (and pooler) may be missing, as when a task
@@ -99,8 +99,10 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
             }
         }
         String base = basePrefix();
+        boolean pooler = getBert().hasPooler();
         Predicate<String> unused =
                 n -> n.endsWith("embeddings.position_ids")
+                        || (!pooler && n.startsWith(base + "pooler."))
                         || n.startsWith("cls.")
                         || n.startsWith("classifier.")
                         || n.startsWith("qa_outputs.");
