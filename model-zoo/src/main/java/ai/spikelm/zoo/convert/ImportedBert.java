@@ -1,6 +1,10 @@
 package ai.spikelm.zoo.convert;
 
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.bert.SpikeBert;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
+import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -65,5 +69,35 @@ public record ImportedBert(SpikeBertConfig config, Map<String, HostTensor> tenso
             prefixed.put(name, e.getValue());
         }
         return new ImportedBert(config.toBuilder().optArchitectures(List.of("BertForMaskedLM")).build(), prefixed, skipped);
+    }
+
+    /**
+     * Returns the architecture this import is naturally: {@code BertForMaskedLM} with a masked-LM
+     * head, {@code BertModel} otherwise.
+     *
+     * @return the Hugging Face architecture name
+     */
+    public String naturalArchitecture() {
+        return hasMaskedLmHead() ? "BertForMaskedLM" : "BertModel";
+    }
+
+    /**
+     * Builds a SpikeLM-BERT with these weights.
+     *
+     * @param manager the manager that will own the parameters
+     * @param spiking the SpikeLM settings ({@link SpikingConfig#ANN} for the plain model)
+     * @param architecture the Hugging Face architecture, for example {@link #naturalArchitecture()}
+     * @param allowNewHead whether the architecture's head may be missing (it starts random)
+     * @return the initialised model
+     * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
+     */
+    public SpikeBertPreTrainedModel toModel(
+            NDManager manager, SpikingConfig spiking, String architecture, boolean allowNewHead) {
+        SpikeBertConfig c = config.toBuilder().optSpiking(spiking).optArchitectures(List.of(architecture)).build();
+        boolean pooler = tensors.containsKey("pooler.dense.weight");
+        SpikeBertPreTrainedModel model = SpikeBert.create(c, architecture, pooler);
+        model.initialize(manager);
+        model.loadWeights(tensors, allowNewHead);
+        return model;
     }
 }
