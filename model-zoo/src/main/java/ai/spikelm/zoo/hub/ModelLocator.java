@@ -1,0 +1,92 @@
+package ai.spikelm.zoo.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns what a user names as a model — a local path or a Hub model id such as {@code
+ * sentence-transformers/all-MiniLM-L6-v2@main} — into a local model directory, downloading through
+ * the {@link HubClient} cache when needed.
+ *
+ * <p>A model directory holds {@code config.json}, the weights ({@code model.safetensors}, a sharded
+ * index with its shards, or {@code pytorch_model.bin}) and, when the repository has one, {@code
+ * tokenizer.json}. An existing local path always wins over a Hub id of the same spelling.
+ */
+public final class ModelLocator {
+
+    /** The files a model directory may have beside its config. */
+    static final List<String> MODEL_FILES =
+            List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "tokenizer.json");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HubClient hub;
+
+    /**
+     * Creates a locator.
+     *
+     * @param hub the client used for Hub ids
+     */
+    public ModelLocator(HubClient hub) {
+        this.hub = hub;
+    }
+
+    /**
+     * Creates a locator with a client configured from the environment ({@code HF_ENDPOINT}, {@code
+     * HF_TOKEN}, {@code HF_HOME}, {@code HF_HUB_OFFLINE}, ...).
+     *
+     * @return the locator
+     */
+    public static ModelLocator fromEnvironment() {
+        return new ModelLocator(HubClient.builder().build());
+    }
+
+    /**
+     * Returns whether the text names an existing local path.
+     *
+     * @param modelOrPath what the user gave
+     * @return true for a local file or directory
+     */
+    public static boolean isLocal(String modelOrPath) {
+        return Files.exists(Path.of(modelOrPath));
+    }
+
+    /**
+     * Resolves a local path or a Hub model id to a local path.
+     *
+     * @param modelOrPath a path, or {@code org/name[@revision]}
+     * @return the path itself, or the snapshot directory in the Hub cache
+     * @throws IOException if the download fails (see the {@link HubException} subclasses)
+     * @throws IllegalArgumentException if the text is neither an existing path nor a valid model id
+     */
+    public Path resolve(String modelOrPath) throws IOException {
+        if (isLocal(modelOrPath)) {
+            return Path.of(modelOrPath);
+        }
+        ModelId.parse(modelOrPath); // a clear error for text that is neither
+        Path dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            hub.snapshot(modelOrPath, shards(index), List.of());
+        }
+        return dir;
+    }
+
+    /** The shard files a safetensors index names (validated as plain names by the client). */
+    private static List<String> shards(Path index) throws IOException {
+        JsonNode map = JSON.readTree(index.toFile()).path("weight_map");
+        Set<String> files = new LinkedHashSet<>();
+        map.forEach(node -> files.add(node.asText()));
+        if (files.isEmpty()) {
+            throw new IOException(index + " has no weight_map");
+        }
+        return new ArrayList<>(files);
+    }
+}
