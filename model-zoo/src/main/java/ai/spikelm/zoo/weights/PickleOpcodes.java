@@ -162,8 +162,8 @@ final class PickleOpcodes {
     }
 
     /**
-     * Returns whether an opcode instantiates a class or calls a function named by the file
-     * (rather than merely building data), so refusing it is a matter of safety, not support.
+     * Returns whether an opcode instantiates a class or calls a function named by the file (rather
+     * than merely building data), so refusing it is a matter of safety, not support.
      *
      * @param op the opcode byte
      * @return true for INST, OBJ, NEWOBJ, NEWOBJ_EX and the EXT opcodes

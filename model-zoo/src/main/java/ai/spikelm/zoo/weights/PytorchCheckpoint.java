@@ -24,8 +24,8 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * A PyTorch checkpoint such as {@code pytorch_model.bin}: the zip archive {@code torch.save}
- * writes since PyTorch 1.6, read safely.
+ * A PyTorch checkpoint such as {@code pytorch_model.bin}: the zip archive {@code torch.save} writes
+ * since PyTorch 1.6, read safely.
  *
  * <p>The archive holds {@code <archive>/data.pkl}, a pickle of the state dict in which each tensor
  * refers to a storage record {@code <archive>/data/<key>} of raw little-endian elements, and a few
@@ -38,13 +38,13 @@ import java.util.zip.ZipFile;
  *
  * <p>{@link #open(Path)} validates everything before returning: the zip directory, the pickle
  * (bounded in size, stack, memo and nesting), that the top-level object is a dict of tensors, that
- * every storage record exists, is stored uncompressed and holds exactly the elements its
- * persistent id declares, and that every tensor's offset, sizes and strides stay inside its
- * storage. Contiguous tensors are then zero-copy slices of read-only mappings of the storage
- * records; strided tensors (such as a saved transpose) and big-endian archives are copied into
- * row-major little-endian order on each {@link #get(String)}, never into more bytes than the
- * storage record holds. As with {@link SafetensorsFile}, the file descriptor is closed when {@code
- * open} returns and mappings are released by the garbage collector.
+ * every storage record exists, is stored uncompressed and holds exactly the elements its persistent
+ * id declares, and that every tensor's offset, sizes and strides stay inside its storage.
+ * Contiguous tensors are then zero-copy slices of read-only mappings of the storage records;
+ * strided tensors (such as a saved transpose) and big-endian archives are copied into row-major
+ * little-endian order on each {@link #get(String)}, never into more bytes than the storage record
+ * holds. As with {@link SafetensorsFile}, the file descriptor is closed when {@code open} returns
+ * and mappings are released by the garbage collector.
  *
  * <p>Only flat state dicts are read: a top-level dict whose keys are strings and whose values are
  * tensors. The CRC-32 of storage records is not checked (that would read the whole file at open).
@@ -59,6 +59,7 @@ public final class PytorchCheckpoint implements CheckpointReader {
     private static final String PICKLE = "data.pkl";
     private static final int MAX_BYTEORDER_BYTES = 16;
     private static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE;
+
     /** Storage keys are small decimal numbers in practice; anything path-like is refused. */
     private static final Pattern STORAGE_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
@@ -68,11 +69,15 @@ public final class PytorchCheckpoint implements CheckpointReader {
     private final Path path;
     private final Map<String, Slot> tensors;
     private final boolean bigEndian;
+
     /** Record name to mapping; a null value marks a record too large to map (2 GiB or more). */
     private volatile Map<String, ByteBuffer> storages;
 
     private PytorchCheckpoint(
-            Path path, Map<String, Slot> tensors, boolean bigEndian, Map<String, ByteBuffer> storages) {
+            Path path,
+            Map<String, Slot> tensors,
+            boolean bigEndian,
+            Map<String, ByteBuffer> storages) {
         this.path = path;
         this.tensors = tensors;
         this.bigEndian = bigEndian;
@@ -86,8 +91,8 @@ public final class PytorchCheckpoint implements CheckpointReader {
      * @return the open checkpoint; the caller closes it
      * @throws UnsafeCheckpointException if the pickle asks for a global or operation outside the
      *     allow-list
-     * @throws MalformedCheckpointException if the archive or the pickle is malformed, or the
-     *     pickle holds something other than a flat dict of tensors
+     * @throws MalformedCheckpointException if the archive or the pickle is malformed, or the pickle
+     *     holds something other than a flat dict of tensors
      * @throws IOException if the file cannot be read
      */
     public static PytorchCheckpoint open(Path file) throws IOException {
@@ -179,7 +184,12 @@ public final class PytorchCheckpoint implements CheckpointReader {
         if (entry.getSize() > limit) {
             throw new MalformedCheckpointException(
                     file,
-                    "record " + name + " of " + entry.getSize() + " bytes exceeds the limit of " + limit);
+                    "record "
+                            + name
+                            + " of "
+                            + entry.getSize()
+                            + " bytes exceeds the limit of "
+                            + limit);
         }
         byte[] bytes;
         try (InputStream in = zip.getInputStream(entry)) {
@@ -217,7 +227,9 @@ public final class PytorchCheckpoint implements CheckpointReader {
             return false;
         }
         String order =
-                new String(readRecord(file, zip, name, MAX_BYTEORDER_BYTES), StandardCharsets.US_ASCII)
+                new String(
+                                readRecord(file, zip, name, MAX_BYTEORDER_BYTES),
+                                StandardCharsets.US_ASCII)
                         .trim();
         if (order.equals("little")) {
             return false;
@@ -225,7 +237,8 @@ public final class PytorchCheckpoint implements CheckpointReader {
         if (order.equals("big")) {
             return true;
         }
-        throw new MalformedCheckpointException(file, "record " + name + " is neither little nor big");
+        throw new MalformedCheckpointException(
+                file, "record " + name + " is neither little nor big");
     }
 
     // ---------------------------------------------------------------- state dict and storages
@@ -245,7 +258,9 @@ public final class PytorchCheckpoint implements CheckpointReader {
             if (!(e.getKey() instanceof String)) {
                 throw new MalformedCheckpointException(
                         file,
-                        "state dict key is a " + TorchUnpickler.typeName(e.getKey()) + ", not a str");
+                        "state dict key is a "
+                                + TorchUnpickler.typeName(e.getKey())
+                                + ", not a str");
             }
             if (!(e.getValue() instanceof TensorRef)) {
                 throw new MalformedCheckpointException(
@@ -283,7 +298,9 @@ public final class PytorchCheckpoint implements CheckpointReader {
         if (entry.method() != ZipDirectory.STORED || (entry.flags() & 1) != 0) {
             throw new MalformedCheckpointException(
                     file,
-                    "storage record " + record + " is compressed or encrypted; torch stores them as is");
+                    "storage record "
+                            + record
+                            + " is compressed or encrypted; torch stores them as is");
         }
         TensorDType dtype = ref.storage().dtype();
         long bytes;
@@ -374,8 +391,8 @@ public final class PytorchCheckpoint implements CheckpointReader {
     /**
      * {@inheritDoc}
      *
-     * <p>A contiguous tensor of a little-endian archive is a view of the file; any other tensor
-     * is a fresh row-major copy.
+     * <p>A contiguous tensor of a little-endian archive is a view of the file; any other tensor is
+     * a fresh row-major copy.
      *
      * @throws UnsupportedOperationException if the tensor's storage record is 2 GiB or larger
      */
@@ -408,8 +425,8 @@ public final class PytorchCheckpoint implements CheckpointReader {
     }
 
     /**
-     * Gathers a strided tensor into row-major order, reversing each element's bytes if the
-     * archive is big-endian. The result is no larger than the storage (checked when unpickled).
+     * Gathers a strided tensor into row-major order, reversing each element's bytes if the archive
+     * is big-endian. The result is no larger than the storage (checked when unpickled).
      */
     static ByteBuffer copyRowMajor(
             ByteBuffer storage, TensorRef ref, int elementSize, boolean swapBytes) {

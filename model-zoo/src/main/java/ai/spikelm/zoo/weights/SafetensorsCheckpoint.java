@@ -7,8 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * The entry point for reading a checkpoint: safetensors, single-file or sharded, and on request
- * a PyTorch {@code pytorch_model.bin} when no safetensors exists.
+ * The entry point for reading a checkpoint: safetensors, single-file or sharded, and on request a
+ * PyTorch {@code pytorch_model.bin} when no safetensors exists.
  */
 public final class SafetensorsCheckpoint {
 
@@ -94,7 +94,10 @@ public final class SafetensorsCheckpoint {
         if (Files.isDirectory(dirOrFile)) {
             for (String name :
                     new String[] {
-                        SINGLE_FILE_NAME, INDEX_FILE_NAME, PYTORCH_FILE_NAME, PYTORCH_INDEX_FILE_NAME
+                        SINGLE_FILE_NAME,
+                        INDEX_FILE_NAME,
+                        PYTORCH_FILE_NAME,
+                        PYTORCH_INDEX_FILE_NAME
                     }) {
                 if (Files.isRegularFile(dirOrFile.resolve(name))) {
                     return open(dirOrFile.resolve(name), true);

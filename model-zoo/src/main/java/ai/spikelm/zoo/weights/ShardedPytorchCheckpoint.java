@@ -45,8 +45,8 @@ public final class ShardedPytorchCheckpoint implements CheckpointReader {
      * @param indexFile the index, usually {@code pytorch_model.bin.index.json}
      * @return the checkpoint; the caller closes it
      * @throws UnsafeCheckpointException if a shard's pickle asks for something not allowed
-     * @throws MalformedCheckpointException if the index or a shard is malformed, a shard is
-     *     missing or escapes the directory, or lacks a tensor assigned to it
+     * @throws MalformedCheckpointException if the index or a shard is malformed, a shard is missing
+     *     or escapes the directory, or lacks a tensor assigned to it
      * @throws IOException if a file cannot be read
      */
     public static ShardedPytorchCheckpoint open(Path indexFile) throws IOException {

@@ -53,11 +53,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A restricted pickle virtual machine for the {@code data.pkl} of a {@code torch.save} archive,
- * in the spirit of {@code torch.load(weights_only=True)}.
+ * A restricted pickle virtual machine for the {@code data.pkl} of a {@code torch.save} archive, in
+ * the spirit of {@code torch.load(weights_only=True)}.
  *
- * <p>It executes only the opcodes that pickled state dicts use (protocols 2 to 5) and knows a
- * fixed allow-list of globals: {@code collections.OrderedDict}, the tensor and parameter rebuild
+ * <p>It executes only the opcodes that pickled state dicts use (protocols 2 to 5) and knows a fixed
+ * allow-list of globals: {@code collections.OrderedDict}, the tensor and parameter rebuild
  * functions of {@code torch._utils}, and the storage classes that mark a tensor's dtype. A global
  * is matched by name against that list and turned into a marker; nothing is looked up, loaded or
  * run, and any other global, any opcode that creates arbitrary objects, and any call or {@code
@@ -66,8 +66,8 @@ import java.util.Map;
  * <p>The result is plain data: strings, longs, doubles, booleans, {@link PyNone}, {@link PyTuple},
  * {@link PyList}, {@link PyDict}, and {@link TensorRef} for each rebuilt tensor. Every tensor's
  * layout is checked against the element count its persistent id declares; the archive reader then
- * checks that count against the storage record. The VM's memory is bounded by the pickle's size
- * and by {@link #MAX_STACK}, {@link #MAX_MEMO} and {@link #MAX_DEPTH}.
+ * checks that count against the storage record. The VM's memory is bounded by the pickle's size and
+ * by {@link #MAX_STACK}, {@link #MAX_MEMO} and {@link #MAX_DEPTH}.
  */
 final class TorchUnpickler {
 
@@ -235,8 +235,8 @@ final class TorchUnpickler {
      * @param record the pickle's record name in the archive, for error messages
      * @param pickle the pickle bytes
      * @return the unpickled object
-     * @throws UnsafeCheckpointException if the pickle asks for a global, opcode or call outside
-     *     the allow-list
+     * @throws UnsafeCheckpointException if the pickle asks for a global, opcode or call outside the
+     *     allow-list
      * @throws MalformedCheckpointException if the pickle is malformed or exceeds a limit
      */
     static Object load(Path file, String record, byte[] pickle)
@@ -317,12 +317,12 @@ final class TorchUnpickler {
                 push(PyTuple.EMPTY);
                 break;
             case TUPLE:
-                push(new PyTuple(popToMark()));
+                push(tuple(popToMark()));
                 break;
             case TUPLE1:
             case TUPLE2:
             case TUPLE3:
-                push(new PyTuple(popN(op - TUPLE1 + 1)));
+                push(tuple(popN(op - TUPLE1 + 1)));
                 break;
             case BINUNICODE:
                 push(string(u32()));
@@ -537,6 +537,12 @@ final class TorchUnpickler {
         return depth;
     }
 
+    private PyTuple tuple(Object[] items) throws MalformedCheckpointException {
+        PyTuple t = new PyTuple(items);
+        checkDepth(t.depth);
+        return t;
+    }
+
     private void setItems(Object[] pairs) throws MalformedCheckpointException {
         if (pairs.length % 2 != 0) {
             throw malformed(opName() + " with an odd number of objects");
@@ -646,7 +652,8 @@ final class TorchUnpickler {
                 && inner != Function.REBUILD_PARAMETER) {
             throw unsafe(
                     describe(inner),
-                    f.qualifiedName() + " may only call a tensor rebuild function, not "
+                    f.qualifiedName()
+                            + " may only call a tensor rebuild function, not "
                             + describe(inner));
         }
         return call((Function) inner, (PyTuple) args.get(2));
@@ -663,11 +670,7 @@ final class TorchUnpickler {
             throws MalformedCheckpointException {
         if (!type.isInstance(args.get(i))) {
             throw malformed(
-                    f.qualifiedName()
-                            + " argument "
-                            + what
-                            + " is a "
-                            + typeName(args.get(i)));
+                    f.qualifiedName() + " argument " + what + " is a " + typeName(args.get(i)));
         }
     }
 
@@ -888,8 +891,7 @@ final class TorchUnpickler {
 
     private String string(long n) throws MalformedCheckpointException {
         if (n < 0 || n > in.length - pos) {
-            throw malformed(
-                    "a string of " + Long.toUnsignedString(n) + " bytes runs past the end");
+            throw malformed("a string of " + Long.toUnsignedString(n) + " bytes runs past the end");
         }
         int len = (int) n;
         try {

@@ -12,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The central directory of a zip archive, read only to learn where each entry's bytes lie, so
- * that stored (uncompressed) entries can be memory-mapped in place.
+ * The central directory of a zip archive, read only to learn where each entry's bytes lie, so that
+ * stored (uncompressed) entries can be memory-mapped in place.
  *
- * <p>{@link java.util.zip.ZipFile} reads the same directory but does not reveal entry offsets.
- * This reader is deliberately small: single-disk archives, zip64 sizes and offsets, no
- * encryption. Every length and offset is checked against the file size before use, so a damaged
- * archive yields a {@link MalformedCheckpointException}, never an oversized allocation.
+ * <p>{@link java.util.zip.ZipFile} reads the same directory but does not reveal entry offsets. This
+ * reader is deliberately small: single-disk archives, zip64 sizes and offsets, no encryption. Every
+ * length and offset is checked against the file size before use, so a damaged archive yields a
+ * {@link MalformedCheckpointException}, never an oversized allocation.
  */
 final class ZipDirectory {
 
@@ -219,8 +219,8 @@ final class ZipDirectory {
     }
 
     /**
-     * Replaces the 32-bit fields that say 0xFFFFFFFF by the zip64 extra field's values, which
-     * come in the order size, compressed size, local header offset, for those fields only.
+     * Replaces the 32-bit fields that say 0xFFFFFFFF by the zip64 extra field's values, which come
+     * in the order size, compressed size, local header offset, for those fields only.
      */
     private void applyZip64(
             ByteBuffer cen, int extraStart, int extraLength, long[] sizes, String name)

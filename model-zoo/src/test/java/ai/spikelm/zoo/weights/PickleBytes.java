@@ -99,7 +99,11 @@ final class PickleBytes {
 
     /** A 4-byte little-endian operand. */
     PickleBytes u32(long v) {
-        return raw((int) v & 0xFF, (int) (v >>> 8) & 0xFF, (int) (v >>> 16) & 0xFF, (int) (v >>> 24) & 0xFF);
+        return raw(
+                (int) v & 0xFF,
+                (int) (v >>> 8) & 0xFF,
+                (int) (v >>> 16) & 0xFF,
+                (int) (v >>> 24) & 0xFF);
     }
 
     /** An 8-byte little-endian operand. */

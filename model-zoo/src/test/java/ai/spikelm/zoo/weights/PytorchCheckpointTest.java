@@ -111,7 +111,8 @@ class PytorchCheckpointTest {
             // Contiguous tensors are views of the mapped file, not copies.
             assertTrue(r.get("f32").data().isDirect());
             assertEquals(Map.of(), r.metadata());
-            assertEquals(new TensorInfo("f16", TensorDType.F16, new long[] {3}, 0, 6), r.info("f16"));
+            assertEquals(
+                    new TensorInfo("f16", TensorDType.F16, new long[] {3}, 0, 6), r.info("f16"));
         }
     }
 
@@ -125,8 +126,7 @@ class PytorchCheckpointTest {
                         .view("body", s, 4, new long[] {2, 3}, new long[] {3, 1})
                         .view("last", s, 9, new long[0], new long[0]);
         // One storage record for three tensors, as torch writes tied or sliced weights.
-        assertEquals(
-                1, w.records().keySet().stream().filter(k -> k.contains("/data/")).count());
+        assertEquals(1, w.records().keySet().stream().filter(k -> k.contains("/data/")).count());
         try (PytorchCheckpoint r = open(w)) {
             assertArrayEquals(new float[] {0, 1, 2, 3}, r.get("head").toFloatArray());
             assertArrayEquals(new long[] {2, 3}, r.get("body").shape());

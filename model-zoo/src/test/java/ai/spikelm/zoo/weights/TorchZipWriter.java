@@ -34,8 +34,8 @@ import java.util.zip.CRC32;
 
 /**
  * Writes what {@code torch.save(model.state_dict(), path)} writes, for tests: a zip archive of
- * stored records, 64-byte aligned by padding in the local headers' extra fields, holding
- * {@code <archive>/data.pkl} (a protocol 2 pickle by default), the storage records {@code
+ * stored records, 64-byte aligned by padding in the local headers' extra fields, holding {@code
+ * <archive>/data.pkl} (a protocol 2 pickle by default), the storage records {@code
  * <archive>/data/<key>} and the bookkeeping records of PyTorch 2.x.
  *
  * <p>The pickle follows Python's pickler step by step, memo included: the state dict is an {@code
@@ -268,6 +268,12 @@ final class TorchZipWriter {
             out.op(BUILD);
         }
 
+        /** {@code torch.save(tensor)}: the first view alone, not in a state dict. */
+        byte[] bareTensor() {
+            tensor(views.get(0));
+            return finish();
+        }
+
         byte[] pickle() {
             global("collections", "OrderedDict");
             out.op(EMPTY_TUPLE).op(REDUCE);
@@ -287,6 +293,10 @@ final class TorchZipWriter {
             if (moduleMetadata) {
                 moduleMetadata();
             }
+            return finish();
+        }
+
+        private byte[] finish() {
             out.op(STOP);
             byte[] body = out.bytes();
             PickleBytes framed = new PickleBytes().proto(protocol);
@@ -329,6 +339,11 @@ final class TorchZipWriter {
         return new Pickler().pickle();
     }
 
+    /** The pickle {@code torch.save} writes for the first tensor alone. */
+    byte[] bareTensorPickle() {
+        return new Pickler().bareTensor();
+    }
+
     /** The records of the archive, in the order torch writes them. */
     Map<String, byte[]> records() {
         Pickler p = new Pickler();
@@ -348,13 +363,18 @@ final class TorchZipWriter {
             records.put(archive + "/data/" + e.getValue(), data);
         }
         records.put(archive + "/version", ascii("3\n"));
-        records.put(archive + "/.data/serialization_id", ascii("1234567890123456789012345678901234567890"));
+        records.put(
+                archive + "/.data/serialization_id",
+                ascii("1234567890123456789012345678901234567890"));
         return records;
     }
 
     private static Map<Storage, String> sortedKeys(Map<Storage, String> keys) {
         List<Map.Entry<Storage, String>> list = new ArrayList<>(keys.entrySet());
-        list.sort((a, b) -> Integer.compare(Integer.parseInt(a.getValue()), Integer.parseInt(b.getValue())));
+        list.sort(
+                (a, b) ->
+                        Integer.compare(
+                                Integer.parseInt(a.getValue()), Integer.parseInt(b.getValue())));
         Map<Storage, String> out = new LinkedHashMap<>();
         list.forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
@@ -373,8 +393,8 @@ final class TorchZipWriter {
     // ---------------------------------------------------------------- the zip container
 
     /**
-     * A zip of stored records laid out as PyTorch's writer does: each record's data 64-byte
-     * aligned through an "FB" padding field in the local header only.
+     * A zip of stored records laid out as PyTorch's writer does: each record's data 64-byte aligned
+     * through an "FB" padding field in the local header only.
      */
     static byte[] zip(Map<String, byte[]> records, boolean zip64) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -401,8 +421,12 @@ final class TorchZipWriter {
             byte[] extra = new byte[0];
             if (zip64) {
                 extra =
-                        le(28).putShort((short) 1).putShort((short) 24).putLong(data.length)
-                                .putLong(data.length).putLong(offset).array();
+                        le(28).putShort((short) 1)
+                                .putShort((short) 24)
+                                .putLong(data.length)
+                                .putLong(data.length)
+                                .putLong(offset)
+                                .array();
             }
             ByteBuffer c = le(46);
             c.putInt(0x02014b50).putShort((short) 0x031E).putShort((short) (zip64 ? 45 : 20));
