@@ -1,7 +1,6 @@
 package ai.spikelm.zoo.weights;
 
-import ai.spikelm.zoo.weights.TorchUnpickler.PyDict;
-import ai.spikelm.zoo.weights.TorchUnpickler.TensorRef;
+import ai.spikelm.zoo.weights.PickleValues.PyDict;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -250,7 +249,7 @@ public final class PytorchCheckpoint implements CheckpointReader {
                     file,
                     PICKLE
                             + " holds a "
-                            + TorchUnpickler.typeName(root)
+                            + PickleValues.typeName(root)
                             + ", not a state dict (a dict of tensors)");
         }
         Map<String, TensorRef> out = new LinkedHashMap<>();
@@ -258,9 +257,7 @@ public final class PytorchCheckpoint implements CheckpointReader {
             if (!(e.getKey() instanceof String)) {
                 throw new MalformedCheckpointException(
                         file,
-                        "state dict key is a "
-                                + TorchUnpickler.typeName(e.getKey())
-                                + ", not a str");
+                        "state dict key is a " + PickleValues.typeName(e.getKey()) + ", not a str");
             }
             if (!(e.getValue() instanceof TensorRef)) {
                 throw new MalformedCheckpointException(
@@ -268,7 +265,7 @@ public final class PytorchCheckpoint implements CheckpointReader {
                         "state dict entry '"
                                 + e.getKey()
                                 + "' is a "
-                                + TorchUnpickler.typeName(e.getValue())
+                                + PickleValues.typeName(e.getValue())
                                 + ", not a tensor; only flat state dicts are supported");
             }
             out.put((String) e.getKey(), (TensorRef) e.getValue());

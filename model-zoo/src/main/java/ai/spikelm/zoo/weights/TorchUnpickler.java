@@ -37,18 +37,26 @@ import static ai.spikelm.zoo.weights.PickleOpcodes.TUPLE1;
 import static ai.spikelm.zoo.weights.PickleOpcodes.TUPLE2;
 import static ai.spikelm.zoo.weights.PickleOpcodes.TUPLE3;
 
+import static ai.spikelm.zoo.weights.PickleValues.depthOf;
+import static ai.spikelm.zoo.weights.PickleValues.describe;
+import static ai.spikelm.zoo.weights.PickleValues.typeName;
+
+import ai.spikelm.zoo.weights.PickleValues.PyDict;
+import ai.spikelm.zoo.weights.PickleValues.PyList;
+import ai.spikelm.zoo.weights.PickleValues.PyNone;
+import ai.spikelm.zoo.weights.PickleValues.PyTuple;
+import ai.spikelm.zoo.weights.TorchGlobals.Function;
+import ai.spikelm.zoo.weights.TorchGlobals.StorageType;
+import ai.spikelm.zoo.weights.TorchGlobals.TensorClass;
+
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -63,11 +71,10 @@ import java.util.Map;
  * run, and any other global, any opcode that creates arbitrary objects, and any call or {@code
  * BUILD} on an unexpected object is refused with an {@link UnsafeCheckpointException}.
  *
- * <p>The result is plain data: strings, longs, doubles, booleans, {@link PyNone}, {@link PyTuple},
- * {@link PyList}, {@link PyDict}, and {@link TensorRef} for each rebuilt tensor. Every tensor's
- * layout is checked against the element count its persistent id declares; the archive reader then
- * checks that count against the storage record. The VM's memory is bounded by the pickle's size and
- * by {@link #MAX_STACK}, {@link #MAX_MEMO} and {@link #MAX_DEPTH}.
+ * <p>The result is plain data (see {@link PickleValues}), with a {@link TensorRef} for each rebuilt
+ * tensor. Every tensor's layout is checked against the element count its persistent id declares;
+ * the archive reader then checks that count against the storage record. The VM's memory is bounded
+ * by the pickle's size and by {@link #MAX_STACK}, {@link #MAX_MEMO} and {@link #MAX_DEPTH}.
  */
 final class TorchUnpickler {
 
@@ -85,128 +92,6 @@ final class TorchUnpickler {
 
     private static final int MAX_GLOBAL_NAME = 256;
     private static final int HIGHEST_PROTOCOL = 5;
-
-    /** Python's {@code None}. */
-    enum PyNone {
-        /** The only instance. */
-        NONE
-    }
-
-    /** An immutable Python tuple. */
-    static final class PyTuple {
-        static final PyTuple EMPTY = new PyTuple(new Object[0]);
-
-        private final Object[] items;
-        private final int depth;
-
-        PyTuple(Object[] items) {
-            this.items = items;
-            int d = 0;
-            for (Object item : items) {
-                d = Math.max(d, depthOf(item));
-            }
-            this.depth = d + 1;
-        }
-
-        int size() {
-            return items.length;
-        }
-
-        Object get(int i) {
-            return items[i];
-        }
-    }
-
-    /** A Python list, filled by APPEND and APPENDS. */
-    static final class PyList {
-        final List<Object> items = new ArrayList<>();
-        private int depth = 1;
-    }
-
-    /** A Python dict or {@code collections.OrderedDict}: insertion-ordered, keys are scalars. */
-    static final class PyDict {
-        final Map<Object, Object> items = new LinkedHashMap<>();
-        private int depth = 1;
-    }
-
-    /**
-     * A storage as named by a persistent id {@code ('storage', type, key, location, numel)}.
-     *
-     * @param key the record name under {@code data/}
-     * @param dtype the element type its storage class implies
-     * @param typeName the storage class, such as {@code torch.FloatStorage}
-     * @param location the device it was saved from, such as {@code cpu}
-     * @param numel the number of elements the record holds
-     */
-    record StorageRef(
-            String key, TensorDType dtype, String typeName, String location, long numel) {}
-
-    /**
-     * A tensor rebuilt by {@code _rebuild_tensor_v2} and validated against its storage.
-     *
-     * @param storage the storage
-     * @param offset the index of its first element in the storage
-     * @param shape the sizes
-     * @param stride the strides, in elements, all non-negative
-     * @param numel the number of elements
-     * @param spanEnd one past the highest storage index it uses ({@code offset} if empty)
-     * @param contiguous whether its elements lie in row-major order from {@code offset}
-     */
-    record TensorRef(
-            StorageRef storage,
-            long offset,
-            long[] shape,
-            long[] stride,
-            long numel,
-            long spanEnd,
-            boolean contiguous) {}
-
-    /** The functions a pickle may call with REDUCE. */
-    enum Function {
-        /** {@code collections.OrderedDict()}, for state dicts and empty backward hooks. */
-        ORDERED_DICT("collections", "OrderedDict"),
-        /** {@code torch._utils._rebuild_tensor_v2}, how every tensor is pickled. */
-        REBUILD_TENSOR_V2("torch._utils", "_rebuild_tensor_v2"),
-        /** {@code torch._utils._rebuild_tensor}, the older form without requires_grad. */
-        REBUILD_TENSOR("torch._utils", "_rebuild_tensor"),
-        /** {@code torch._utils._rebuild_parameter}, for state dicts saved with keep_vars. */
-        REBUILD_PARAMETER("torch._utils", "_rebuild_parameter"),
-        /** {@code torch._utils._rebuild_parameter_with_state}, a parameter with attributes. */
-        REBUILD_PARAMETER_WITH_STATE("torch._utils", "_rebuild_parameter_with_state"),
-        /** {@code torch._tensor._rebuild_from_type_v2}, a tensor with Python attributes. */
-        REBUILD_FROM_TYPE_V2("torch._tensor", "_rebuild_from_type_v2");
-
-        private final String module;
-        private final String function;
-
-        Function(String module, String function) {
-            this.module = module;
-            this.function = function;
-        }
-
-        String qualifiedName() {
-            return module + "." + function;
-        }
-    }
-
-    /** The tensor classes {@code _rebuild_from_type_v2} may be asked to produce. */
-    enum TensorClass {
-        /** {@code torch.Tensor}. */
-        TENSOR,
-        /** {@code torch.nn.parameter.Parameter}. */
-        PARAMETER
-    }
-
-    /**
-     * A storage class used as the dtype marker of a persistent id.
-     *
-     * @param qualifiedName the class, such as {@code torch.HalfStorage}
-     * @param dtype the element type
-     */
-    record StorageType(String qualifiedName, TensorDType dtype) {}
-
-    /** The allow-list, keyed by module and name joined by a newline (which neither may hold). */
-    private static final Map<String, Object> ALLOWED = allowedGlobals();
 
     private final Path file;
     private final String record;
@@ -242,35 +127,6 @@ final class TorchUnpickler {
     static Object load(Path file, String record, byte[] pickle)
             throws MalformedCheckpointException {
         return new TorchUnpickler(file, record, pickle).run();
-    }
-
-    private static Map<String, Object> allowedGlobals() {
-        Map<String, Object> m = new HashMap<>();
-        for (Function f : Function.values()) {
-            m.put(f.module + "\n" + f.function, f);
-        }
-        m.put("torch\nTensor", TensorClass.TENSOR);
-        m.put("torch._tensor\nTensor", TensorClass.TENSOR);
-        m.put("torch.nn.parameter\nParameter", TensorClass.PARAMETER);
-        storageType(m, "torch", "FloatStorage", TensorDType.F32);
-        storageType(m, "torch", "HalfStorage", TensorDType.F16);
-        storageType(m, "torch", "BFloat16Storage", TensorDType.BF16);
-        storageType(m, "torch", "DoubleStorage", TensorDType.F64);
-        storageType(m, "torch", "LongStorage", TensorDType.I64);
-        storageType(m, "torch", "IntStorage", TensorDType.I32);
-        storageType(m, "torch", "ShortStorage", TensorDType.I16);
-        storageType(m, "torch", "CharStorage", TensorDType.I8);
-        storageType(m, "torch", "ByteStorage", TensorDType.U8);
-        storageType(m, "torch", "BoolStorage", TensorDType.BOOL);
-        // An untyped storage holds bytes; torch.load gives it dtype uint8 too.
-        storageType(m, "torch", "UntypedStorage", TensorDType.U8);
-        storageType(m, "torch.storage", "UntypedStorage", TensorDType.U8);
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static void storageType(
-            Map<String, Object> m, String module, String name, TensorDType dtype) {
-        m.put(module + "\n" + name, new StorageType(module + "." + name, dtype));
     }
 
     // ---------------------------------------------------------------- the loop
@@ -516,19 +372,6 @@ final class TorchUnpickler {
 
     // ---------------------------------------------------------------- containers
 
-    private static int depthOf(Object o) {
-        if (o instanceof PyTuple) {
-            return ((PyTuple) o).depth;
-        }
-        if (o instanceof PyList) {
-            return ((PyList) o).depth;
-        }
-        if (o instanceof PyDict) {
-            return ((PyDict) o).depth;
-        }
-        return 0;
-    }
-
     /** Checks a container's depth after it grew; a pickle cannot hold unbounded nesting. */
     private int checkDepth(int depth) throws MalformedCheckpointException {
         if (depth > MAX_DEPTH) {
@@ -581,12 +424,12 @@ final class TorchUnpickler {
     // ---------------------------------------------------------------- globals and calls
 
     private Object global(String module, String name) throws MalformedCheckpointException {
-        Object allowed = ALLOWED.get(module + "\n" + name);
+        Object allowed = TorchGlobals.lookup(module, name);
         if (allowed != null) {
             return allowed;
         }
         String qualified = module + "." + name;
-        if (module.equals("torch") && name.endsWith("Storage") && isIdentifier(name)) {
+        if (TorchGlobals.isOtherTorchStorage(module, name)) {
             // A torch dtype we cannot represent (complex, quantized, ...): unsupported, not unsafe.
             throw malformed("storage type " + qualified + " is not supported");
         }
@@ -750,65 +593,10 @@ final class TorchUnpickler {
                     "tensor has " + shape.length + " sizes but " + stride.length + " strides");
         }
         try {
-            return layout(storage, offset, shape, stride);
-        } catch (ArithmeticException e) {
-            throw malformed(
-                    "tensor of size "
-                            + Arrays.toString(shape)
-                            + " and stride "
-                            + Arrays.toString(stride)
-                            + " overflows");
+            return TensorRef.of(storage, offset, shape, stride);
+        } catch (IllegalArgumentException e) {
+            throw malformed(e.getMessage());
         }
-    }
-
-    private TensorRef layout(StorageRef storage, long offset, long[] shape, long[] stride)
-            throws MalformedCheckpointException {
-        long numel = 1;
-        long last = offset; // the highest storage index used, if any element exists
-        boolean contiguous = true;
-        long expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            numel = Math.multiplyExact(numel, shape[d]);
-            if (shape[d] > 0) {
-                last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, stride[d]));
-            }
-            // Strides of size-1 dimensions do not matter, as in torch's own contiguity check.
-            if (shape[d] != 1 && stride[d] != expected) {
-                contiguous = false;
-            }
-            expected = Math.multiplyExact(expected, Math.max(shape[d], 1));
-        }
-        String where =
-                "tensor of size "
-                        + Arrays.toString(shape)
-                        + ", stride "
-                        + Arrays.toString(stride)
-                        + " and offset "
-                        + offset;
-        if (offset > storage.numel()) {
-            throw malformed(where + " starts past its storage of " + storage.numel() + " elements");
-        }
-        if (numel == 0) {
-            return new TensorRef(storage, offset, shape, stride, 0, offset, true);
-        }
-        if (last >= storage.numel()) {
-            throw malformed(
-                    where
-                            + " reaches element "
-                            + last
-                            + " of a storage of "
-                            + storage.numel()
-                            + " elements");
-        }
-        // A strided tensor is copied on read: never allocate more than the file holds.
-        if (!contiguous && numel > storage.numel()) {
-            throw malformed(
-                    where
-                            + " has more elements than its storage of "
-                            + storage.numel()
-                            + "; broadcast views are not supported");
-        }
-        return new TensorRef(storage, offset, shape, stride, numel, last + 1, contiguous);
     }
 
     private long[] longs(Object o, String what) throws MalformedCheckpointException {
@@ -927,76 +715,9 @@ final class TorchUnpickler {
 
     // ---------------------------------------------------------------- messages
 
-    private static boolean isIdentifier(String s) {
-        if (s.isEmpty() || !Character.isJavaIdentifierStart(s.charAt(0))) {
-            return false;
-        }
-        return s.chars().allMatch(Character::isJavaIdentifierPart);
-    }
-
     private String opName() {
         String name = PickleOpcodes.name(in[opStart] & 0xFF);
         return name == null ? "opcode" : name;
-    }
-
-    /**
-     * Names the kind of a value for messages, never its contents (which may be huge).
-     *
-     * @param o an unpickled value
-     * @return such as {@code "str"}, {@code "dict"} or {@code "tensor"}
-     */
-    static String typeName(Object o) {
-        if (o instanceof String) {
-            return "str";
-        }
-        if (o instanceof Long) {
-            return "int";
-        }
-        if (o instanceof Double) {
-            return "float";
-        }
-        if (o instanceof Boolean) {
-            return "bool";
-        }
-        if (o instanceof PyNone) {
-            return "None";
-        }
-        if (o instanceof PyTuple) {
-            return "tuple";
-        }
-        if (o instanceof PyList) {
-            return "list";
-        }
-        if (o instanceof PyDict) {
-            return "dict";
-        }
-        if (o instanceof StorageRef) {
-            return "storage";
-        }
-        if (o instanceof TensorRef) {
-            return "tensor";
-        }
-        String global = globalName(o);
-        return global != null ? global : o.getClass().getSimpleName();
-    }
-
-    /** Names an allowed global, or says what kind of value something else is. */
-    private static String describe(Object o) {
-        String global = globalName(o);
-        return global != null ? global : "a " + typeName(o);
-    }
-
-    private static String globalName(Object o) {
-        if (o instanceof Function) {
-            return ((Function) o).qualifiedName();
-        }
-        if (o instanceof StorageType) {
-            return ((StorageType) o).qualifiedName();
-        }
-        if (o instanceof TensorClass) {
-            return o == TensorClass.TENSOR ? "torch.Tensor" : "torch.nn.parameter.Parameter";
-        }
-        return null;
     }
 
     private MalformedCheckpointException malformed(String problem) {
