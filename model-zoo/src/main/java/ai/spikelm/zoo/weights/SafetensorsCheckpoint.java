@@ -72,8 +72,8 @@ public final class SafetensorsCheckpoint {
      * model.safetensors.index.json}, {@code pytorch_model.bin}, then {@code
      * pytorch_model.bin.index.json}, the first that exists. A file whose name ends in {@code
      * .bin.index.json} is opened as a sharded PyTorch index, any other {@code .index.json} as a
-     * sharded safetensors index, and any other file as a {@code torch.save} archive if it starts
-     * like a zip archive, else as safetensors.
+     * sharded safetensors index, a file named {@code *.bin}, {@code *.pt} or {@code *.pth} or
+     * starting like a zip archive as a {@code torch.save} archive, and any other as safetensors.
      *
      * <p>PyTorch checkpoints are read by {@link PytorchCheckpoint}, which never runs code from the
      * file; still, pass true only for checkpoints that have no safetensors form.
@@ -121,7 +121,9 @@ public final class SafetensorsCheckpoint {
         if (name.endsWith(".bin.index.json")) {
             return ShardedPytorchCheckpoint.open(dirOrFile);
         }
-        if (!name.endsWith(".index.json") && startsLikeZip(dirOrFile)) {
+        boolean pytorchName =
+                name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth");
+        if (pytorchName || (!name.endsWith(".index.json") && startsLikeZip(dirOrFile))) {
             return PytorchCheckpoint.open(dirOrFile);
         }
         return open(dirOrFile);

@@ -81,6 +81,17 @@ class PytorchDirectoryTest {
     }
 
     @Test
+    void aLegacyBinByNameIsReportedAsSuch() throws IOException {
+        Path legacy =
+                Files.write(dir.resolve("old.pt"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10});
+        MalformedCheckpointException e =
+                assertThrows(
+                        MalformedCheckpointException.class,
+                        () -> SafetensorsCheckpoint.open(legacy, true));
+        assertTrue(e.problem().contains("legacy torch.save file"), e.getMessage());
+    }
+
+    @Test
     void anEmptyDirectoryNamesEveryCandidate() {
         NoSuchFileException e =
                 assertThrows(
