@@ -106,7 +106,8 @@ public final class ShardedSafetensors implements CheckpointReader {
                 metadata);
     }
 
-    private static JsonNode readIndex(Path indexFile) throws IOException {
+    /** Reads an index file, bounded in size, as a JSON object. */
+    static JsonNode readIndex(Path indexFile) throws IOException {
         long size = Files.size(indexFile);
         // The index is read whole; bound it as a safetensors header is bounded.
         if (size > SafetensorsHeader.MAX_HEADER_BYTES) {
@@ -131,7 +132,7 @@ public final class ShardedSafetensors implements CheckpointReader {
     }
 
     /** Converts the index metadata to strings: scalars by their text, anything else as JSON. */
-    private static Map<String, String> metadata(Path indexFile, JsonNode node)
+    static Map<String, String> metadata(Path indexFile, JsonNode node)
             throws MalformedCheckpointException {
         if (node == null || node.isNull()) {
             return Map.of();

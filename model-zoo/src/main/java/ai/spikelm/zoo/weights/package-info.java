@@ -1,5 +1,6 @@
 /**
- * Checkpoint tensors in host memory and the file formats that hold them (safetensors in and out).
+ * Checkpoint tensors in host memory and the file formats that hold them (safetensors in and out,
+ * PyTorch {@code pytorch_model.bin} in).
  *
  * <p>Everything here works on bytes in Java; nothing reaches an engine until {@link
  * ai.spikelm.zoo.weights.HostTensor#toNDArray(ai.djl.ndarray.NDManager)}.
@@ -13,7 +14,15 @@
  *   <li>{@link ai.spikelm.zoo.weights.ShardedSafetensors} joins the shards named by a {@code
  *       model.safetensors.index.json};
  *   <li>{@link ai.spikelm.zoo.weights.SafetensorsWriter} writes files (and shards with their index)
- *       byte-compatible with the Python library, atomically.
+ *       byte-compatible with the Python library, atomically;
+ *   <li>{@link ai.spikelm.zoo.weights.PytorchCheckpoint} reads a {@code torch.save} zip archive of
+ *       a state dict without running its pickle: a restricted virtual machine allows only the
+ *       opcodes and globals a state dict needs and refuses anything else with an {@link
+ *       ai.spikelm.zoo.weights.UnsafeCheckpointException}; {@link
+ *       ai.spikelm.zoo.weights.ShardedPytorchCheckpoint} joins the shards of a {@code
+ *       pytorch_model.bin.index.json}. {@link
+ *       ai.spikelm.zoo.weights.SafetensorsCheckpoint#open(java.nio.file.Path, boolean)} falls back
+ *       to them only when asked, and only when there is no safetensors.
  * </ul>
  *
  * <p>A malformed checkpoint is refused with a {@link
