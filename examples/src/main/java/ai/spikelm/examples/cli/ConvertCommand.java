@@ -47,6 +47,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, description = "Output directory.")
     Path output;
 
+    @Option(names = "--allow-pickle", description = "Accept pytorch_model.bin (read by a restricted unpickler) when there is no safetensors file.")
+    boolean allowPickle;
+
     @Option(names = "--heads", description = "Attention heads, for imports that cannot tell it.")
     Integer heads;
 
@@ -66,7 +69,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        ModelSource source = new ModelSource(input, heads);
+        ModelSource source = new ModelSource(input, heads, allowPickle);
         Optional<Path> tokenizerFile = tokenizer != null ? Optional.of(tokenizer) : source.tokenizer();
         if (tokenizerFile.isEmpty()) {
             out.println("Note: the input has no tokenizer.json; pass --tokenizer to ship one.");

