@@ -376,7 +376,9 @@ public final class HubClient {
      */
     public static final class Builder {
 
-        private Function<String, String> environment = System::getenv;
+        // A JVM system property of the same name overrides the environment variable, so that an
+        // application (or a test) can point the client elsewhere without touching its environment.
+        private Function<String, String> environment = key -> System.getProperty(key, System.getenv(key));
         private String endpoint;
         private boolean tokenSet;
         private String token;
@@ -390,7 +392,8 @@ public final class HubClient {
         private Builder() {}
 
         /**
-         * Sets where unset options are read from, instead of {@link System#getenv(String)}.
+         * Sets where unset options are read from, instead of a system property of the variable's
+         * name or else the environment variable.
          *
          * @param environment returns a variable's value, or {@code null} if it is not set
          * @return this builder

@@ -1,0 +1,60 @@
+package ai.spikelm.zoo.djl;
+
+import java.util.Map;
+
+/**
+ * The {@code Criteria} arguments SpikeLM understands ({@code optArgument(name, value)}; values may
+ * be strings, as in {@code serving.properties}).
+ */
+public final class SpikeLmArguments {
+
+    /** Time steps T: converts an ANN to SpikeLM or changes a SpikeLM's T. */
+    public static final String TIME_STEPS = "timeSteps";
+    /** {@code false} runs the model as a plain ANN. */
+    public static final String SPIKING = "spiking";
+    /** The Hugging Face architecture to build ({@code BertModel}, {@code BertForMaskedLM}, ...). */
+    public static final String ARCHITECTURE = "architecture";
+    /** {@code true} lets a missing {@code model.safetensors} fall back to {@code pytorch_model.bin}. */
+    public static final String ALLOW_PICKLE = "allowPickle";
+    /** Maximum tokens per text (default 512, capped at the model's positions). */
+    public static final String MAX_LENGTH = "maxLength";
+    /** {@code true} (default) truncates long texts; {@code false} rejects them. */
+    public static final String TRUNCATION = "truncation";
+    /** Embedding pooling: {@code mean} (default), {@code cls}, {@code max}, {@code mean_sqrt_len}. */
+    public static final String POOLING = "pooling";
+    /** {@code true} (default) L2-normalises embeddings. */
+    public static final String NORMALIZE = "normalize";
+    /** Number of results of fill-mask and classification (default 5). */
+    public static final String TOP_K = "topK";
+
+    private SpikeLmArguments() {}
+
+    static String string(Map<String, ?> arguments, String key, String fallback) {
+        Object v = arguments.get(key);
+        return v == null ? fallback : v.toString();
+    }
+
+    static int integer(Map<String, ?> arguments, String key, int fallback) {
+        Object v = arguments.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Argument " + key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    static boolean bool(Map<String, ?> arguments, String key, boolean fallback) {
+        Object v = arguments.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        String s = v.toString().trim();
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new IllegalArgumentException("Argument " + key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(s);
+    }
+}
