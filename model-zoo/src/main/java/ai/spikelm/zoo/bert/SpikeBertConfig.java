@@ -98,6 +98,15 @@ public final class SpikeBertConfig {
     }
 
     private void validate() {
+        // Bounds far above any real BERT, so that a hostile config cannot make us allocate the world.
+        requireAtMost("vocab_size", vocabSize, 4_000_000);
+        requireAtMost("hidden_size", hiddenSize, 32_768);
+        requireAtMost("num_hidden_layers", numHiddenLayers, 1_024);
+        requireAtMost("num_attention_heads", numAttentionHeads, 1_024);
+        requireAtMost("intermediate_size", intermediateSize, 262_144);
+        requireAtMost("max_position_embeddings", maxPositionEmbeddings, 1_048_576);
+        requireAtMost("type_vocab_size", typeVocabSize, 1_024);
+        requireAtMost("spikelm.time_steps", spiking.timeSteps(), 256);
         if (hiddenSize % numAttentionHeads != 0) {
             throw new InvalidConfigException(
                     "config.json: hidden_size ("
@@ -111,6 +120,12 @@ public final class SpikeBertConfig {
                     "config.json: pad_token_id (" + padTokenId + ") must be below vocab_size (" + vocabSize + ")");
         }
         Activations.of(hiddenAct);
+    }
+
+    private static void requireAtMost(String field, int value, int max) {
+        if (value > max) {
+            throw new InvalidConfigException("config.json: field '" + field + "' is " + value + ", above the limit " + max);
+        }
     }
 
     /**

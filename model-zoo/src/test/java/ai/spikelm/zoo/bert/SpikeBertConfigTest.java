@@ -96,6 +96,7 @@ class SpikeBertConfigTest {
         assertRejected(with(BERT_BASE, "\"id2label\":{\"0\":\"a\"},\"label2id\":{\"b\":0}"), "label2id");
         assertRejected(with(BERT_BASE, "\"num_labels\":3,\"id2label\":{\"0\":\"a\"}"), "num_labels");
         assertRejected(with(BERT_BASE, "\"is_decoder\":true"), "is_decoder");
+        assertRejected(BERT_BASE.replace("\"vocab_size\":30522", "\"vocab_size\":2000000000"), "vocab_size", "limit");
         assertRejected("{not json", "not valid JSON");
         assertRejected("[1,2]", "JSON object");
     }
