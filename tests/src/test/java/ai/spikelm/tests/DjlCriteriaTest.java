@@ -27,6 +27,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Loading SpikeLM with DJL's {@code Criteria}: from a model folder, from a Hub id over the {@code
@@ -64,6 +66,33 @@ class DjlCriteriaTest {
                 assertArrayEquals(want[i], got.get(i), 1e-5f, "sentence " + i);
                 // One at a time (no padding) gives the same vector.
                 assertArrayEquals(got.get(i), predictor.predict(MiniLm.SENTENCES[i]), 1e-5f);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cls", "max", "mean_sqrt_len"})
+    void poolingModesMatchTheirDefinitionOnOnnxRuntimeStates(String pooling) throws Exception {
+        EncodedBatch batch = MiniLmModels.sentences();
+        float[][][] hidden = OnnxReference.lastHiddenState(MiniLm.onnx(), batch);
+        try (ZooModel<String, float[]> zoo =
+                        embedding().optModelPath(model).optArgument("pooling", pooling).optArgument("normalize", "false")
+                                .build().loadModel();
+                Predictor<String, float[]> predictor = zoo.newPredictor()) {
+            List<float[]> got = predictor.batchPredict(Arrays.asList(MiniLm.SENTENCES));
+            for (int b = 0; b < hidden.length; b++) {
+                int d = hidden[b][0].length;
+                float[] want = new float[d];
+                long n = Arrays.stream(batch.attentionMask()[b]).sum();
+                for (int e = 0; e < d; e++) {
+                    double acc = pooling.equals("max") ? Double.NEGATIVE_INFINITY : 0;
+                    for (int l = 0; l < n; l++) {
+                        acc = pooling.equals("max") ? Math.max(acc, hidden[b][l][e]) : acc + hidden[b][l][e];
+                    }
+                    want[e] = (float) (pooling.equals("cls") ? hidden[b][0][e]
+                            : pooling.equals("max") ? acc : acc / Math.sqrt(n));
+                }
+                assertArrayEquals(want, got.get(b), 1e-4f, pooling + " sentence " + b);
             }
         }
     }
