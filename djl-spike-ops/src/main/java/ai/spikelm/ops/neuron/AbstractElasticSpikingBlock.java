@@ -179,23 +179,39 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     private NDList run(NDArray input, NDArray alpha, boolean calibrate) {
+        NDManager parent = input.getManager();
         NDList outputs = new NDList(timeSteps);
         NDList spikes = new NDList(timeSteps);
         NDList amplitudes = new NDList(timeSteps);
         Step previous = null;
         for (int t = 0; t < timeSteps; t++) {
-            NDArray u = membrane(t, input.get(t), previous);
-            NDArray alphaT =
-                    calibrate
-                            ? calibration
-                                    .amplitude(u.stopGradient())
-                                    .maximum(AmplitudeCalibration.MIN_AMPLITUDE)
-                            : alpha.get(t);
-            ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, learnableAmplitude && !calibrate);
-            outputs.add(fired.output());
-            spikes.add(fired.spike());
-            amplitudes.add(alphaT.stopGradient());
-            previous = new Step(u, fired.spike(), alphaT.stopGradient());
+            // Each step's temporaries live in a scope closed at the end of the step; only what the
+            // next step, the statistics and the caller need is kept. Autograd holds its own
+            // references, so closing intermediates does not break backward.
+            try (NDManager scope = parent.newSubManager()) {
+                NDArray x = input.get(t);
+                x.attach(scope);
+                if (previous != null) {
+                    // The old membrane dies with this step; spikes and amplitudes are kept for the
+                    // statistics and the calibration.
+                    previous.membrane().attach(scope);
+                }
+                NDArray u = membrane(t, x, previous);
+                NDArray alphaT;
+                if (calibrate) {
+                    alphaT = calibration.amplitude(u.stopGradient()).maximum(AmplitudeCalibration.MIN_AMPLITUDE);
+                } else {
+                    alphaT = alpha.get(t); // created on the parameter's manager: move it to the scope
+                    alphaT.attach(scope);
+                }
+                ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, learnableAmplitude && !calibrate);
+                previous = new Step(u, fired.spike(), alphaT.stopGradient());
+                previous.attach(parent);
+                fired.output().attach(parent);
+                outputs.add(fired.output());
+                spikes.add(previous.spike());
+                amplitudes.add(previous.amplitude());
+            }
         }
         if (calibrate) {
             float[] values = NDArrays.stack(amplitudes).toFloatArray();
@@ -259,7 +275,14 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
      * @param spike s_{t−1} ∈ {−1, 0, 1}, detached
      * @param amplitude α_{t−1}, detached
      */
-    protected record Step(NDArray membrane, NDArray spike, NDArray amplitude) {}
+    protected record Step(NDArray membrane, NDArray spike, NDArray amplitude) {
+
+        void attach(NDManager manager) {
+            membrane.attach(manager);
+            spike.attach(manager);
+            amplitude.attach(manager);
+        }
+    }
 
     /**
      * The settings every elastic spiking block shares.

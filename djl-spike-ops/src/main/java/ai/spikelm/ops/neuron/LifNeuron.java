@@ -3,6 +3,7 @@ package ai.spikelm.ops.neuron;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -76,15 +77,29 @@ public class LifNeuron extends AbstractBlock implements SpikingNeuron, Monitored
             PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
         NeuronSupport.checkInput(getClass().getSimpleName(), input, timeSteps, validateInput);
+        NDManager parent = input.getManager();
         NDList spikes = new NDList(timeSteps);
         NDArray u = null;
-        NDArray previousSpike = null;
         for (int t = 0; t < timeSteps; t++) {
-            NDArray x = input.get(t);
-            u = t == 0 ? x : u.mul(previousSpike.neg().add(1f)).mul(decay).add(x);
-            NDArray spike = fire(u);
-            spikes.add(spike);
-            previousSpike = spike.stopGradient();
+            // Per-step temporaries are closed with the scope (see AbstractElasticSpikingBlock).
+            try (NDManager scope = parent.newSubManager()) {
+                NDArray x = input.get(t);
+                x.attach(scope);
+                if (u != null) {
+                    u.attach(scope); // the old membrane dies with this step; spikes are kept
+                }
+                if (t == 0) {
+                    u = x;
+                } else {
+                    NDArray previousSpike = spikes.get(t - 1).stopGradient();
+                    previousSpike.attach(scope);
+                    u = u.mul(previousSpike.neg().add(1f)).mul(decay).add(x);
+                }
+                NDArray spike = fire(u);
+                u.attach(parent);
+                spike.attach(parent);
+                spikes.add(spike);
+            }
         }
         SpikeMonitor.Site site = monitor;
         if (site != null) {

@@ -1,9 +1,9 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.ops.stats.SpikeCounts;
 import ai.spikelm.ops.stats.SpikeMonitor;
 
 /** Input checks and spike accounting shared by the neurons. */
@@ -38,19 +38,28 @@ final class NeuronSupport {
                             + ", got shape "
                             + input.getShape());
         }
-        if (requireFinite && !Float.isFinite(input.mul(0f).sum().getFloat())) {
-            // 0·x is 0 for every finite x and NaN for NaN or ±Inf, so one reduction tells.
+        if (requireFinite && !isFinite(input)) {
             throw new IllegalArgumentException(block + " input contains NaN or infinite values");
+        }
+    }
+
+    /** 0·x is 0 for every finite x and NaN for NaN or ±Inf, so one reduction tells. */
+    private static boolean isFinite(NDArray input) {
+        try (NDManager scope = input.getManager().newSubManager()) {
+            NDArray zeros = input.mul(0f);
+            zeros.attach(scope);
+            NDArray sum = zeros.sum();
+            sum.attach(scope);
+            return Float.isFinite(sum.getFloat());
         }
     }
 
     /** Records the non-zero count of each step's spikes. */
     static void recordSpikes(SpikeMonitor.Site site, NDList spikesPerStep) {
-        NDList counts = new NDList(spikesPerStep.size());
-        for (NDArray spikes : spikesPerStep) {
-            counts.add(spikes.neq(0f).toType(DataType.INT64, false).sum());
+        long[] nonZero = new long[spikesPerStep.size()];
+        for (int t = 0; t < nonZero.length; t++) {
+            nonZero[t] = SpikeCounts.nonZero(spikesPerStep.get(t));
         }
-        long[] nonZero = NDArrays.stack(counts).toLongArray();
         site.recordSpikes(nonZero, spikesPerStep.get(0).size());
     }
 }

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.stats.MonitoredBlock;
+import ai.spikelm.ops.stats.SpikeCounts;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import java.util.Objects;
 
@@ -120,7 +121,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         if (neuron instanceof SpikingNeuron) {
             long timeSteps = ((SpikingNeuron) neuron).getTimeSteps();
             long annMacs = spikes.size() / timeSteps * fanOut;
-            long nonZero = spikes.neq(0f).toType(DataType.INT64, false).sum().getLong();
+            long nonZero = SpikeCounts.nonZero(spikes);
             site.recordSynapticOps(annMacs, nonZero * fanOut);
         } else {
             long macs = spikes.size() * fanOut;

@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.ops.stats.MonitoredBlock;
+import ai.spikelm.ops.stats.SpikeCounts;
 import ai.spikelm.ops.stats.SpikeMonitor;
 
 /**
@@ -113,7 +114,7 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
     private static void recordProduct(
             SpikeMonitor.Site site, Block quantizer, NDArray operand, long macs, long queries, long steps) {
         if (quantizer instanceof SpikingNeuron) {
-            long nonZero = operand.neq(0f).toType(DataType.INT64, false).sum().getLong();
+            long nonZero = SpikeCounts.nonZero(operand);
             site.recordSynapticOps(macs, nonZero * queries);
         } else {
             site.recordRealValuedMacs(macs, macs * steps);
