@@ -234,4 +234,27 @@ class SpikeBertModelTest {
             assertTrue(empty.getMessage().contains("length >= 1"), empty.getMessage());
         }
     }
+
+    @Test
+    void repeatedInferenceLeavesNothingOnTheModelManager() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel model = new SpikeBertModel(TinyBert.config(T4));
+            model.initialize(manager);
+            TinyBert.randomize(model, 7);
+            try (SpikeMonitor monitor = SpikeMonitor.attach(model)) {
+                int before = -1;
+                for (int i = 0; i < 20; i++) {
+                    try (NDManager call = manager.newSubManager()) {
+                        TinyBert.run(model, call, TinyBert.batch(call)).get(0).toFloatArray();
+                    }
+                    int now = ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+                    if (i == 1) {
+                        before = now; // after calibration
+                    } else if (i > 1) {
+                        assertEquals(before, now, "arrays left on the model's manager after call " + i);
+                    }
+                }
+            }
+        }
+    }
 }
