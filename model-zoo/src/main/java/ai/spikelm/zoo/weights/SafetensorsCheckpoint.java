@@ -48,7 +48,7 @@ public final class SafetensorsCheckpoint {
             }
             Path index = dirOrFile.resolve(INDEX_FILE_NAME);
             if (Files.isRegularFile(index)) {
-                return ShardedSafetensors.open(index);
+                return ShardedCheckpoint.safetensors(index);
             }
             throw new NoSuchFileException(
                     dirOrFile.toString(),
@@ -59,7 +59,7 @@ public final class SafetensorsCheckpoint {
             throw new NoSuchFileException(dirOrFile.toString());
         }
         if (dirOrFile.getFileName().toString().endsWith(".index.json")) {
-            return ShardedSafetensors.open(dirOrFile);
+            return ShardedCheckpoint.safetensors(dirOrFile);
         }
         return SafetensorsFile.open(dirOrFile);
     }
@@ -119,7 +119,7 @@ public final class SafetensorsCheckpoint {
         }
         String name = dirOrFile.getFileName().toString();
         if (name.endsWith(".bin.index.json")) {
-            return ShardedPytorchCheckpoint.open(dirOrFile);
+            return ShardedCheckpoint.pytorch(dirOrFile);
         }
         boolean pytorchName =
                 name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth");

@@ -11,7 +11,7 @@
  *       ai.spikelm.zoo.weights.CheckpointReader};
  *   <li>{@link ai.spikelm.zoo.weights.SafetensorsFile} validates one file strictly and serves its
  *       tensors as zero-copy slices of a memory mapping;
- *   <li>{@link ai.spikelm.zoo.weights.ShardedSafetensors} joins the shards named by a {@code
+ *   <li>{@link ai.spikelm.zoo.weights.ShardedCheckpoint} joins the shards named by a {@code
  *       model.safetensors.index.json};
  *   <li>{@link ai.spikelm.zoo.weights.SafetensorsWriter} writes files (and shards with their index)
  *       byte-compatible with the Python library, atomically;
@@ -19,7 +19,7 @@
  *       a state dict without running its pickle: a restricted virtual machine allows only the
  *       opcodes and globals a state dict needs and refuses anything else with an {@link
  *       ai.spikelm.zoo.weights.UnsafeCheckpointException}; {@link
- *       ai.spikelm.zoo.weights.ShardedPytorchCheckpoint} joins the shards of a {@code
+ *       ai.spikelm.zoo.weights.ShardedCheckpoint} joins the shards of a {@code
  *       pytorch_model.bin.index.json}. {@link
  *       ai.spikelm.zoo.weights.SafetensorsCheckpoint#open(java.nio.file.Path, boolean)} falls back
  *       to them only when asked, and only when there is no safetensors.

@@ -119,7 +119,7 @@ class PytorchDirectoryTest {
         writeShardsAndIndex(
                 "{\"a\":\"" + SHARD_1 + "\",\"b\":\"" + SHARD_1 + "\",\"c\":\"" + SHARD_2 + "\"}");
         try (CheckpointReader r = SafetensorsCheckpoint.open(dir, true)) {
-            ShardedPytorchCheckpoint sharded = assertInstanceOf(ShardedPytorchCheckpoint.class, r);
+            ShardedCheckpoint<?> sharded = assertInstanceOf(ShardedCheckpoint.class, r);
             assertEquals(List.of("a", "b", "c"), List.copyOf(r.names()));
             assertArrayEquals(new float[] {1, 2}, r.get("a").toFloatArray());
             assertEquals(7L, r.get("b").data().getLong(0));
@@ -137,21 +137,21 @@ class PytorchDirectoryTest {
         MalformedCheckpointException e =
                 assertThrows(
                         MalformedCheckpointException.class,
-                        () -> ShardedPytorchCheckpoint.open(index));
+                        () -> ShardedCheckpoint.pytorch(index));
         assertTrue(e.problem().contains("which does not hold it"), e.getMessage());
 
         writeShardsAndIndex("{\"a\":\"../" + SHARD_1 + "\"}");
         e =
                 assertThrows(
                         MalformedCheckpointException.class,
-                        () -> ShardedPytorchCheckpoint.open(index));
+                        () -> ShardedCheckpoint.pytorch(index));
         assertTrue(e.problem().contains("is not a plain file name"), e.getMessage());
 
         writeShardsAndIndex("{\"a\":\"pytorch_model-00003-of-00002.bin\"}");
         e =
                 assertThrows(
                         MalformedCheckpointException.class,
-                        () -> ShardedPytorchCheckpoint.open(index));
+                        () -> ShardedCheckpoint.pytorch(index));
         assertTrue(e.problem().contains("does not exist"), e.getMessage());
     }
 }

@@ -17,47 +17,91 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * A checkpoint split into several safetensors files, read through its {@code
- * model.safetensors.index.json}.
+ * A checkpoint split into several files, read through its index ({@code
+ * model.safetensors.index.json} or {@code pytorch_model.bin.index.json}); {@link
+ * #safetensors(Path)} and {@link #pytorch(Path)} open the two kinds.
  *
  * <p>The index is a JSON object with a {@code weight_map} from tensor name to shard file name and
- * an optional {@code metadata} object; other top-level keys are ignored. {@link #open(Path)}
+ * an optional {@code metadata} object; other top-level keys are ignored. {@link #open(Path, ShardOpener)}
  * refuses shard names that are not plain file names in the index's directory (no separators, no
  * {@code ..}, not absolute), opens and validates every shard, and checks that each shard holds the
  * tensors the index assigns to it. Tensors a shard holds but the index does not name are not
  * exposed. Symbolic links are followed, as in a Hugging Face cache snapshot.
  */
-public final class ShardedSafetensors implements CheckpointReader {
+public final class ShardedCheckpoint<R extends CheckpointReader> implements CheckpointReader {
 
     private static final ObjectMapper JSON =
             JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Path index;
-    private final Map<String, SafetensorsFile> shardOf;
-    private final Map<String, SafetensorsFile> shards;
+    private final Map<String, R> shardOf;
+    private final Map<String, Path> fileOf;
+    private final Map<String, R> shards;
     private final Map<String, String> metadata;
 
-    private ShardedSafetensors(
+    private ShardedCheckpoint(
             Path index,
-            Map<String, SafetensorsFile> shardOf,
-            Map<String, SafetensorsFile> shards,
+            Map<String, R> shardOf,
+            Map<String, Path> fileOf,
+            Map<String, R> shards,
             Map<String, String> metadata) {
         this.index = index;
         this.shardOf = shardOf;
+        this.fileOf = fileOf;
         this.shards = shards;
         this.metadata = metadata;
+    }
+
+    /** Opens one shard file. */
+    @FunctionalInterface
+    public interface ShardOpener<R extends CheckpointReader> {
+        /**
+         * Opens a shard.
+         *
+         * @param file the shard file
+         * @return the reader
+         * @throws IOException if the file cannot be read or is malformed
+         */
+        R open(Path file) throws IOException;
+    }
+
+    /**
+     * Opens sharded safetensors ({@code model.safetensors.index.json}).
+     *
+     * @param indexFile the index
+     * @return the checkpoint; the caller closes it
+     * @throws IOException as {@link #open(Path, ShardOpener)}
+     */
+    public static ShardedCheckpoint<SafetensorsFile> safetensors(Path indexFile) throws IOException {
+        return open(indexFile, SafetensorsFile::open);
+    }
+
+    /**
+     * Opens sharded PyTorch checkpoints ({@code pytorch_model.bin.index.json}), each read by the
+     * restricted unpickler of {@link PytorchCheckpoint}.
+     *
+     * @param indexFile the index
+     * @return the checkpoint; the caller closes it
+     * @throws UnsafeCheckpointException if a shard's pickle asks for something not allowed
+     * @throws IOException as {@link #open(Path, ShardOpener)}
+     */
+    public static ShardedCheckpoint<PytorchCheckpoint> pytorch(Path indexFile) throws IOException {
+        return open(indexFile, PytorchCheckpoint::open);
     }
 
     /**
      * Opens a sharded checkpoint and validates its index and every shard.
      *
-     * @param indexFile the index, usually {@code model.safetensors.index.json}
-     * @return the checkpoint
+     * @param indexFile the index
+     * @param opener opens one shard file
+     * @param <R> the shard reader type
+     * @return the checkpoint; the caller closes it
      * @throws MalformedCheckpointException if the index or a shard is malformed, a shard is
      *     missing, a shard name escapes the directory, or a shard lacks a tensor assigned to it
      * @throws IOException if a file cannot be read
      */
-    public static ShardedSafetensors open(Path indexFile) throws IOException {
+    public static <R extends CheckpointReader> ShardedCheckpoint<R> open(Path indexFile, ShardOpener<R> opener)
+            throws IOException {
         JsonNode root = readIndex(indexFile);
         JsonNode weightMap = root.get("weight_map");
         if (weightMap == null || !weightMap.isObject()) {
@@ -66,8 +110,9 @@ public final class ShardedSafetensors implements CheckpointReader {
         Map<String, String> metadata = metadata(indexFile, root.get("metadata"));
         // Normalized so that the containment check below compares like with like.
         Path dir = indexFile.toAbsolutePath().normalize().getParent();
-        Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
-        Map<String, SafetensorsFile> shardOf = new LinkedHashMap<>();
+        Map<String, R> shards = new LinkedHashMap<>();
+        Map<String, R> shardOf = new LinkedHashMap<>();
+        Map<String, Path> fileOf = new LinkedHashMap<>();
         boolean ok = false;
         try {
             for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
@@ -77,9 +122,9 @@ public final class ShardedSafetensors implements CheckpointReader {
                             indexFile, "weight_map entry of '" + tensor + "' is not a file name");
                 }
                 String shardName = e.getValue().asText();
-                SafetensorsFile shard = shards.get(shardName);
+                R shard = shards.get(shardName);
                 if (shard == null) {
-                    shard = openShard(indexFile, dir, shardName, tensor);
+                    shard = openShard(indexFile, dir, shardName, tensor, opener);
                     shards.put(shardName, shard);
                 }
                 if (!shard.contains(tensor)) {
@@ -92,22 +137,24 @@ public final class ShardedSafetensors implements CheckpointReader {
                                     + "', which does not hold it");
                 }
                 shardOf.put(tensor, shard);
+                fileOf.put(tensor, dir.resolve(shardName));
             }
             ok = true;
         } finally {
             if (!ok) {
-                shards.values().forEach(SafetensorsFile::close);
+                shards.values().forEach(CheckpointReader::close);
             }
         }
-        return new ShardedSafetensors(
+        return new ShardedCheckpoint<>(
                 indexFile,
                 Collections.unmodifiableMap(shardOf),
+                Collections.unmodifiableMap(fileOf),
                 Collections.unmodifiableMap(shards),
                 metadata);
     }
 
     /** Reads an index file, bounded in size, as a JSON object. */
-    static JsonNode readIndex(Path indexFile) throws IOException {
+    private static JsonNode readIndex(Path indexFile) throws IOException {
         long size = Files.size(indexFile);
         // The index is read whole; bound it as a safetensors header is bounded.
         if (size > SafetensorsHeader.MAX_HEADER_BYTES) {
@@ -132,7 +179,7 @@ public final class ShardedSafetensors implements CheckpointReader {
     }
 
     /** Converts the index metadata to strings: scalars by their text, anything else as JSON. */
-    static Map<String, String> metadata(Path indexFile, JsonNode node)
+    private static Map<String, String> metadata(Path indexFile, JsonNode node)
             throws MalformedCheckpointException {
         if (node == null || node.isNull()) {
             return Map.of();
@@ -148,11 +195,12 @@ public final class ShardedSafetensors implements CheckpointReader {
         return Collections.unmodifiableMap(map);
     }
 
-    private static SafetensorsFile openShard(
-            Path indexFile, Path dir, String shardName, String tensor) throws IOException {
+    private static <R extends CheckpointReader> R openShard(
+            Path indexFile, Path dir, String shardName, String tensor, ShardOpener<R> opener)
+            throws IOException {
         Path file = resolveShard(indexFile, dir, shardName, tensor);
         try {
-            return SafetensorsFile.open(file);
+            return opener.open(file);
         } catch (NoSuchFileException e) {
             throw new MalformedCheckpointException(
                     indexFile,
@@ -165,7 +213,7 @@ public final class ShardedSafetensors implements CheckpointReader {
      * Resolves a shard name in the index's directory, refusing anything but a plain file name so
      * that an index cannot point at files elsewhere.
      */
-    static Path resolveShard(Path indexFile, Path dir, String shardName, String tensor)
+    private static Path resolveShard(Path indexFile, Path dir, String shardName, String tensor)
             throws MalformedCheckpointException {
         boolean plain =
                 !shardName.isEmpty()
@@ -209,7 +257,8 @@ public final class ShardedSafetensors implements CheckpointReader {
      * @throws NoSuchElementException if there is no such tensor
      */
     public Path shardOf(String name) {
-        return shard(name).path();
+        shard(name); // the same error for an unknown name as every accessor
+        return fileOf.get(name);
     }
 
     /**
@@ -217,7 +266,7 @@ public final class ShardedSafetensors implements CheckpointReader {
      *
      * @return the shards, unmodifiable, in the order the index first names them
      */
-    public Map<String, SafetensorsFile> shards() {
+    public Map<String, R> shards() {
         return shards;
     }
 
@@ -263,11 +312,11 @@ public final class ShardedSafetensors implements CheckpointReader {
     /** {@inheritDoc} */
     @Override
     public void close() {
-        shards.values().forEach(SafetensorsFile::close);
+        shards.values().forEach(CheckpointReader::close);
     }
 
-    private SafetensorsFile shard(String name) {
-        SafetensorsFile shard = shardOf.get(name);
+    private R shard(String name) {
+        R shard = shardOf.get(name);
         if (shard == null) {
             throw new NoSuchElementException("No tensor '" + name + "' in " + index);
         }
@@ -277,7 +326,7 @@ public final class ShardedSafetensors implements CheckpointReader {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "ShardedSafetensors["
+        return "ShardedCheckpoint["
                 + index
                 + ", "
                 + shardOf.size()

@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /** Sharded checkpoints: one view across shards, and the index checks. */
-class ShardedSafetensorsTest {
+class ShardedCheckpointTest {
 
     private static final String SHARD_1 = "model-00001-of-00002.safetensors";
     private static final String SHARD_2 = "model-00002-of-00002.safetensors";
@@ -60,7 +60,7 @@ class ShardedSafetensorsTest {
         MalformedCheckpointException e =
                 assertThrows(
                         MalformedCheckpointException.class,
-                        () -> ShardedSafetensors.open(index).close());
+                        () -> ShardedCheckpoint.safetensors(index).close());
         assertTrue(e.problem().contains(expectedProblem), e.getMessage());
         return e;
     }
@@ -70,7 +70,7 @@ class ShardedSafetensorsTest {
         writeTwoShards();
         writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2));
         try (CheckpointReader r = SafetensorsCheckpoint.open(dir)) {
-            ShardedSafetensors sharded = assertInstanceOf(ShardedSafetensors.class, r);
+            ShardedCheckpoint<?> sharded = assertInstanceOf(ShardedCheckpoint.class, r);
             assertEquals(List.of("a", "b", "c"), List.copyOf(r.names()));
             assertArrayEquals(new float[] {1, 2}, r.get("a").toFloatArray());
             assertEquals(7L, r.get("b").data().getLong(0));
@@ -117,7 +117,7 @@ class ShardedSafetensorsTest {
             for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
                 assertArrayEquals(bytes(e.getValue()), bytes(r.get(e.getKey())), e.getKey());
             }
-            ShardedSafetensors sharded = (ShardedSafetensors) r;
+            ShardedCheckpoint<?> sharded = (ShardedCheckpoint<?>) r;
             assertEquals(sharded.shardOf("layer.0.weight"), sharded.shardOf("layer.1.weight"));
             assertNotEquals(sharded.shardOf("layer.1.weight"), sharded.shardOf("layer.2.weight"));
             assertEquals("140", r.metadata().get("total_size"));
@@ -178,7 +178,7 @@ class ShardedSafetensorsTest {
         Path index = writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2));
         MalformedCheckpointException e =
                 assertThrows(
-                        MalformedCheckpointException.class, () -> ShardedSafetensors.open(index));
+                        MalformedCheckpointException.class, () -> ShardedCheckpoint.safetensors(index));
         assertEquals(dir.resolve(SHARD_2).toAbsolutePath(), e.file().toAbsolutePath());
     }
 
@@ -210,7 +210,7 @@ class ShardedSafetensorsTest {
         writeTwoShards();
         Path index = writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2));
         try (CheckpointReader r = SafetensorsCheckpoint.open(index)) {
-            assertInstanceOf(ShardedSafetensors.class, r);
+            assertInstanceOf(ShardedCheckpoint.class, r);
         }
         Files.createDirectories(dir.resolve("sub"));
         Path roundabout = dir.resolve("sub").resolve("..").resolve(index.getFileName());
@@ -231,8 +231,8 @@ class ShardedSafetensorsTest {
     @Test
     void closingTheViewClosesEveryShard() throws IOException {
         writeTwoShards();
-        ShardedSafetensors r =
-                ShardedSafetensors.open(writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2)));
+        ShardedCheckpoint<SafetensorsFile> r =
+                ShardedCheckpoint.safetensors(writeIndex(weightMap(SHARD_1, SHARD_1, SHARD_2)));
         HostTensor kept = r.get("c");
         r.close();
         assertThrows(IllegalStateException.class, () -> r.get("a"));
