@@ -169,16 +169,22 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         NDArray input = inputs.singletonOrThrow();
         NeuronSupport.checkInput(getClass().getSimpleName(), input, timeSteps, validateInput);
         NDArray alpha = parameterStore.getValue(amplitude, input.getDevice(), training);
+        if (calibrated && timeSteps == 1 && !training && monitor == null) {
+            // One step, no membrane, nothing to record: spike the whole input at once, no slicing.
+            NDArray alpha0 = alpha.get(0);
+            alpha0.attach(input.getManager());
+            return new NDList(ElasticSpike.emit(input, alpha0).output());
+        }
         if (calibrated) {
-            return run(input, alpha, false);
+            return run(input, alpha, false, training);
         }
         // Two threads may see the first batch; only one calibrates.
         synchronized (calibrationLock) {
-            return run(input, alpha, !calibrated);
+            return run(input, alpha, !calibrated, training);
         }
     }
 
-    private NDList run(NDArray input, NDArray alpha, boolean calibrate) {
+    private NDList run(NDArray input, NDArray alpha, boolean calibrate, boolean training) {
         NDManager parent = input.getManager();
         NDList outputs = new NDList(timeSteps);
         NDList spikes = new NDList(timeSteps);
@@ -204,8 +210,11 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                     alphaT = alpha.get(t); // created on the parameter's manager: move it to the scope
                     alphaT.attach(scope);
                 }
-                ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, learnableAmplitude && !calibrate);
-                previous = new Step(u, fired.spike(), alphaT.stopGradient());
+                ElasticSpike.Result fired =
+                        training
+                                ? ElasticSpike.fire(u, alphaT, learnableAmplitude && !calibrate)
+                                : ElasticSpike.emit(u, alphaT);
+                previous = new Step(u, fired.spike(), alphaT.stopGradient(), fired.output().stopGradient());
                 previous.attach(parent);
                 fired.output().attach(parent);
                 outputs.add(fired.output());
@@ -274,13 +283,15 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
      * @param membrane u_{t−1} (not detached: gradients flow through time)
      * @param spike s_{t−1} ∈ {−1, 0, 1}, detached
      * @param amplitude α_{t−1}, detached
+     * @param emitted o_{t−1} = α_{t−1}·s_{t−1}, detached
      */
-    protected record Step(NDArray membrane, NDArray spike, NDArray amplitude) {
+    protected record Step(NDArray membrane, NDArray spike, NDArray amplitude, NDArray emitted) {
 
         void attach(NDManager manager) {
             membrane.attach(manager);
             spike.attach(manager);
             amplitude.attach(manager);
+            emitted.attach(manager);
         }
     }
 

@@ -41,7 +41,7 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
             return input;
         }
         return resetMode
-                .carry(previous.membrane(), previous.spike(), previous.amplitude(), decay)
+                .carry(previous, decay)
                 .add(input);
     }
 

@@ -7,9 +7,9 @@ import ai.djl.ndarray.types.DataType;
  * The elastic bi-spike function o = α·clamp(round(u/α), −1, 1) with SpikeLM's gradients, written
  * with ordinary NDArray operations so it differentiates on any engine.
  *
- * <p>Forward: s = clamp(round(u/α), −1, 1) with round half-to-even, which for a ternary result is
- * exactly s = sign(v)·[|v| &gt; ½] with v = u/α (ties at ½ go to 0; 1.5 rounds to 2 and clamps to
- * 1). The output is exactly α·s.
+ * <p>Forward: s = clamp(round(u/α), −1, 1) with round half-to-even (ties at ½ go to 0; 1.5 rounds
+ * to 2 and clamps to 1), as {@code torch.round} in the reference; {@link NDArray#round()} rounds half
+ * to even on the PyTorch engine, and the tests pin the ties. The output is exactly α·s.
  *
  * <p>Backward (straight-through estimator, as in the reference code):
  *
@@ -33,8 +33,19 @@ public final class ElasticSpike {
      * @return s as a float array of the same shape
      */
     public static NDArray ternary(NDArray scaled) {
-        NDArray fires = scaled.abs().gt(0.5f).toType(DataType.FLOAT32, false);
-        return fires.mul(scaled.sign());
+        return scaled.round().clip(-1f, 1f);
+    }
+
+    /**
+     * Emits spikes α·s for inference: no gradient carriers, the fewest operations.
+     *
+     * @param u the membrane potential
+     * @param alpha the amplitude, a positive scalar array
+     * @return the spikes and the ternary pattern
+     */
+    public static Result emit(NDArray u, NDArray alpha) {
+        NDArray spike = ternary(u.div(alpha));
+        return new Result(spike.mul(alpha), spike);
     }
 
     /**
@@ -62,7 +73,7 @@ public final class ElasticSpike {
         return new Result(output, spike);
     }
 
-    /** The output of {@link #fire}: spikes α·s (with gradients) and the ternary s (without). */
+    /** The output of {@link #fire} and {@link #emit}: spikes α·s (with gradients) and the ternary s (without). */
     public static final class Result {
         private final NDArray output;
         private final NDArray spike;

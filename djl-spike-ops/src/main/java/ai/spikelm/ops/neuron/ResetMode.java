@@ -19,23 +19,24 @@ public enum ResetMode {
     /** The released reference code's rule: u ← τ·u·(α − o) + x. */
     REFERENCE {
         @Override
-        NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay) {
-            NDArray emitted = spike.mul(alpha);
-            return u.mul(alpha.sub(emitted)).mul(decay);
+        NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay) {
+            // τ·u·(α − o) = u·(τα − τo): the scalar factor is folded into the small operand.
+            NDArray factor = previous.emitted().mul(-decay).add(previous.amplitude().mul(decay));
+            return previous.membrane().mul(factor);
         }
     },
     /** Symmetric hard reset: u ← τ·(1 − |s|)·u + x. */
     HARD {
         @Override
-        NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay) {
-            return u.mul(spike.abs().neg().add(1f)).mul(decay);
+        NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay) {
+            return previous.membrane().mul(previous.spike().abs().mul(-decay).add(decay));
         }
     },
     /** Soft reset by subtraction: u ← τ·(u − o) + x. */
     SOFT {
         @Override
-        NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay) {
-            return u.sub(spike.mul(alpha)).mul(decay);
+        NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay) {
+            return previous.membrane().sub(previous.emitted()).mul(decay);
         }
     };
 
@@ -43,11 +44,10 @@ public enum ResetMode {
      * Returns the part of the next membrane that comes from the previous step (the new input is
      * added by the caller).
      *
-     * @param u the previous membrane (gradients flow through it)
-     * @param spike the previous ternary spike s, detached
-     * @param alpha the previous amplitude, a detached scalar
+     * @param previous the previous step: membrane (gradients flow through it), detached spike,
+     *     amplitude and emitted spike
      * @param decay τ
      * @return the carried membrane
      */
-    abstract NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay);
+    abstract NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay);
 }

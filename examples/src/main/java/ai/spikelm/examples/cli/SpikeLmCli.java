@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "spikelm 0.1.0",
         description = "Spike-driven language models (SpikeLM) on the JVM.",
-        subcommands = {ConvertCommand.class, EnergyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConvertCommand.class, EnergyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SpikeLmCli {
 
     private SpikeLmCli() {}

@@ -99,10 +99,23 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
         NDArray spikes = TimeAxis.repeat(embedded, timeSteps);
         NDArray encoded = encoder.forward(ps, new NDList(spikes, in.get(1)), training).singletonOrThrow();
         NDArray hidden = TimeAxis.mean(encoded);
+        requireFinite(hidden);
         if (pooler == null) {
             return new NDList(hidden);
         }
         return new NDList(hidden, pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
+    }
+
+    /** One check for the whole encoder (its neurons skip theirs): NaN propagates to here. */
+    private static void requireFinite(NDArray hidden) {
+        try (ai.djl.ndarray.NDManager scope = hidden.getManager().newSubManager()) {
+            NDArray sum = hidden.sum();
+            sum.attach(scope);
+            if (!Float.isFinite(sum.getFloat())) {
+                throw new IllegalStateException(
+                        "SpikeLM-BERT produced NaN or infinite hidden states: the weights or the amplitudes are corrupt");
+            }
+        }
     }
 
     /** {@inheritDoc} */

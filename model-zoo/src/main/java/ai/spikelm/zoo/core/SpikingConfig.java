@@ -33,6 +33,9 @@ import java.util.Set;
  * </pre>
  *
  * <p>A config without the key is a plain Hugging Face model: it loads as an ANN.
+ *
+ * <p>Neurons built here skip their per-call NaN/Inf check: a model checks its output once instead
+ * (NaN propagates through the spike function, so one check at the end sees it).
  */
 public final class SpikingConfig {
 
@@ -186,7 +189,7 @@ public final class SpikingConfig {
             return Blocks.identityBlock();
         }
         if (neuron == NeuronKind.LIF) {
-            return LifNeuron.builder().setTimeSteps(timeSteps).optThreshold(lifThreshold).build();
+            return lif();
         }
         return ElasticBiSpikingNeuron.builder()
                 .setTimeSteps(timeSteps)
@@ -194,6 +197,7 @@ public final class SpikingConfig {
                 .optDecay(decay)
                 .optCalibration(calibration())
                 .optLearnableAmplitude(alphaLearnable)
+                .optValidateInput(false)
                 .build();
     }
 
@@ -209,13 +213,18 @@ public final class SpikingConfig {
             return Blocks.identityBlock();
         }
         if (neuron == NeuronKind.LIF) {
-            return LifNeuron.builder().setTimeSteps(timeSteps).optThreshold(lifThreshold).build();
+            return lif();
         }
         return TernarySpikeQuantizer.builder()
                 .setTimeSteps(timeSteps)
                 .optCalibration(calibration())
                 .optLearnableAmplitude(alphaLearnable)
+                .optValidateInput(false)
                 .build();
+    }
+
+    private Block lif() {
+        return LifNeuron.builder().setTimeSteps(timeSteps).optThreshold(lifThreshold).optValidateInput(false).build();
     }
 
     private AmplitudeCalibration calibration() {
