@@ -41,10 +41,10 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--input", description = "The model to convert (default: the embedded all-MiniLM-L6-v2).")
+    @Option(names = {"--from", "--input"}, description = "The model to convert (default: the embedded all-MiniLM-L6-v2).")
     String input;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "Output directory.")
+    @Option(names = {"-o", "--out", "--output"}, required = true, description = "Output directory.")
     Path output;
 
     @Option(names = "--allow-pickle", description = "Accept pytorch_model.bin (read by a restricted unpickler) when there is no safetensors file.")

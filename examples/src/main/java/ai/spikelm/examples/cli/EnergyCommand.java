@@ -73,8 +73,11 @@ final class EnergyCommand implements Callable<Integer> {
 
     @Mixin TextOptions text;
 
-    @Option(names = "--chart", description = "Write the firing rate per layer as a PNG chart.")
+    @Option(names = "--chart", description = "Write firing rates per layer (and per site, beside it) as PNG charts.")
     Path chart;
+
+    @Option(names = "--per-site", description = "Also print the firing rate of every spike site per time step.")
+    boolean perSite;
 
     @Option(names = "--analytic", description = "Analytic estimate for a transformer of the shape below, firing rate measured on Gaussian input.")
     boolean analytic;
@@ -90,9 +93,6 @@ final class EnergyCommand implements Callable<Integer> {
             defaultValue = "3072",
             description = "Feed-forward size (default ${DEFAULT-VALUE}).")
     int intermediate;
-
-    @Option(names = "--seq-len", defaultValue = "128", description = "Sequence length (default ${DEFAULT-VALUE}).")
-    int sequenceLength;
 
     @Option(
             names = {"-T", "--time-steps"},
@@ -156,18 +156,27 @@ final class EnergyCommand implements Callable<Integer> {
         }
         for (EnergyReport report : reports) {
             report.print(out, true);
+            if (perSite) {
+                report.printSites(out);
+            }
             out.printf(Locale.ROOT, "  saving vs ANN: %.1fx%n", report.perSequence().savingFactor());
         }
         out.println("Not counted: embeddings, LayerNorm, softmax, GELU, residual additions and heads.");
         if (chart != null) {
             FiringRateChart.write(reports, chart);
+            for (EnergyReport report : reports) {
+                Path sites = chart.resolveSibling(
+                        chart.getFileName().toString().replaceFirst("(\\.png)?$", "-sites-T" + report.label().replaceAll("\\D", "") + ".png"));
+                FiringRateChart.writeSites(report, sites);
+                out.println("Chart written to " + sites);
+            }
             out.println("Chart written to " + chart);
         }
         out.flush();
         return 0;
     }
 
-    private static ProgressBar progress(String task, int total) {
+    static ProgressBar progress(String task, int total) {
         return new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
@@ -185,6 +194,7 @@ final class EnergyCommand implements Callable<Integer> {
 
     private int analytic() {
         List<Integer> steps = timeSteps != null ? timeSteps : List.of(1, 4);
+        int sequenceLength = text.sequenceLength != null ? text.sequenceLength : 128;
         PrintWriter out = spec.commandLine().getOut();
         EnergyModel energy = energyModel();
         List<TransformerCost.Matmul> layer = TransformerCost.layer(sequenceLength, hidden, intermediate);
@@ -207,7 +217,7 @@ final class EnergyCommand implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "%3s  %-12s  %10s  %12s  %7s%n", "T", "firing rate", "SOPs (G)", "SNN (mJ)", "saving");
         for (int t : steps) {
-            double rate = firingRate != null ? firingRate : measureFiringRate(t);
+            double rate = firingRate != null ? firingRate : measureFiringRate(t, sequenceLength);
             double sops = rate * t * macs;
             double snnJoules = energy.accumulateEnergy(sops);
             out.printf(
@@ -234,7 +244,7 @@ final class EnergyCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (layers < 1 || hidden < 1 || intermediate < 1 || sequenceLength < 1) {
+        if (layers < 1 || hidden < 1 || intermediate < 1) {
             throw new ParameterException(spec.commandLine(), "--layers, --hidden, --intermediate and --seq-len must be positive");
         }
         for (int t : timeSteps == null ? List.<Integer>of() : timeSteps) {
@@ -250,7 +260,7 @@ final class EnergyCommand implements Callable<Integer> {
         }
     }
 
-    private double measureFiringRate(int steps) {
+    private double measureFiringRate(int steps, int sequenceLength) {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(seed);
             ElasticBiSpikingNeuron neuron =
@@ -259,18 +269,20 @@ final class EnergyCommand implements Callable<Integer> {
                             .optCalibration(AmplitudeCalibration.meanAbs(k))
                             .build();
             Shape shape = new Shape(steps, sequenceLength, hidden);
+            NDArray calibration = gaussian(manager, steps, sequenceLength);
+            NDArray measured = gaussian(manager, steps, sequenceLength);
             neuron.initialize(manager, DataType.FLOAT32, shape);
             ParameterStore store = new ParameterStore(manager, false);
-            neuron.forward(store, new NDList(gaussian(manager, steps)), false);
+            neuron.forward(store, new NDList(calibration), false);
             try (SpikeMonitor monitor = SpikeMonitor.attach(neuron)) {
-                neuron.forward(store, new NDList(gaussian(manager, steps)), false);
+                neuron.forward(store, new NDList(measured), false);
                 SiteStatistics site = monitor.snapshot().get(0);
                 return site.firingRate();
             }
         }
     }
 
-    private NDArray gaussian(NDManager manager, int steps) {
+    private NDArray gaussian(NDManager manager, int steps, int sequenceLength) {
         return TimeAxis.repeat(manager.randomNormal(new Shape(sequenceLength, hidden)), steps);
     }
 }

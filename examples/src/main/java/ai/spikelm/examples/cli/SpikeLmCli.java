@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "spikelm 0.1.0",
         description = "Spike-driven language models (SpikeLM) on the JVM.",
-        subcommands = {ConvertCommand.class, EnergyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            QuickstartCommand.class,
+            ConvertCommand.class,
+            EmbedCommand.class,
+            EnergyCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SpikeLmCli {
 
     private SpikeLmCli() {}
@@ -29,6 +36,27 @@ public final class SpikeLmCli {
      * @return the command line
      */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new SpikeLmCli());
+        CommandLine cli = new CommandLine(new SpikeLmCli());
+        cli.setExecutionExceptionHandler(SpikeLmCli::reportError);
+        return cli;
+    }
+
+    /**
+     * Reports a failed command as one clear line and exit code 1; the stack trace only with {@code
+     * SPIKELM_DEBUG=1}, since a missing file or a wrong format is the user's to fix, not a crash.
+     */
+    private static int reportError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable cause = e.getCause();
+        if (e instanceof java.io.UncheckedIOException && cause != null && cause.getMessage() != null) {
+            message = cause.getMessage();
+        }
+        cli.getErr().println("spikelm " + cli.getCommandName() + ": error: " + message.lines().findFirst().orElse(message));
+        message.lines().skip(1).forEach(line -> cli.getErr().println("  " + line.strip()));
+        if ("1".equals(System.getenv("SPIKELM_DEBUG"))) {
+            e.printStackTrace(cli.getErr());
+        }
+        cli.getErr().flush();
+        return 1;
     }
 }

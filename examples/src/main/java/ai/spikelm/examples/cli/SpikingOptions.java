@@ -18,7 +18,7 @@ final class SpikingOptions {
     @Option(names = "--neuron", description = "Neuron kind: ${COMPLETION-CANDIDATES} (default elastic).")
     SpikingConfig.NeuronKind neuron;
 
-    @Option(names = "--reset-mode", description = "Membrane reset: ${COMPLETION-CANDIDATES} (default REFERENCE).")
+    @Option(names = {"--reset", "--reset-mode"}, description = "Membrane reset: ${COMPLETION-CANDIDATES} (default REFERENCE).")
     ResetMode resetMode;
 
     @Option(names = "--decay", description = "Membrane decay τ (default 0.25).")

@@ -18,7 +18,9 @@ final class TextOptions {
     /** The embedded sample: public-domain prose (Austen, the World English Bible) and news-like lines. */
     static final String SAMPLE = "/ai/spikelm/examples/sample-text.txt";
 
-    @Option(names = "--text", description = "Text file, one sequence per line (default: the embedded sample).")
+    @Option(
+            names = {"--text", "--calibration-text"},
+            description = "Text file, one sequence per line (default: the embedded sample).")
     Path text;
 
     @Option(names = "--max-lines", defaultValue = "256", description = "Use at most this many lines (default ${DEFAULT-VALUE}).")
@@ -29,6 +31,11 @@ final class TextOptions {
 
     @Option(names = "--max-length", defaultValue = "128", description = "Truncate sequences to this many tokens (default ${DEFAULT-VALUE}).")
     int maxLength;
+
+    @Option(
+            names = "--seq-len",
+            description = "Pad or truncate every sequence to exactly this many tokens (energy per sequence at a fixed length).")
+    Integer sequenceLength;
 
     /** Reads the lines (the embedded sample when no file is given). */
     List<String> lines() {
@@ -58,12 +65,15 @@ final class TextOptions {
 
     /** Loads a tokenizer that truncates to {@link #maxLength}. */
     HuggingFaceTokenizer tokenizer(Path tokenizerJson) throws IOException {
-        return HuggingFaceTokenizer.builder()
-                .optTokenizerPath(tokenizerJson)
-                .optMaxLength(maxLength)
-                .optTruncation(true)
-                .optPadding(false)
-                .build();
+        HuggingFaceTokenizer.Builder builder =
+                HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optTruncation(true);
+        if (sequenceLength != null) {
+            if (sequenceLength < 2) {
+                throw new IllegalArgumentException("--seq-len must be at least 2, got " + sequenceLength);
+            }
+            return builder.optMaxLength(sequenceLength).optPadToMaxLength().build();
+        }
+        return builder.optMaxLength(maxLength).optPadding(false).build();
     }
 
     /** Tokenises the lines into padded batches. */

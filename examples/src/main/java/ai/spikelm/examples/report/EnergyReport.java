@@ -96,6 +96,23 @@ public final class EnergyReport {
         }
     }
 
+    /**
+     * Prints the firing rate of every spike site, per time step.
+     *
+     * @param out where to print
+     */
+    public void printSites(PrintWriter out) {
+        for (SiteStatistics s : sites) {
+            if (s.hasSpikes()) {
+                StringBuilder steps = new StringBuilder();
+                for (int t = 0; t < s.timeSteps(); t++) {
+                    steps.append(String.format(Locale.ROOT, " %.3f", s.firingRate(t)));
+                }
+                out.printf(Locale.ROOT, "  %-60s %.4f  (per step:%s)%n", s.name(), s.firingRate(), steps);
+            }
+        }
+    }
+
     private static Map<String, Double> layerRates(List<SiteStatistics> sites) {
         Map<String, long[]> counts = new LinkedHashMap<>();
         for (SiteStatistics s : sites) {
@@ -185,15 +202,40 @@ public final class EnergyReport {
     }
 
     /**
+     * Returns the MACs and synaptic operations of each layer, per sequence.
+     *
+     * @return layer path → {MACs of the ANN, SOPs of this model, real-valued MACs of this model}
+     */
+    public Map<String, long[]> layerOperations() {
+        Map<String, long[]> ops = new LinkedHashMap<>();
+        for (SiteStatistics s : sites) {
+            Matcher m = LAYER.matcher(s.name());
+            String layer = m.matches() ? m.group(1) : s.name();
+            long[] o = ops.computeIfAbsent(layer, k -> new long[3]);
+            o[0] += s.macs() / sequences;
+            o[1] += s.synapticOps() / sequences;
+            o[2] += s.realValuedMacs() / sequences;
+        }
+        ops.values().removeIf(o -> o[0] == 0);
+        return ops;
+    }
+
+    /**
      * Prints the report.
      *
      * @param out where to print
-     * @param perLayer whether to print the per-layer firing rates
+     * @param perLayer whether to print the per-layer table
      */
     public void print(PrintWriter out, boolean perLayer) {
         out.printf(Locale.ROOT, "%s: %d sequences, %d tokens measured%n", label, sequences, tokens);
         if (perLayer && !layerFiringRates.isEmpty()) {
-            layerFiringRates.forEach((layer, rate) -> out.printf(Locale.ROOT, "  %-24s firing rate %.4f%n", layer, rate));
+            out.printf(Locale.ROOT, "  %-20s %12s %12s %12s%n", "layer", "MACs/seq (M)", "SOPs/seq (M)", "firing rate");
+            Map<String, long[]> ops = layerOperations();
+            layerFiringRates.forEach(
+                    (layer, rate) -> {
+                        long[] o = ops.getOrDefault(layer, new long[3]);
+                        out.printf(Locale.ROOT, "  %-20s %12.1f %12.1f %12.4f%n", layer, o[0] / 1e6, o[1] / 1e6, rate);
+                    });
         }
         out.printf(
                 Locale.ROOT,

@@ -9,9 +9,9 @@ import ai.djl.translate.TranslatorContext;
 import ai.spikelm.zoo.bert.SpikeBertModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.Pooling;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,18 +20,6 @@ import java.util.Map;
  * normalisation unless {@code normalize=false}.
  */
 public class TextEmbeddingTranslator extends BertTextTranslator<String, float[]> {
-
-    /** How token vectors become one vector. */
-    public enum Pooling {
-        /** Mean of the real tokens (sentence-transformers' default). */
-        MEAN,
-        /** The first token ([CLS]). */
-        CLS,
-        /** Element-wise maximum over the real tokens. */
-        MAX,
-        /** Sum of the real tokens divided by the square root of their count. */
-        MEAN_SQRT_LEN
-    }
 
     private final Pooling pooling;
     private final boolean normalize;
@@ -43,12 +31,7 @@ public class TextEmbeddingTranslator extends BertTextTranslator<String, float[]>
      */
     public TextEmbeddingTranslator(Map<String, ?> arguments) {
         super(arguments);
-        String name = SpikeLmArguments.string(arguments, SpikeLmArguments.POOLING, "mean");
-        try {
-            this.pooling = Pooling.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown pooling '" + name + "'; use mean, cls, max or mean_sqrt_len", e);
-        }
+        this.pooling = Pooling.of(SpikeLmArguments.string(arguments, SpikeLmArguments.POOLING, "mean"));
         this.normalize = SpikeLmArguments.bool(arguments, SpikeLmArguments.NORMALIZE, true);
     }
 
@@ -76,27 +59,11 @@ public class TextEmbeddingTranslator extends BertTextTranslator<String, float[]>
         EncodedBatch batch = (EncodedBatch) ctx.getAttachment(BATCH);
         NDArray hidden = list.get(0);
         NDArray mask = ctx.getNDManager().create(batch.attentionMask()).toType(DataType.FLOAT32, false).expandDims(2);
-        NDArray pooled = pool(hidden, mask);
-        if (normalize) {
-            pooled = pooled.div(pooled.norm(new int[] {1}, true).maximum(1e-12f));
-        }
+        NDArray pooled = pooling.apply(hidden, mask, normalize);
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < batch.inputIds().length; i++) {
             out.add(pooled.get(i).toFloatArray());
         }
         return out;
-    }
-
-    private NDArray pool(NDArray hidden, NDArray mask) {
-        switch (pooling) {
-            case CLS:
-                return hidden.get(":, 0, :");
-            case MAX:
-                return hidden.add(mask.sub(1f).mul(1e9f)).max(new int[] {1});
-            case MEAN_SQRT_LEN:
-                return hidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).sqrt());
-            default:
-                return hidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}));
-        }
     }
 }

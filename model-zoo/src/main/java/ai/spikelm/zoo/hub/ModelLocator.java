@@ -70,6 +70,9 @@ public final class ModelLocator {
         if (isLocal(modelOrPath)) {
             return Path.of(modelOrPath);
         }
+        if (looksLikePath(modelOrPath)) {
+            throw new java.nio.file.NoSuchFileException(modelOrPath, null, "no such file or directory");
+        }
         ModelId.parse(modelOrPath); // a clear error for text that is neither
         Path dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
         Path index = dir.resolve("model.safetensors.index.json");
@@ -77,6 +80,13 @@ public final class ModelLocator {
             hub.snapshot(modelOrPath, shards(index), List.of());
         }
         return dir;
+    }
+
+    /** Hub ids are {@code org/name}; anything shaped like a file path is reported as a missing file. */
+    private static boolean looksLikePath(String text) {
+        return text.startsWith("/") || text.startsWith(".") || text.startsWith("~") || text.contains("\\")
+                || text.chars().filter(c -> c == '/').count() > 1 && !text.contains("@")
+                || text.matches(".*\\.(onnx|jar|bin|safetensors|json|index)$");
     }
 
     /** The shard files a safetensors index names (validated as plain names by the client). */
