@@ -8,6 +8,7 @@ import ai.spikelm.zoo.convert.BertCheckpointImport;
 import ai.spikelm.zoo.convert.EasyBertJar;
 import ai.spikelm.zoo.convert.ImportedBert;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.hub.HubClient;
 import ai.spikelm.zoo.hub.ModelLocator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,9 @@ final class ModelSource {
             kind = Kind.EMBEDDED;
             return kind;
         }
-        path = ModelLocator.isLocal(given) ? Path.of(given) : ModelLocator.fromEnvironment().resolve(given);
+        path = ModelLocator.isLocal(given)
+                ? Path.of(given)
+                : new ModelLocator(HubClient.builder().optProgressListener(new DownloadProgress()).build()).resolve(given);
         String file = path.getFileName().toString();
         if (Files.isRegularFile(path) && file.endsWith(".onnx")) {
             kind = Kind.ONNX;
