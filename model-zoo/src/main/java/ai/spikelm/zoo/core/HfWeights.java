@@ -184,14 +184,19 @@ public final class HfWeights {
         return name.endsWith(suffix) && sites.containsKey(name.substring(0, name.length() - suffix.length()));
     }
 
-    /** Writes host values into an engine array; F32 data go straight from the (mapped) buffer. */
+    /**
+     * Writes host values into an engine array. An engine may adopt a direct buffer as the array's
+     * storage rather than copy it (PyTorch does), so F32 bytes are first copied into a fresh buffer:
+     * a parameter must never alias a read-only file mapping, or the first in-place update (an
+     * optimizer step) would crash the process.
+     */
     private static void set(NDArray target, HostTensor tensor) {
-        if (tensor.dtype() == TensorDType.F32) {
+        if (tensor.dtype() == TensorDType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             ByteBuffer data = tensor.data();
-            if (data.isDirect()) {
-                target.set(data);
-                return;
-            }
+            ByteBuffer owned = target.getManager().allocateDirect(data.remaining());
+            owned.put(data).flip();
+            target.set(owned);
+            return;
         }
         target.set(tensor.toFloatArray());
     }
