@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.ScalarOps;
 import ai.spikelm.ops.stats.MonitoredBlock;
 import ai.spikelm.ops.stats.SpikeMonitor;
 
@@ -81,7 +82,7 @@ public class LifNeuron extends AbstractBlock implements SpikingNeuron, Monitored
         NDArray previousSpike = null;
         for (int t = 0; t < timeSteps; t++) {
             NDArray x = input.get(t);
-            u = t == 0 ? x : u.mul(previousSpike.neg().add(1f)).mul(decay).add(x);
+            u = t == 0 ? x : ScalarOps.mul(u.mul(previousSpike.neg().add(1f)), decay).add(x);
             NDArray spike = fire(u);
             spikes.add(spike);
             previousSpike = spike.stopGradient();
@@ -97,7 +98,7 @@ public class LifNeuron extends AbstractBlock implements SpikingNeuron, Monitored
     private NDArray fire(NDArray u) {
         NDArray shifted = u.sub(threshold);
         NDArray spike = shifted.stopGradient().gte(0f).toType(DataType.FLOAT32, false);
-        NDArray carrier = Activation.sigmoid(shifted.mul(surrogateSlope));
+        NDArray carrier = Activation.sigmoid(ScalarOps.mul(shifted, surrogateSlope));
         return spike.add(carrier.sub(carrier.stopGradient()));
     }
 

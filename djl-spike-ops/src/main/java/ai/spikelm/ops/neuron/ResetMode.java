@@ -1,6 +1,7 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
+import ai.spikelm.ops.ScalarOps;
 
 /**
  * How the membrane of an {@link ElasticBiSpikingNeuron} is carried from one time step to the next.
@@ -21,21 +22,21 @@ public enum ResetMode {
         @Override
         NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay) {
             NDArray emitted = spike.mul(alpha);
-            return u.mul(alpha.sub(emitted)).mul(decay);
+            return ScalarOps.mul(u.mul(alpha.sub(emitted)), decay);
         }
     },
     /** Symmetric hard reset: u ← τ·(1 − |s|)·u + x. */
     HARD {
         @Override
         NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay) {
-            return u.mul(spike.abs().neg().add(1f)).mul(decay);
+            return ScalarOps.mul(u.mul(spike.abs().neg().add(1f)), decay);
         }
     },
     /** Soft reset by subtraction: u ← τ·(u − o) + x. */
     SOFT {
         @Override
         NDArray carry(NDArray u, NDArray spike, NDArray alpha, float decay) {
-            return u.sub(spike.mul(alpha)).mul(decay);
+            return ScalarOps.mul(u.sub(spike.mul(alpha)), decay);
         }
     };
 

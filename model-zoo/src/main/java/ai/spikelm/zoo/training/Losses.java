@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.spikelm.ops.ScalarOps;
 
 /**
  * The losses of SpikeLM training, as plain functions on NDArrays that return a differentiable
@@ -12,7 +13,8 @@ import ai.djl.ndarray.types.Shape;
  * <p>They are functions rather than DJL {@link ai.djl.training.loss.Loss} subclasses because a
  * {@code Loss} sees one (labels, predictions) pair, while distillation compares two models' lists
  * of hidden states and masked-LM needs ignored positions; functions compose and are checked
- * against hand-computed values directly.
+ * against hand-computed values directly. Constants enter through {@link ScalarOps}, so gradients
+ * stay right whenever the garbage collector runs.
  */
 public final class Losses {
 
@@ -47,9 +49,9 @@ public final class Losses {
         NDArray weights = counted.toType(DataType.FLOAT32, false);
         float n = weights.sum().getFloat();
         if (n == 0f) {
-            return rows.sum().mul(0f);
+            return ScalarOps.mul(rows.sum(), 0f);
         }
-        return picked.mul(weights).sum().neg().div(n);
+        return ScalarOps.div(picked.mul(weights).sum().neg(), n);
     }
 
     /**
@@ -104,11 +106,11 @@ public final class Losses {
             } else {
                 long d = s.getShape().get(s.getShape().dimension() - 1);
                 NDArray mask = attentionMask.toType(DataType.FLOAT32, false).reshape(s.getShape().slice(0, 2).add(1));
-                term = squared.mul(mask).sum().div(mask.sum().mul((float) d));
+                term = squared.mul(mask).sum().div(ScalarOps.mul(mask.sum(), (float) d));
             }
             total = total == null ? term : total.add(term);
         }
-        return total.div((float) student.size());
+        return ScalarOps.div(total, (float) student.size());
     }
 
     /**
@@ -131,8 +133,8 @@ public final class Losses {
                     "student logits " + studentLogits.getShape() + " vs teacher " + teacherLogits.getShape());
         }
         int last = studentLogits.getShape().dimension() - 1;
-        NDArray target = teacherLogits.stopGradient().div(temperature).softmax(last);
-        NDArray logProbs = studentLogits.div(temperature).logSoftmax(last);
-        return target.mul(logProbs).sum(new int[] {last}).mean().neg().mul(temperature * temperature);
+        NDArray target = ScalarOps.div(teacherLogits.stopGradient(), temperature).softmax(last);
+        NDArray logProbs = ScalarOps.div(studentLogits, temperature).logSoftmax(last);
+        return ScalarOps.mul(target.mul(logProbs).sum(new int[] {last}).mean().neg(), temperature * temperature);
     }
 }
