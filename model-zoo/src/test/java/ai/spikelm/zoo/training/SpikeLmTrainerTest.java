@@ -171,7 +171,7 @@ class SpikeLmTrainerTest {
                         };
                 try (AdamW adamW = TinySpikeLm.adamW(model, 1e-2f);
                         SpikeLmTrainer trainer =
-                                trainer(model, adamW, 2, recorder).addListener(snapshot).build()) {
+                                trainer(model, adamW, 1, recorder).addListener(snapshot).build()) {
                     trainer.fit();
                     assertEquals(learnable, adamW.getParameters().values().stream()
                             .filter(p -> p.getName().equals("alpha"))
@@ -221,7 +221,7 @@ class SpikeLmTrainerTest {
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
                     SpikeLmTrainer trainer =
-                            trainer(model, adamW, 2, recorder)
+                            trainer(model, adamW, 1, recorder)
                                     .setObjective(collectGarbage ? collectingGarbage() : new TaskObjective())
                                     .optSeed(seed)
                                     .build()) {
@@ -296,23 +296,21 @@ class SpikeLmTrainerTest {
                     (m, epoch) -> {
                         float[][] logits = Predictions.logits(m, dev);
                         logitsByEpoch.put(epoch, logits);
-                        // A made-up metric that peaks at epoch 1, so best and last differ.
+                        // A made-up metric that peaks at epoch 0, so best and last differ.
                         return new EvaluationResult(
                                 "score",
-                                Map.of("score", epoch == 1 ? 1.0 : 0.5, "accuracy", TinySpikeLm.accuracy(logits, DEV)));
+                                Map.of("score", epoch == 0 ? 1.0 : 0.5, "accuracy", TinySpikeLm.accuracy(logits, DEV)));
                     };
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
                     SpikeLmTrainer trainer =
-                            trainer(model, adamW, 3, recorder).optEvaluator(evaluator).optOutputDir(out).build()) {
+                            trainer(model, adamW, 2, recorder).optEvaluator(evaluator).optOutputDir(out).build()) {
                 TrainingSummary summary = trainer.fit();
-                assertEquals(1, summary.bestEpoch());
-                assertEquals(List.of(true, true, false), summary.history().stream().map(EpochResult::best).toList());
+                assertEquals(0, summary.bestEpoch());
+                assertEquals(List.of(true, false), summary.history().stream().map(EpochResult::best).toList());
             }
             assertEquals(
                     List.of(
-                            TrainingListener.CheckpointKind.BEST,
-                            TrainingListener.CheckpointKind.LAST,
                             TrainingListener.CheckpointKind.BEST,
                             TrainingListener.CheckpointKind.LAST,
                             TrainingListener.CheckpointKind.LAST),
@@ -323,10 +321,10 @@ class SpikeLmTrainerTest {
             assertTrue(last instanceof SpikeBertForSequenceClassification);
             assertTrue(HfWeights.spikingSites(last).values().stream().allMatch(AbstractElasticSpikingBlock::isCalibrated));
             assertArrayEquals(now, Predictions.logits(last, dev), "last reloads to the trained model");
-            assertArrayEquals(logitsByEpoch.get(1), Predictions.logits(best, dev), "best is epoch 1's model");
+            assertArrayEquals(logitsByEpoch.get(0), Predictions.logits(best, dev), "best is epoch 0's model");
             assertTrue(Files.isRegularFile(out.resolve("last/optimizer.safetensors")));
             assertTrue(Files.isRegularFile(out.resolve("last/trainer_state.json")));
-            assertTrue(Files.readString(out.resolve("best/eval_results.json")).contains("\"epoch\" : 1"));
+            assertTrue(Files.readString(out.resolve("best/eval_results.json")).contains("\"epoch\" : 0"));
             assertFalse(Files.exists(out.resolve("last.tmp")) || Files.exists(out.resolve("last.old")));
         }
     }
@@ -338,7 +336,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 9);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 3, recorder).optSeed(5).build()) {
+                    SpikeLmTrainer trainer = trainer(model, adamW, 2, recorder).optSeed(5).build()) {
                 trainer.fit();
             }
             uninterrupted = recorder.losses;
@@ -347,7 +345,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 9);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 3, recorder).optSeed(5).optOutputDir(out).build()) {
+                    SpikeLmTrainer trainer = trainer(model, adamW, 2, recorder).optSeed(5).optOutputDir(out).build()) {
                 assertFalse(trainer.resume(), "nothing to resume yet");
                 trainer.runEpoch(); // ... and the process dies here
             }
@@ -358,16 +356,16 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 99);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 3, recorder).optSeed(77).optOutputDir(out).build()) {
+                    SpikeLmTrainer trainer = trainer(model, adamW, 2, recorder).optSeed(77).optOutputDir(out).build()) {
                 assertTrue(trainer.resume());
                 assertEquals(5, trainer.getSeed());
                 assertEquals(1, trainer.getEpochsCompleted());
                 assertEquals(4, adamW.getStepCount());
                 TrainingSummary summary = trainer.fit();
-                assertEquals(3, summary.history().size(), "the resumed history is kept");
+                assertEquals(2, summary.history().size(), "the resumed history is kept");
                 assertEquals(1, recorder.plans.get(0).startEpoch());
             }
-            assertEquals(uninterrupted.subList(4, 12), recorder.losses, "identical losses after the resume");
+            assertEquals(uninterrupted.subList(4, 8), recorder.losses, "identical losses after the resume");
             assertEquals(List.of(), recorder.calibrations, "α comes from the checkpoint, not a new calibration");
         }
     }
