@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import ai.spikelm.ops.ScalarOps;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.stats.MonitoredBlock;
 import ai.spikelm.ops.stats.SpikeMonitor;
@@ -93,7 +94,7 @@ public class LifNeuron extends AbstractBlock implements SpikingNeuron, Monitored
                 } else {
                     NDArray previousSpike = spikes.get(t - 1).stopGradient();
                     previousSpike.attach(scope);
-                    u = u.mul(previousSpike.neg().add(1f)).mul(decay).add(x);
+                    u = ScalarOps.mul(u.mul(previousSpike.neg().add(1f)), decay).add(x);
                 }
                 NDArray spike = fire(u);
                 u.attach(parent);
@@ -112,7 +113,7 @@ public class LifNeuron extends AbstractBlock implements SpikingNeuron, Monitored
     private NDArray fire(NDArray u) {
         NDArray shifted = u.sub(threshold);
         NDArray spike = shifted.stopGradient().gte(0f).toType(DataType.FLOAT32, false);
-        NDArray carrier = Activation.sigmoid(shifted.mul(surrogateSlope));
+        NDArray carrier = Activation.sigmoid(ScalarOps.mul(shifted, surrogateSlope));
         return spike.add(carrier.sub(carrier.stopGradient()));
     }
 

@@ -1,6 +1,7 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
+import ai.spikelm.ops.ScalarOps;
 
 /**
  * How the membrane of an {@link ElasticBiSpikingNeuron} is carried from one time step to the next.
@@ -36,7 +37,7 @@ public enum ResetMode {
     SOFT {
         @Override
         NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay) {
-            return previous.membrane().sub(previous.emitted()).mul(decay);
+            return ScalarOps.mul(previous.membrane().sub(previous.emitted()), decay);
         }
     };
 

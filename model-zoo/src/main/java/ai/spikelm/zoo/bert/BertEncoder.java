@@ -10,7 +10,13 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** The stack of layers, {@code encoder.layer.N}: input and output {@code [T, B, L, D]}. */
+/**
+ * The stack of layers, {@code encoder.layer.N}: input and output {@code [T, B, L, D]}.
+ *
+ * <p>With {@link SpikeBertModel#OUTPUT_HIDDEN_STATES} set in the forward parameters the output is
+ * the last layer's output followed by every layer's output in order ({@code N + 1} arrays, the
+ * last two the same array); otherwise it is the last layer's output alone.
+ */
 public class BertEncoder extends AbstractBlock {
 
     /**
@@ -31,10 +37,16 @@ public class BertEncoder extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = inputs.get(0);
         NDArray mask = inputs.get(1);
+        boolean all = SpikeBertModel.wantsHiddenStates(params);
+        NDList layers = new NDList(all ? children.size() : 0);
         for (Block layer : children.values()) {
             hidden = layer.forward(ps, new NDList(hidden, mask), training).singletonOrThrow();
+            if (all) {
+                layers.add(hidden);
+            }
         }
-        return new NDList(hidden);
+        NDList out = new NDList(hidden);
+        return all ? out.addAll(layers) : out;
     }
 
     /** {@inheritDoc} */

@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.ScalarOps;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.ops.stats.MonitoredBlock;
@@ -80,7 +81,7 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         NDArray k = spike(keySpike, ps, key.forward(ps, new NDList(x), training), training);
         NDArray v = spike(valueSpike, ps, value.forward(ps, new NDList(x), training), training);
 
-        NDArray scores = heads(q).matMul(heads(k).transpose(0, 1, 2, 4, 3)).div((float) Math.sqrt(headSize));
+        NDArray scores = ScalarOps.div(heads(q).matMul(heads(k).transpose(0, 1, 2, 4, 3)), (float) Math.sqrt(headSize));
         NDArray probs = scores.add(mask).softmax(-1);
         probs = Dropout.dropout(probs, dropout, training).singletonOrThrow();
         NDArray context = probs.matMul(heads(v));

@@ -44,7 +44,9 @@ public class SpikeBertForMaskedLM extends SpikeBertPreTrainedModel {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return cls.forward(ps, bert.forward(ps, inputs, training), training);
+        NDList encoded = bert.forward(ps, inputs, training, params);
+        NDList out = cls.forward(ps, encoded, training);
+        return SpikeBertModel.wantsHiddenStates(params) ? out.addAll(bert.hiddenStatesOf(encoded)) : out;
     }
 
     /** {@inheritDoc} */

@@ -54,9 +54,10 @@ public class SpikeBertForSequenceClassification extends SpikeBertPreTrainedModel
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray pooled = bert.forward(ps, inputs, training).get(1);
-        NDList dropped = Dropout.dropout(pooled, dropout, training);
-        return classifier.forward(ps, dropped, training);
+        NDList encoded = bert.forward(ps, inputs, training, params);
+        NDList dropped = Dropout.dropout(encoded.get(1), dropout, training);
+        NDList out = classifier.forward(ps, dropped, training);
+        return SpikeBertModel.wantsHiddenStates(params) ? out.addAll(bert.hiddenStatesOf(encoded)) : out;
     }
 
     /** {@inheritDoc} */

@@ -22,8 +22,20 @@ import ai.spikelm.ops.nn.TimeAxis;
  *
  * <p>Outputs: {@code last_hidden_state [B, L, D]} and, with a pooler, {@code pooler_output [B,
  * D]}.
+ *
+ * <p>Hidden states for distillation: when the forward parameters hold {@link
+ * #OUTPUT_HIDDEN_STATES} = {@code true}, the outputs are followed by Hugging Face's {@code
+ * hidden_states}: the embedding output and then each layer's output averaged over T, {@code
+ * num_hidden_layers + 1} arrays of {@code [B, L, D]}. Models with a head append the same arrays
+ * after their own outputs; {@link #forwardWithHiddenStates} splits them off.
  */
 public class SpikeBertModel extends SpikeBertPreTrainedModel {
+
+    /**
+     * The forward-parameter key that asks for all hidden states (value {@link Boolean#TRUE}), as
+     * Hugging Face's {@code output_hidden_states}.
+     */
+    public static final String OUTPUT_HIDDEN_STATES = "output_hidden_states";
 
     private final int timeSteps;
     private final BertEmbeddings embeddings;
@@ -97,13 +109,42 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
         NDList in = encoderInputs(inputs);
         NDArray embedded = embeddings.forward(ps, new NDList(in.get(0), in.get(2)), training).singletonOrThrow();
         NDArray spikes = TimeAxis.repeat(embedded, timeSteps);
-        NDArray encoded = encoder.forward(ps, new NDList(spikes, in.get(1)), training).singletonOrThrow();
-        NDArray hidden = TimeAxis.mean(encoded);
+        NDList encoded = encoder.forward(ps, new NDList(spikes, in.get(1)), training, params);
+        NDArray hidden = TimeAxis.mean(encoded.get(0));
         requireFinite(hidden);
-        if (pooler == null) {
-            return new NDList(hidden);
+        NDList out = new NDList(hidden);
+        if (pooler != null) {
+            out.add(pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
         }
-        return new NDList(hidden, pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
+        if (wantsHiddenStates(params)) {
+            out.add(embedded);
+            for (int i = 1; i < encoded.size() - 1; i++) {
+                out.add(TimeAxis.mean(encoded.get(i)));
+            }
+            out.add(hidden); // the last layer's mean is already computed
+        }
+        return out;
+    }
+
+    /**
+     * Returns the hidden states that {@link #OUTPUT_HIDDEN_STATES} appended to this encoder's
+     * outputs.
+     *
+     * @param outputs the outputs of a forward pass that asked for hidden states
+     * @return the embedding output and each layer's output, {@code num_hidden_layers + 1} arrays
+     */
+    NDList hiddenStatesOf(NDList outputs) {
+        return outputs.subNDList(pooler == null ? 1 : 2);
+    }
+
+    /**
+     * Returns whether forward parameters ask for all hidden states.
+     *
+     * @param params the forward parameters, possibly {@code null}
+     * @return true if {@link #OUTPUT_HIDDEN_STATES} is {@code true}
+     */
+    static boolean wantsHiddenStates(PairList<String, Object> params) {
+        return params != null && Boolean.TRUE.equals(params.get(OUTPUT_HIDDEN_STATES));
     }
 
     /** One check for the whole encoder (its neurons skip theirs): NaN propagates to here. */

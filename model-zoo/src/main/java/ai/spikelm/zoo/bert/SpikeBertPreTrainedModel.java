@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
@@ -123,6 +125,34 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
     public Map<String, HostTensor> exportWeights() {
         return HfWeights.export(this);
     }
+
+    /**
+     * Runs the model and also returns every layer's hidden state, as Hugging Face does with {@code
+     * output_hidden_states=True}. The ordinary outputs are unchanged.
+     *
+     * @param parameterStore the parameter store
+     * @param inputs input_ids [, attention_mask [, token_type_ids]]
+     * @param training true for a training pass (dropout on)
+     * @return the model's outputs and its hidden states
+     */
+    public OutputsWithHiddenStates forwardWithHiddenStates(
+            ParameterStore parameterStore, NDList inputs, boolean training) {
+        PairList<String, Object> params = new PairList<>();
+        params.add(SpikeBertModel.OUTPUT_HIDDEN_STATES, Boolean.TRUE);
+        NDList all = forward(parameterStore, inputs, training, params);
+        int states = config.numHiddenLayers() + 1;
+        int outputs = all.size() - states;
+        return new OutputsWithHiddenStates(all.subNDList(0, outputs), all.subNDList(outputs));
+    }
+
+    /**
+     * A forward pass's outputs together with its hidden states.
+     *
+     * @param outputs the model's ordinary outputs (for example the logits)
+     * @param hiddenStates the embedding output and each layer's output averaged over T, {@code
+     *     num_hidden_layers + 1} arrays of {@code [B, L, D]}
+     */
+    public record OutputsWithHiddenStates(NDList outputs, NDList hiddenStates) {}
 
     /** Returns (input_ids, additive mask [B,1,1,L], token_type_ids) with defaults filled in. */
     static NDList encoderInputs(NDList inputs) {

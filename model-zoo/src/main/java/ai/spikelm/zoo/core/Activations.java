@@ -1,6 +1,8 @@
 package ai.spikelm.zoo.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import ai.spikelm.ops.ScalarOps;
 import java.util.function.UnaryOperator;
 
 /** The activation functions Hugging Face configs name in {@code hidden_act}. */
@@ -27,7 +29,7 @@ public final class Activations {
             case "gelu_pytorch_tanh":
                 return Activations::geluTanh;
             case "relu":
-                return x -> x.maximum(0f);
+                return Activation::relu;
             default:
                 throw new InvalidConfigException(
                         "Unsupported hidden_act '" + name + "'; supported: gelu, gelu_new, gelu_pytorch_tanh, relu");
@@ -41,7 +43,7 @@ public final class Activations {
      * @return the activation
      */
     public static NDArray gelu(NDArray x) {
-        return x.mul(x.mul(SQRT_HALF).erf().add(1f)).mul(0.5f);
+        return ScalarOps.mul(x.mul(ScalarOps.mul(x, SQRT_HALF).erf().add(1f)), 0.5f);
     }
 
     /**
@@ -51,7 +53,7 @@ public final class Activations {
      * @return the activation
      */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(SQRT_2_OVER_PI);
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        NDArray inner = ScalarOps.mul(x.add(ScalarOps.mul(ScalarOps.pow(x, 3), 0.044715f)), SQRT_2_OVER_PI);
+        return ScalarOps.mul(x.mul(inner.tanh().add(1f)), 0.5f);
     }
 }

@@ -1,0 +1,140 @@
+package ai.spikelm.zoo.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.spikelm.ops.ScalarOps;
+
+/**
+ * The losses of SpikeLM training, as plain functions on NDArrays that return a differentiable
+ * scalar.
+ *
+ * <p>They are functions rather than DJL {@link ai.djl.training.loss.Loss} subclasses because a
+ * {@code Loss} sees one (labels, predictions) pair, while distillation compares two models' lists
+ * of hidden states and masked-LM needs ignored positions; functions compose and are checked
+ * against hand-computed values directly. Constants enter through {@link ScalarOps}, so gradients
+ * stay right whenever the garbage collector runs.
+ */
+public final class Losses {
+
+    /** The label of a position that does not count (Hugging Face's {@code ignore_index}). */
+    public static final long IGNORE_INDEX = -100;
+
+    private Losses() {}
+
+    /**
+     * Softmax cross-entropy, averaged over the positions whose label is not {@link #IGNORE_INDEX}.
+     *
+     * @param logits {@code [..., C]}
+     * @param labels integer class ids of the leading shape of {@code logits}; {@link
+     *     #IGNORE_INDEX} where a position does not count
+     * @return the mean −log softmax(logits)[label]; a zero that keeps the graph if every position
+     *     is ignored (where PyTorch would give NaN)
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    public static NDArray softmaxCrossEntropy(NDArray logits, NDArray labels) {
+        Shape shape = logits.getShape();
+        long classes = shape.get(shape.dimension() - 1);
+        if (labels.size() * classes != logits.size()) {
+            throw new IllegalArgumentException(
+                    "labels " + labels.getShape() + " do not fit logits " + shape + " (one label per row)");
+        }
+        NDArray rows = logits.reshape(-1, classes);
+        NDArray ids = labels.reshape(-1).toType(DataType.INT64, false);
+        NDArray counted = ids.neq(IGNORE_INDEX);
+        // Ignored rows pick class 0 and are then multiplied by 0, so no index is out of range.
+        NDArray safe = ids.mul(counted.toType(DataType.INT64, false));
+        NDArray picked = rows.logSoftmax(1).gather(safe.expandDims(1), 1).reshape(-1);
+        NDArray weights = counted.toType(DataType.FLOAT32, false);
+        float n = weights.sum().getFloat();
+        if (n == 0f) {
+            return ScalarOps.mul(rows.sum(), 0f);
+        }
+        return ScalarOps.div(picked.mul(weights).sum().neg(), n);
+    }
+
+    /**
+     * Mean squared error.
+     *
+     * @param predictions any shape
+     * @param targets as many values (reshaped to the predictions' shape, so {@code [N, 1]} against
+     *     {@code [N]} is fine)
+     * @return mean((predictions − targets)²)
+     * @throws IllegalArgumentException if the element counts differ
+     */
+    public static NDArray mse(NDArray predictions, NDArray targets) {
+        if (predictions.size() != targets.size()) {
+            throw new IllegalArgumentException(
+                    "predictions " + predictions.getShape() + " and targets " + targets.getShape() + " differ in size");
+        }
+        return predictions.sub(targets.reshape(predictions.getShape())).square().mean();
+    }
+
+    /**
+     * Hidden-state distillation loss: the mean over layer pairs of the mean squared difference
+     * between student and teacher hidden states, counting only real (unpadded) tokens.
+     *
+     * @param student the student's hidden states, each {@code [B, L, D]}
+     * @param teacher the teacher's hidden states paired with them (same count and shapes); they are
+     *     treated as constants
+     * @param attentionMask {@code [B, L]}, 1 for real tokens and 0 for padding; {@code null} counts
+     *     every position
+     * @return (1/P) Σ_pairs Σ_{real tokens, d} (s − t)² / (real tokens · D)
+     * @throws IllegalArgumentException if the lists or shapes do not pair up
+     */
+    public static NDArray hiddenStateMse(NDList student, NDList teacher, NDArray attentionMask) {
+        if (student.isEmpty() || student.size() != teacher.size()) {
+            throw new IllegalArgumentException(
+                    "Need as many teacher as student hidden states (at least one), got "
+                            + student.size()
+                            + " and "
+                            + teacher.size());
+        }
+        NDArray total = null;
+        for (int i = 0; i < student.size(); i++) {
+            NDArray s = student.get(i);
+            NDArray t = teacher.get(i).stopGradient();
+            if (!s.getShape().equals(t.getShape())) {
+                throw new IllegalArgumentException(
+                        "Hidden state " + i + ": student " + s.getShape() + " vs teacher " + t.getShape());
+            }
+            NDArray squared = s.sub(t).square();
+            NDArray term;
+            if (attentionMask == null) {
+                term = squared.mean();
+            } else {
+                long d = s.getShape().get(s.getShape().dimension() - 1);
+                NDArray mask = attentionMask.toType(DataType.FLOAT32, false).reshape(s.getShape().slice(0, 2).add(1));
+                term = squared.mul(mask).sum().div(ScalarOps.mul(mask.sum(), (float) d));
+            }
+            total = total == null ? term : total.add(term);
+        }
+        return ScalarOps.div(total, (float) student.size());
+    }
+
+    /**
+     * Soft-target cross-entropy with temperature (Hinton et al.): the cross-entropy of the
+     * student's softened distribution against the teacher's, times T² so that its gradients keep
+     * their size as T changes.
+     *
+     * @param studentLogits {@code [..., C]}
+     * @param teacherLogits the same shape; treated as constants
+     * @param temperature T &gt; 0
+     * @return T² · mean over rows of −Σ_c softmax(t/T)_c · log softmax(s/T)_c
+     * @throws IllegalArgumentException if the shapes differ or T is not positive
+     */
+    public static NDArray softTargetCrossEntropy(NDArray studentLogits, NDArray teacherLogits, float temperature) {
+        if (!(temperature > 0f) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("Temperature must be positive and finite, got " + temperature);
+        }
+        if (!studentLogits.getShape().equals(teacherLogits.getShape())) {
+            throw new IllegalArgumentException(
+                    "student logits " + studentLogits.getShape() + " vs teacher " + teacherLogits.getShape());
+        }
+        int last = studentLogits.getShape().dimension() - 1;
+        NDArray target = ScalarOps.div(teacherLogits.stopGradient(), temperature).softmax(last);
+        NDArray logProbs = ScalarOps.div(studentLogits, temperature).logSoftmax(last);
+        return ScalarOps.mul(target.mul(logProbs).sum(new int[] {last}).mean().neg(), temperature * temperature);
+    }
+}
