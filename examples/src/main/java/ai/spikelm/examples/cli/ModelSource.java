@@ -133,6 +133,43 @@ final class ModelSource {
         return imported.toModel(manager, wanted, arch, !arch.equals(imported.naturalArchitecture()));
     }
 
+    /**
+     * Loads the model as a sequence classifier (or regressor) with the given labels; a head the
+     * source lacks starts random.
+     *
+     * @param manager the manager that will own the parameters
+     * @param spiking the SpikeLM settings
+     * @param id2label the labels (ignored for regression)
+     * @param regression whether the head is a one-output regression
+     * @return the initialised model
+     */
+    SpikeBertPreTrainedModel loadClassifier(
+            NDManager manager, SpikingConfig spiking, java.util.Map<Integer, String> id2label, boolean regression)
+            throws IOException {
+        String architecture = "BertForSequenceClassification";
+        String problem = regression ? "regression" : "single_label_classification";
+        java.util.Map<Integer, String> labels = regression ? java.util.Map.of(0, "score") : id2label;
+        if (kind() == Kind.HUGGING_FACE) {
+            return SpikeBertLoader.builder()
+                    .setModelDir(path)
+                    .optSpiking(spiking)
+                    .optArchitecture(architecture)
+                    .optId2label(labels)
+                    .optProblemType(problem)
+                    .optAllowNewHead(true)
+                    .optAllowPickle(allowPickle)
+                    .build()
+                    .load(manager);
+        }
+        ImportedBert imported = importWeights();
+        ImportedBert labelled =
+                new ImportedBert(
+                        imported.config().toBuilder().optId2label(labels).optProblemType(problem).build(),
+                        imported.tensors(),
+                        imported.skipped());
+        return labelled.toModel(manager, spiking, architecture, true);
+    }
+
     private ImportedBert importWeights() throws IOException {
         switch (kind()) {
             case EMBEDDED:

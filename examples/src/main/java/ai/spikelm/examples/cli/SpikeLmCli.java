@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Spike-driven language models (SpikeLM) on the JVM.",
         subcommands = {
             QuickstartCommand.class,
+            GlueCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
             EnergyCommand.class,

@@ -1,0 +1,337 @@
+package ai.spikelm.examples.cli;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import ai.djl.util.PairList;
+import ai.spikelm.examples.glue.GlueExample;
+import ai.spikelm.examples.glue.GlueReader;
+import ai.spikelm.examples.glue.GlueScores;
+import ai.spikelm.examples.glue.GlueSubset;
+import ai.spikelm.examples.glue.GlueTask;
+import ai.spikelm.examples.report.EnergyReport;
+import ai.spikelm.ops.stats.EnergyModel;
+import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.training.AdamW;
+import ai.spikelm.zoo.training.BatchSource;
+import ai.spikelm.zoo.training.DistillationObjective;
+import ai.spikelm.zoo.training.EpochResult;
+import ai.spikelm.zoo.training.EvaluationResult;
+import ai.spikelm.zoo.training.Objective;
+import ai.spikelm.zoo.training.Predictions;
+import ai.spikelm.zoo.training.SpikeLmTrainer;
+import ai.spikelm.zoo.training.TaskObjective;
+import ai.spikelm.zoo.training.TrainingBatch;
+import ai.spikelm.zoo.training.TrainingListener;
+import ai.spikelm.zoo.training.TrainingSummary;
+import ai.spikelm.zoo.training.WarmupLinearSchedule;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Fine-tunes (optionally, with distillation from an ANN teacher) and evaluates a model on a GLUE
+ * task in the standard {@code glue_data} layout, and reports the task's metrics with the firing
+ * rate and energy of the spiking model.
+ */
+@Command(
+        name = "glue",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fine-tune and/or evaluate on a GLUE task (standard glue_data layout): metrics of every dev",
+            "split, firing rate and energy; --json writes the results, --out keeps best/last checkpoints."
+        })
+final class GlueCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--task", required = true, description = "CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE or WNLI.")
+    String taskName;
+
+    @Option(names = "--data", required = true, description = "The glue_data directory.")
+    Path data;
+
+    @Option(names = "--model", description = "Model to start from (default: embedded all-MiniLM-L6-v2).")
+    String model;
+
+    @Option(names = "--train", description = "Fine-tune on the train split before evaluating.")
+    boolean train;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs of fine-tuning (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--distill-from", description = "Fine-tuned ANN teacher (a glue --train output) to distill from.")
+    String teacher;
+
+    @Option(names = {"-T", "--time-steps"}, description = "SpikeLM time steps (default: the model's own; an ANN stays ANN).")
+    Integer timeSteps;
+
+    @Option(names = "--ann", description = "Run as a plain ANN.")
+    boolean ann;
+
+    @Option(names = "--train-subset", description = "Seeded subset of this many training examples.")
+    Integer trainSubset;
+
+    @Option(names = "--dev-subset", description = "Seeded subset of this many dev examples.")
+    Integer devSubset;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}, as the paper).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "2e-5", description = "Constant learning rate (default ${DEFAULT-VALUE}, as the paper).")
+    float learningRate;
+
+    @Option(names = "--max-length", defaultValue = "128", description = "Tokens per example (default ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--out", description = "Checkpoint directory (best/ and last/).")
+    Path out;
+
+    @Option(names = "--json", description = "Write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        GlueTask task = GlueTask.fromName(taskName);
+        GlueReader reader = new GlueReader(data);
+        PrintWriter console = spec.commandLine().getOut();
+        ModelSource source = new ModelSource(model, null, false);
+        Map<Integer, String> id2label = new LinkedHashMap<>();
+        for (int i = 0; i < task.labels().size(); i++) {
+            id2label.put(i, task.labels().get(i));
+        }
+        long started = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager();
+                HuggingFaceTokenizer tokenizer =
+                        HuggingFaceTokenizer.builder()
+                                .optTokenizerPath(source.requireTokenizer())
+                                .optMaxLength(maxLength)
+                                .optTruncation(true)
+                                .optPadding(false)
+                                .build()) {
+            SpikingConfig spiking = spiking(source.savedSpiking());
+            SpikeBertPreTrainedModel classifier = source.loadClassifier(manager, spiking, id2label, task.isRegression());
+            Map<String, List<GlueExample>> dev = new LinkedHashMap<>();
+            for (String split : task.devSplits()) {
+                List<GlueExample> examples = reader.read(task, split).examples();
+                dev.put(split, devSubset == null ? examples : GlueSubset.sample(examples, devSubset, seed));
+            }
+            TrainingSummary summary = null;
+            if (train) {
+                List<GlueExample> examples = reader.read(task, GlueTask.TRAIN).examples();
+                if (trainSubset != null) {
+                    examples = GlueSubset.sample(examples, trainSubset, seed);
+                }
+                summary = fineTune(classifier, task, examples, dev, tokenizer, manager, console);
+            }
+            Map<String, GlueScores> scores = new LinkedHashMap<>();
+            for (var split : dev.entrySet()) {
+                scores.put(split.getKey(), score(classifier, task, split.getValue(), tokenizer));
+            }
+            EnergyReport energy =
+                    EnergyReport.measure(
+                            spiking.toString(),
+                            classifier,
+                            manager,
+                            batches(dev.values().iterator().next().subList(0, Math.min(64, dev.values().iterator().next().size())), task, tokenizer)
+                                    .stream()
+                                    .map(TrainingBatch::inputs)
+                                    .toList(),
+                            EnergyModel.DEFAULT,
+                            i -> {});
+            double seconds = (System.nanoTime() - started) / 1e9;
+            report(console, task, spiking, scores, energy, summary, seconds);
+        }
+        return 0;
+    }
+
+    private SpikingConfig spiking(SpikingConfig saved) {
+        if (ann) {
+            return SpikingConfig.ANN;
+        }
+        if (timeSteps == null) {
+            return saved;
+        }
+        SpikingConfig.Builder b = saved.isSpiking() ? saved.toBuilder() : SpikingConfig.builder();
+        return b.optSpiking(true).optTimeSteps(timeSteps).build();
+    }
+
+    private TrainingSummary fineTune(
+            SpikeBertPreTrainedModel classifier,
+            GlueTask task,
+            List<GlueExample> trainExamples,
+            Map<String, List<GlueExample>> dev,
+            HuggingFaceTokenizer tokenizer,
+            NDManager manager,
+            PrintWriter console)
+            throws IOException {
+        Objective objective = new TaskObjective();
+        if (teacher != null) {
+            SpikeBertPreTrainedModel teacherModel =
+                    new ModelSource(teacher, null, false)
+                            .loadClassifier(manager, SpikingConfig.ANN, classifier.getConfig().id2label(), task.isRegression());
+            objective = DistillationObjective.builder().setTeacher(teacherModel).build();
+        }
+        BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> collate(b, task, tokenizer));
+        List<GlueExample> firstDev = dev.values().iterator().next();
+        try (AdamW optimizer =
+                        AdamW.builder()
+                                .setModel(classifier)
+                                .setLearningRate(WarmupLinearSchedule.constant(learningRate))
+                                .build();
+                ProgressBar bar = EnergyCommand.progress("GLUE " + task + " fine-tuning", epochs * source.batchesPerEpoch());
+                SpikeLmTrainer trainer =
+                        SpikeLmTrainer.builder()
+                                .setModel(classifier)
+                                .setObjective(objective)
+                                .setTrainData(source)
+                                .setOptimizer(optimizer)
+                                .setEpochs(epochs)
+                                .optSeed(seed)
+                                .optOutputDir(out)
+                                .optEvaluator((m, epoch) -> EvaluationResult.of(task.mainMetric().toString(), score(m, task, firstDev, tokenizer).main()))
+                                .addListener(
+                                        new TrainingListener() {
+                                            @Override
+                                            public void onStep(StepEvent event) {
+                                                bar.step();
+                                                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", event.loss()));
+                                            }
+
+                                            @Override
+                                            public void onEpochEnd(EpochResult result) {
+                                                console.printf(Locale.ROOT, "epoch %d: train loss %.4f, dev %s %.4f (%.0f s)%n",
+                                                        result.epoch(), result.trainLoss(), task.mainMetric(),
+                                                        result.evaluation().mainValue(), result.seconds());
+                                                console.flush();
+                                            }
+                                        })
+                                .build()) {
+            return trainer.fit();
+        }
+    }
+
+    private List<TrainingBatch> batches(List<GlueExample> examples, GlueTask task, HuggingFaceTokenizer tokenizer) {
+        List<TrainingBatch> batches = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i += batchSize) {
+            batches.add(collate(examples.subList(i, Math.min(examples.size(), i + batchSize)), task, tokenizer));
+        }
+        return batches;
+    }
+
+    private GlueScores score(SpikeBertPreTrainedModel m, GlueTask task, List<GlueExample> examples, HuggingFaceTokenizer tokenizer) {
+        float[][] logits = Predictions.logits(m, batches(examples, task, tokenizer));
+        if (task.isRegression()) {
+            double[] predicted = new double[logits.length];
+            double[] gold = new double[logits.length];
+            for (int i = 0; i < logits.length; i++) {
+                predicted[i] = logits[i][0];
+                gold[i] = examples.get(i).score();
+            }
+            return GlueScores.ofRegression(task, predicted, gold);
+        }
+        int[] predicted = new int[logits.length];
+        int[] gold = new int[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int best = 0;
+            for (int c = 1; c < logits[i].length; c++) {
+                if (logits[i][c] > logits[i][best]) {
+                    best = c;
+                }
+            }
+            predicted[i] = best;
+            gold[i] = examples.get(i).label();
+        }
+        return GlueScores.ofClassification(task, predicted, gold);
+    }
+
+    private static TrainingBatch collate(List<GlueExample> examples, GlueTask task, HuggingFaceTokenizer tokenizer) {
+        Encoding[] encodings;
+        if (examples.get(0).hasTextB()) {
+            PairList<String, String> pairs = new PairList<>();
+            examples.forEach(e -> pairs.add(e.textA(), e.textB()));
+            encodings = tokenizer.batchEncode(pairs);
+        } else {
+            encodings = tokenizer.batchEncode(examples.stream().map(GlueExample::textA).toList());
+        }
+        EncodedBatch inputs = EncodedBatch.of(encodings);
+        if (task.isRegression()) {
+            float[] targets = new float[examples.size()];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = examples.get(i).score();
+            }
+            return TrainingBatch.regression(inputs, targets);
+        }
+        long[] labels = examples.stream().mapToLong(GlueExample::label).toArray();
+        return TrainingBatch.classification(inputs, labels);
+    }
+
+    private void report(
+            PrintWriter console,
+            GlueTask task,
+            SpikingConfig spiking,
+            Map<String, GlueScores> scores,
+            EnergyReport energy,
+            TrainingSummary summary,
+            double seconds)
+            throws IOException {
+        console.printf(Locale.ROOT, "%n%s, %s%s%n", task, spiking, teacher != null ? ", distilled from " + teacher : "");
+        scores.forEach((split, s) -> console.printf(Locale.ROOT, "  %-16s %s%n", split, s));
+        if (summary != null) {
+            console.printf(Locale.ROOT, "  best epoch %d: %s %.4f%n", summary.bestEpoch(), task.mainMetric(), summary.bestValue());
+        }
+        console.printf(Locale.ROOT, "  firing rate %.4f; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx)%n",
+                energy.overallFiringRate(), energy.perSequence().annJoules() * 1e3,
+                energy.perSequence().spikingJoules() * 1e3, energy.perSequence().savingFactor());
+        console.printf(Locale.ROOT, "  time %.0f s%n", seconds);
+        console.flush();
+        if (json != null) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = mapper.createObjectNode();
+            root.put("task", task.toString());
+            root.put("model", model == null ? ModelSource.EMBEDDED_NAME : model);
+            root.put("spiking", spiking.toString());
+            root.put("time_steps", spiking.timeSteps());
+            root.put("distilled_from", teacher);
+            root.put("trained", train);
+            root.put("epochs", train ? epochs : 0);
+            root.put("train_subset", trainSubset);
+            root.put("dev_subset", devSubset);
+            root.put("seed", seed);
+            ObjectNode metrics = root.putObject("metrics");
+            scores.forEach((split, s) -> {
+                ObjectNode m = metrics.putObject(split);
+                s.values().forEach((metric, value) -> m.put(metric.toString(), value));
+            });
+            if (summary != null) {
+                root.put("best_epoch", summary.bestEpoch());
+                root.put("best_main_metric", summary.bestValue());
+            }
+            root.put("firing_rate", energy.overallFiringRate());
+            root.put("ann_mj_per_sequence", energy.perSequence().annJoules() * 1e3);
+            root.put("model_mj_per_sequence", energy.perSequence().spikingJoules() * 1e3);
+            root.put("seconds", seconds);
+            Files.writeString(json, mapper.writeValueAsString(root));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package ai.spikelm.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.bert.SpikeBertConfig;
+import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.bert.SpikeBertModel;
+import ai.spikelm.zoo.core.SpikingConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code spikelm glue} end to end on a small SpikeLM and a generated SST-2-layout fixture. */
+class GlueCommandTest {
+
+    private static String[] run(String... args) {
+        CommandLine cli = SpikeLmCli.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
+    }
+
+    /** A separable sentiment fixture: "good/great ..." is positive, "bad/awful ..." negative. */
+    private static Path glueData(Path dir) throws Exception {
+        Path sst = Files.createDirectories(dir.resolve("glue/SST-2"));
+        String[] positive = {"good", "great", "lovely", "wonderful"};
+        String[] negative = {"bad", "awful", "terrible", "boring"};
+        Random random = new Random(1);
+        for (String split : new String[] {"train", "dev"}) {
+            StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+            for (int i = 0; i < (split.equals("train") ? 64 : 32); i++) {
+                boolean pos = random.nextBoolean();
+                String word = (pos ? positive : negative)[random.nextInt(4)];
+                tsv.append("a ").append(word).append(" film \t").append(pos ? 1 : 0).append('\n');
+            }
+            Files.writeString(sst.resolve(split + ".tsv"), tsv, StandardCharsets.UTF_8);
+        }
+        return dir.resolve("glue");
+    }
+
+    private static Path tinyModel(Path dir) throws Exception {
+        Path model = dir.resolve("tiny");
+        SpikeBertConfig config = SpikeBertConfig.builder()
+                .optHiddenSize(32)
+                .optNumHiddenLayers(2)
+                .optNumAttentionHeads(4)
+                .optIntermediateSize(64)
+                .optMaxPositionEmbeddings(64)
+                .optSpiking(SpikingConfig.builder().optTimeSteps(2).build())
+                .build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel encoder = new SpikeBertModel(config);
+            encoder.initialize(manager);
+            SpikeBertLoader.save(encoder, model);
+        }
+        try (InputStream in = GlueCommandTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, model.resolve("tokenizer.json"));
+        }
+        return model;
+    }
+
+    @Test
+    void fineTunesEvaluatesAndWritesResults(@TempDir Path dir) throws Exception {
+        Path data = glueData(dir);
+        Path model = tinyModel(dir);
+        Path json = dir.resolve("results.json");
+        String[] r = run("glue", "--task", "sst-2", "--data", data.toString(), "--model", model.toString(), "--train",
+                "--epochs", "3", "--lr", "1e-3", "--batch-size", "16", "--out", dir.resolve("ckpt").toString(),
+                "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertEquals("SST2", results.get("task").asText());
+        assertEquals(2, results.get("time_steps").asInt());
+        double accuracy = results.get("metrics").get("dev").get("ACCURACY").asDouble();
+        assertTrue(accuracy >= 0.0 && accuracy <= 1.0, results.toString());
+        assertTrue(results.get("firing_rate").asDouble() > 0 && results.get("firing_rate").asDouble() < 1);
+        assertTrue(Files.isRegularFile(dir.resolve("ckpt/best/config.json")));
+        assertTrue(r[1].contains("epoch 2:"), r[1]);
+    }
+
+    @Test
+    void missingDataIsAOneLineError(@TempDir Path dir) {
+        String[] r = run("glue", "--task", "RTE", "--data", dir.resolve("nowhere").toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("spikelm glue: error:"), r[2]);
+        assertTrue(!r[2].contains("\tat "), r[2]);
+    }
+}
