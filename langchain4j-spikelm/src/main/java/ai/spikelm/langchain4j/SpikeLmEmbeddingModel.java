@@ -1,0 +1,333 @@
+package ai.spikelm.langchain4j;
+
+import ai.djl.MalformedModelException;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.Pooling;
+import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A LangChain4j {@link EmbeddingModel} running a SpikeLM (or plain BERT) encoder through DJL.
+ *
+ * <pre>{@code
+ * EmbeddingModel model = SpikeLmEmbeddingModel.builder()
+ *         .modelId("sentence-transformers/all-MiniLM-L6-v2")   // or modelPath(dir)
+ *         .timeSteps(4)                                        // convert to SpikeLM on load
+ *         .build();
+ * }</pre>
+ *
+ * <p>Texts longer than the model's window ({@code maxLength} tokens) follow the {@link
+ * LongInputPolicy}: {@link LongInputPolicy#TRUNCATE} keeps the first window;
+ * {@link LongInputPolicy#AVERAGE_WINDOWS} (default) embeds consecutive windows and averages them.
+ * Texts are embedded in batches of {@code batchSize}. Token usage is the number of tokens embedded.
+ * One instance serves concurrent callers: each call borrows a DJL {@code Predictor} from a pool.
+ * Close the model to release it.
+ */
+public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseable {
+
+    /** What happens to a text longer than the model's window. */
+    public enum LongInputPolicy {
+        /** Keep the first window only. */
+        TRUNCATE,
+        /** Embed every window and average the vectors (then normalise). */
+        AVERAGE_WINDOWS
+    }
+
+    private final ZooModel<String, float[]> model;
+    private final HuggingFaceTokenizer tokenizer;
+    private final ConcurrentLinkedQueue<Predictor<String, float[]>> predictors = new ConcurrentLinkedQueue<>();
+    private final int dimension;
+    private final int windowTokens;
+    private final int batchSize;
+    private final LongInputPolicy policy;
+    private final String modelName;
+
+    private SpikeLmEmbeddingModel(Builder b) {
+        String url = b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
+        Criteria.Builder<String, float[]> criteria =
+                Criteria.builder()
+                        .setTypes(String.class, float[].class)
+                        .optModelUrls(url)
+                        .optTranslatorFactory(new SpikeLmTranslatorFactory())
+                        .optArgument("architecture", "BertModel")
+                        .optArgument("pooling", b.pooling.name().toLowerCase(Locale.ROOT))
+                        .optArgument("maxLength", b.maxLength);
+        if (b.timeSteps != null) {
+            criteria.optArgument("timeSteps", b.timeSteps);
+        }
+        try {
+            this.model = criteria.build().loadModel();
+            SpikeBertPreTrainedModel block = (SpikeBertPreTrainedModel) model.getBlock();
+            this.dimension = block.getConfig().hiddenSize();
+            int window = Math.min(b.maxLength, block.getConfig().maxPositionEmbeddings());
+            this.windowTokens = window - 2; // room for [CLS] and [SEP]
+            // Counting and windowing need the whole text: no truncation, whatever tokenizer.json says.
+            this.tokenizer =
+                    HuggingFaceTokenizer.builder()
+                            .optTokenizerPath(model.getModelPath().resolve("tokenizer.json"))
+                            .optTruncation(false)
+                            .optPadding(false)
+                            .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load " + url + ": " + e.getMessage(), e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalArgumentException("Cannot load " + url + ": " + e.getMessage(), e);
+        }
+        this.batchSize = b.batchSize;
+        this.policy = b.policy;
+        this.modelName = b.modelPath != null ? b.modelPath.getFileName().toString() : b.modelId;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String modelName() {
+        return modelName;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+        List<String> pieces = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        long tokens = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            String text = segments.get(i).text();
+            if (text == null || text.isBlank()) {
+                throw new IllegalArgumentException("Text segment " + i + " is empty");
+            }
+            List<String> windows = windows(text);
+            for (String w : windows) {
+                pieces.add(w);
+                owners.add(i);
+            }
+            tokens += tokenCount(text, windows.size());
+        }
+        int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
+        List<float[]> vectors = predict(pieces);
+        float[][] sums = new float[segments.size()][];
+        int[] counts = new int[segments.size()];
+        for (int p = 0; p < vectors.size(); p++) {
+            int i = owner[p];
+            if (sums[i] == null) {
+                sums[i] = new float[dimension];
+            }
+            float[] v = vectors.get(p);
+            for (int k = 0; k < dimension; k++) {
+                sums[i][k] += v[k];
+            }
+            counts[i]++;
+        }
+        List<Embedding> embeddings = new ArrayList<>(segments.size());
+        for (float[] sum : sums) {
+            embeddings.add(Embedding.from(normalize(sum)));
+        }
+        return Response.from(embeddings, new TokenUsage(Math.toIntExact(tokens)));
+    }
+
+    /** The text itself, or its consecutive windows of at most {@code windowTokens} tokens. */
+    private List<String> windows(String text) {
+        Encoding encoding = tokenizer.encode(text, false, false);
+        CharSpan[] spans = encoding.getCharTokenSpans();
+        if (spans.length <= windowTokens || policy == LongInputPolicy.TRUNCATE) {
+            return List.of(text); // the translator truncates to the window
+        }
+        List<String> windows = new ArrayList<>();
+        for (int start = 0; start < spans.length; start += windowTokens) {
+            int end = Math.min(spans.length, start + windowTokens) - 1;
+            windows.add(text.substring(spans[start].getStart(), spans[end].getEnd()));
+        }
+        return windows;
+    }
+
+    private long tokenCount(String text, int windows) {
+        long n = tokenizer.encode(text, false, false).getIds().length;
+        if (policy == LongInputPolicy.TRUNCATE) {
+            n = Math.min(n, windowTokens);
+        }
+        return n + 2L * windows;
+    }
+
+    private List<float[]> predict(List<String> texts) {
+        Predictor<String, float[]> predictor = predictors.poll();
+        if (predictor == null) {
+            predictor = model.newPredictor();
+        }
+        try {
+            List<float[]> out = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i += batchSize) {
+                out.addAll(predictor.batchPredict(texts.subList(i, Math.min(texts.size(), i + batchSize))));
+            }
+            return out;
+        } catch (TranslateException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("SpikeLM embedding failed: " + cause.getMessage(), e);
+        } finally {
+            predictors.offer(predictor);
+        }
+    }
+
+    private static float[] normalize(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / Math.max(norm, 1e-12));
+        }
+        return out;
+    }
+
+    /** Closes the predictors and the model. */
+    @Override
+    public void close() {
+        Predictor<String, float[]> p;
+        while ((p = predictors.poll()) != null) {
+            p.close();
+        }
+        tokenizer.close();
+        model.close();
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SpikeLmEmbeddingModel}. */
+    public static final class Builder {
+        private Path modelPath;
+        private String modelId;
+        private Integer timeSteps;
+        private Pooling pooling = Pooling.MEAN;
+        private int maxLength = 256;
+        private int batchSize = 16;
+        private LongInputPolicy policy = LongInputPolicy.AVERAGE_WINDOWS;
+
+        Builder() {}
+
+        /**
+         * Loads a model from a local Hugging Face-layout folder.
+         *
+         * @param modelPath the folder
+         * @return this builder
+         */
+        public Builder modelPath(Path modelPath) {
+            this.modelPath = modelPath;
+            return this;
+        }
+
+        /**
+         * Loads a model from the Hugging Face Hub ({@code org/name[@revision]}) through the cache.
+         *
+         * @param modelId the model id
+         * @return this builder
+         */
+        public Builder modelId(String modelId) {
+            this.modelId = modelId;
+            return this;
+        }
+
+        /**
+         * Runs the model as SpikeLM with T time steps (converting an ANN on load).
+         *
+         * @param timeSteps T, at least 1; null keeps the model's own setting
+         * @return this builder
+         */
+        public Builder timeSteps(Integer timeSteps) {
+            this.timeSteps = timeSteps;
+            return this;
+        }
+
+        /**
+         * Sets the pooling (default mean).
+         *
+         * @param pooling the pooling
+         * @return this builder
+         */
+        public Builder pooling(Pooling pooling) {
+            this.pooling = Objects.requireNonNull(pooling);
+            return this;
+        }
+
+        /**
+         * Sets the window in tokens (default 256, capped at the model's positions).
+         *
+         * @param maxLength the window
+         * @return this builder
+         */
+        public Builder maxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * Sets how many texts go through the model at once (default 16).
+         *
+         * @param batchSize the batch size
+         * @return this builder
+         */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the long-input policy (default {@link LongInputPolicy#AVERAGE_WINDOWS}).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder longInputPolicy(LongInputPolicy policy) {
+            this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * Builds the model (loads it now).
+         *
+         * @return the model
+         * @throws IllegalArgumentException if the settings are inconsistent or the model cannot be found
+         */
+        public SpikeLmEmbeddingModel build() {
+            if ((modelPath == null) == (modelId == null)) {
+                throw new IllegalArgumentException("Set exactly one of modelPath(...) and modelId(...)");
+            }
+            if (maxLength < 4 || batchSize < 1 || (timeSteps != null && timeSteps < 1)) {
+                throw new IllegalArgumentException("maxLength must be >= 4, batchSize and timeSteps >= 1");
+            }
+            return new SpikeLmEmbeddingModel(this);
+        }
+    }
+}

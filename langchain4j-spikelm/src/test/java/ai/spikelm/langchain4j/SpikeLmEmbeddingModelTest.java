@@ -1,0 +1,152 @@
+package ai.spikelm.langchain4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.convert.BertCheckpointImport;
+import ai.spikelm.zoo.convert.ImportedBert;
+import ai.spikelm.zoo.core.SpikingConfig;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedding model on the real all-MiniLM-L6-v2, as ANN and as SpikeLM. */
+class SpikeLmEmbeddingModelTest {
+
+    @TempDir static Path dir;
+    static Path minilm;
+    static List<String> document;
+
+    /** Questions and a phrase of the passage that answers each. */
+    static final String[][] QUESTIONS = {
+        {"What did God call the light?", "God called the light"},
+        {"Who told Mrs. Bennet that Netherfield Park is let?", "Mrs. Long has just been here"},
+        {"Why was the train late?", "signal failure"},
+        {"How much flour does the recipe need?", "two cups of flour"},
+        {"When does the library close early?", "library closes early on Sundays"},
+        {"What did the doctor tell him to do?", "rest for a week"},
+        {"What happened to the price of coffee?", "price of coffee has risen"},
+        {"Which team won the final?", "Our team won the final match"}
+    };
+
+    @BeforeAll
+    static void convertMiniLm() throws Exception {
+        Path onnx = dir.resolve("minilm.onnx");
+        try (InputStream in = SpikeLmEmbeddingModelTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+            Files.copy(in, onnx);
+        }
+        ImportedBert imported = BertCheckpointImport.fromOnnx(onnx);
+        minilm = dir.resolve("minilm");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertLoader.save(imported.toModel(manager, SpikingConfig.ANN, "BertModel", false), minilm);
+        }
+        try (InputStream in = SpikeLmEmbeddingModelTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, minilm.resolve("tokenizer.json"));
+        }
+        // A real document: the repository's embedded sample of public-domain prose and plain sentences.
+        document = Files.readAllLines(Path.of("../examples/src/main/resources/ai/spikelm/examples/sample-text.txt"), StandardCharsets.UTF_8);
+    }
+
+    private static double hitRate(SpikeLmEmbeddingModel model) {
+        InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
+        List<TextSegment> segments = document.stream().map(TextSegment::from).toList();
+        store.addAll(model.embedAll(segments).content(), segments);
+        int hits = 0;
+        for (String[] q : QUESTIONS) {
+            Embedding query = model.embed(q[0]).content();
+            String best = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(1).build())
+                    .matches().get(0).embedded().text();
+            hits += best.contains(q[1]) ? 1 : 0;
+        }
+        return (double) hits / QUESTIONS.length;
+    }
+
+    @Test
+    void retrievesTheRightPassagesAsAnnAndAsSpikeLm() {
+        try (SpikeLmEmbeddingModel ann = SpikeLmEmbeddingModel.builder().modelPath(minilm).build();
+                SpikeLmEmbeddingModel spiking = SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(1).build()) {
+            assertEquals(384, ann.dimension());
+            double annHits = hitRate(ann);
+            double spikingHits = hitRate(spiking);
+            System.out.printf(Locale.ROOT, "Retrieval hit@1 on %d questions: ANN %.3f, SpikeLM T=1 %.3f%n",
+                    QUESTIONS.length, annHits, spikingHits);
+            assertTrue(annHits >= 0.75, "ANN hit rate " + annHits);
+            assertTrue(spikingHits > 1.0 / document.size(), "SpikeLM must beat chance: " + spikingHits);
+        }
+    }
+
+    @Test
+    void longInputsAreAveragedOverWindowsOrTruncated() {
+        String longText = String.join(" ", document); // about 900 tokens
+        try (SpikeLmEmbeddingModel average = SpikeLmEmbeddingModel.builder().modelPath(minilm).maxLength(128).build();
+                SpikeLmEmbeddingModel truncate = SpikeLmEmbeddingModel.builder().modelPath(minilm).maxLength(128)
+                        .longInputPolicy(SpikeLmEmbeddingModel.LongInputPolicy.TRUNCATE).build()) {
+            Response<Embedding> a = average.embed(longText);
+            Response<Embedding> t = truncate.embed(longText);
+            assertNotEquals(a.content(), t.content());
+            assertTrue(a.tokenUsage().inputTokenCount() > 300, a.tokenUsage().toString());
+            assertEquals(128, t.tokenUsage().inputTokenCount());
+            assertEquals(1.0, norm(a.content().vector()), 1e-5);
+            // A short text is the same under both policies.
+            assertArrayEquals(average.embed("A short one.").content().vector(), truncate.embed("A short one.").content().vector(), 1e-6f);
+            assertThrows(IllegalArgumentException.class, () -> average.embed("   "));
+        }
+    }
+
+    @Test
+    void eightThreadsGetTheSingleThreadResults() throws Exception {
+        try (SpikeLmEmbeddingModel model = SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(1).build()) {
+            model.embed(document.get(0)); // calibrate before the threads start
+            List<float[]> reference = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                reference.add(model.embed(document.get(i)).content().vector());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Integer>> futures = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    futures.add(pool.submit(() -> {
+                        for (int call = 0; call < 50; call++) {
+                            int i = call % 10;
+                            assertArrayEquals(reference.get(i), model.embed(document.get(i)).content().vector(), 1e-6f);
+                        }
+                        return 50;
+                    }));
+                }
+                for (Future<Integer> f : futures) {
+                    assertEquals(50, f.get());
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    private static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        return s;
+    }
+}
