@@ -1,0 +1,180 @@
+package ai.spikelm.langchain4j;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.StringPair;
+import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.scoring.ScoringModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A LangChain4j {@link ScoringModel} from a SpikeLM cross-encoder: a {@code
+ * BertForSequenceClassification} with one output (relevance), run on (query, segment) pairs. The
+ * score is the model's raw output. One instance serves concurrent callers.
+ */
+public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
+
+    private final ZooModel<StringPair, float[]> model;
+    private final ConcurrentLinkedQueue<Predictor<StringPair, float[]>> predictors = new ConcurrentLinkedQueue<>();
+    private final int batchSize;
+
+    private SpikeLmScoringModel(Builder b) {
+        String url = b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
+        Criteria.Builder<StringPair, float[]> criteria =
+                Criteria.builder()
+                        .setTypes(StringPair.class, float[].class)
+                        .optModelUrls(url)
+                        .optTranslatorFactory(new SpikeLmTranslatorFactory())
+                        .optArgument("maxLength", b.maxLength);
+        if (b.timeSteps != null) {
+            criteria.optArgument("timeSteps", b.timeSteps);
+        }
+        try {
+            this.model = criteria.build().loadModel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load " + url + ": " + e.getMessage(), e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalArgumentException("Cannot load " + url + ": " + e.getMessage(), e);
+        }
+        this.batchSize = b.batchSize;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Response<List<Double>> scoreAll(List<TextSegment> segments, String query) {
+        if (query == null || query.isBlank()) {
+            throw new IllegalArgumentException("The query is empty");
+        }
+        List<StringPair> pairs = new ArrayList<>(segments.size());
+        segments.forEach(s -> pairs.add(new StringPair(query, s.text())));
+        Predictor<StringPair, float[]> predictor = predictors.poll();
+        if (predictor == null) {
+            predictor = model.newPredictor();
+        }
+        try {
+            List<Double> scores = new ArrayList<>(pairs.size());
+            for (int i = 0; i < pairs.size(); i += batchSize) {
+                for (float[] logits : predictor.batchPredict(pairs.subList(i, Math.min(pairs.size(), i + batchSize)))) {
+                    scores.add((double) logits[0]);
+                }
+            }
+            return Response.from(scores);
+        } catch (TranslateException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("SpikeLM scoring failed: " + cause.getMessage(), e);
+        } finally {
+            predictors.offer(predictor);
+        }
+    }
+
+    /** Closes the predictors and the model. */
+    @Override
+    public void close() {
+        Predictor<StringPair, float[]> p;
+        while ((p = predictors.poll()) != null) {
+            p.close();
+        }
+        model.close();
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SpikeLmScoringModel}. */
+    public static final class Builder {
+        private Path modelPath;
+        private String modelId;
+        private Integer timeSteps;
+        private int maxLength = 512;
+        private int batchSize = 16;
+
+        Builder() {}
+
+        /**
+         * Loads the cross-encoder from a local Hugging Face-layout folder.
+         *
+         * @param modelPath the folder
+         * @return this builder
+         */
+        public Builder modelPath(Path modelPath) {
+            this.modelPath = modelPath;
+            return this;
+        }
+
+        /**
+         * Loads the cross-encoder from the Hugging Face Hub ({@code org/name[@revision]}).
+         *
+         * @param modelId the model id
+         * @return this builder
+         */
+        public Builder modelId(String modelId) {
+            this.modelId = modelId;
+            return this;
+        }
+
+        /**
+         * Runs the model as SpikeLM with T time steps.
+         *
+         * @param timeSteps T; null keeps the model's setting
+         * @return this builder
+         */
+        public Builder timeSteps(Integer timeSteps) {
+            this.timeSteps = timeSteps;
+            return this;
+        }
+
+        /**
+         * Sets the maximum tokens of a (query, segment) pair (default 512; longer pairs are truncated).
+         *
+         * @param maxLength the limit
+         * @return this builder
+         */
+        public Builder maxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * Sets how many pairs go through the model at once (default 16).
+         *
+         * @param batchSize the batch size
+         * @return this builder
+         */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Builds the model (loads it now).
+         *
+         * @return the model
+         */
+        public SpikeLmScoringModel build() {
+            if ((modelPath == null) == (modelId == null)) {
+                throw new IllegalArgumentException("Set exactly one of modelPath(...) and modelId(...)");
+            }
+            if (maxLength < 4 || batchSize < 1) {
+                throw new IllegalArgumentException("maxLength must be >= 4 and batchSize >= 1");
+            }
+            return new SpikeLmScoringModel(this);
+        }
+    }
+}
