@@ -13,7 +13,9 @@ import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
 import dev.langchain4j.data.embedding.Embedding;
+import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.spi.ServiceHelper;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
@@ -217,11 +219,15 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     }
 
     /**
-     * Returns a builder.
+     * Returns a builder: the one a {@link SpikeLmEmbeddingModelBuilderFactory} service supplies, if any,
+     * else a new one.
      *
-     * @return a new builder
+     * @return a builder
      */
     public static Builder builder() {
+        for (SpikeLmEmbeddingModelBuilderFactory factory : ServiceHelper.loadFactories(SpikeLmEmbeddingModelBuilderFactory.class)) {
+            return factory.get();
+        }
         return new Builder();
     }
 
@@ -235,7 +241,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         private int batchSize = 16;
         private LongInputPolicy policy = LongInputPolicy.AVERAGE_WINDOWS;
 
-        Builder() {}
+        /** Creates a builder with the defaults (for builder factories). */
+        public Builder() {}
 
         /**
          * Loads a model from a local Hugging Face-layout folder.

@@ -8,7 +8,9 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.StringPair;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
+import ai.spikelm.langchain4j.spi.SpikeLmScoringModelBuilderFactory;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.spi.ServiceHelper;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.scoring.ScoringModel;
 import java.io.IOException;
@@ -89,11 +91,15 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
     }
 
     /**
-     * Returns a builder.
+     * Returns a builder: the one a {@link SpikeLmScoringModelBuilderFactory} service supplies, if any,
+     * else a new one.
      *
-     * @return a new builder
+     * @return a builder
      */
     public static Builder builder() {
+        for (SpikeLmScoringModelBuilderFactory factory : ServiceHelper.loadFactories(SpikeLmScoringModelBuilderFactory.class)) {
+            return factory.get();
+        }
         return new Builder();
     }
 
@@ -105,7 +111,8 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
         private int maxLength = 512;
         private int batchSize = 16;
 
-        Builder() {}
+        /** Creates a builder with the defaults (for builder factories). */
+        public Builder() {}
 
         /**
          * Loads the cross-encoder from a local Hugging Face-layout folder.
