@@ -17,6 +17,7 @@ import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.spi.ServiceHelper;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import java.io.IOException;
@@ -63,6 +64,7 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     private final int batchSize;
     private final LongInputPolicy policy;
     private final String modelName;
+    private final List<EmbeddingModelListener> listeners;
 
     private SpikeLmEmbeddingModel(Builder b) {
         String url = b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
@@ -98,6 +100,13 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         this.batchSize = b.batchSize;
         this.policy = b.policy;
         this.modelName = b.modelPath != null ? b.modelPath.getFileName().toString() : b.modelId;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<EmbeddingModelListener> listeners() {
+        return listeners;
     }
 
     /** {@inheritDoc} */
@@ -240,6 +249,7 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         private int maxLength = 256;
         private int batchSize = 16;
         private LongInputPolicy policy = LongInputPolicy.AVERAGE_WINDOWS;
+        private List<EmbeddingModelListener> listeners = List.of();
 
         /** Creates a builder with the defaults (for builder factories). */
         public Builder() {}
@@ -318,6 +328,17 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
          */
         public Builder longInputPolicy(LongInputPolicy policy) {
             this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * Sets listeners notified of every request, response and error.
+         *
+         * @param listeners the listeners
+         * @return this builder
+         */
+        public Builder listeners(List<EmbeddingModelListener> listeners) {
+            this.listeners = List.copyOf(listeners);
             return this;
         }
 
