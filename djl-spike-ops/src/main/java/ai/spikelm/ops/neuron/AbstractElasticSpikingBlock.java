@@ -101,6 +101,35 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         return learnableAmplitude;
     }
 
+    /**
+     * Returns whether, for inference, this block emits exactly the spikes {@code other} emits on the
+     * same input: same kind, same dynamics, both calibrated with equal amplitudes, and no monitor
+     * attached (each site keeps its own statistics). Three projections of one input (SpikeLM's Q,
+     * K and V, calibrated by k·mean|x| on the same x) then need one neuron, not three.
+     *
+     * @param other another block
+     * @return true if the spikes are interchangeable
+     */
+    public boolean sameSpikesAs(AbstractElasticSpikingBlock other) {
+        return other.getClass() == getClass()
+                && sameDynamics(other)
+                && calibrated
+                && other.calibrated
+                && monitor == null
+                && other.monitor == null
+                && java.util.Arrays.equals(getAmplitudes(), other.getAmplitudes());
+    }
+
+    /**
+     * Returns whether the membrane dynamics equal another block's of the same class.
+     *
+     * @param other a block of this class
+     * @return true if the dynamics are equal
+     */
+    protected boolean sameDynamics(AbstractElasticSpikingBlock other) {
+        return timeSteps == other.timeSteps;
+    }
+
     /** Forgets the calibration: the next forward pass calibrates α again. */
     public void resetCalibration() {
         calibrated = false;

@@ -45,6 +45,13 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
                 .add(input);
     }
 
+    /** {@inheritDoc} */
+    @Override
+    protected boolean sameDynamics(AbstractElasticSpikingBlock other) {
+        ElasticBiSpikingNeuron o = (ElasticBiSpikingNeuron) other;
+        return super.sameDynamics(other) && resetMode == o.resetMode && decay == o.decay;
+    }
+
     /**
      * Returns the reset mode.
      *

@@ -107,13 +107,27 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
                             + input.getShape());
         }
         NDArray spikes = neuron.forward(parameterStore, inputs, training, params).singletonOrThrow();
-        NDArray w = parameterStore.getValue(weight, input.getDevice(), training);
-        NDArray b = bias == null ? null : parameterStore.getValue(bias, input.getDevice(), training);
+        return new NDList(project(parameterStore, spikes, training));
+    }
+
+    /**
+     * Applies only the linear map to spikes already emitted by an equal neuron (see {@link
+     * ai.spikelm.ops.neuron.AbstractElasticSpikingBlock#sameSpikesAs}), so that layers sharing an
+     * input need to spike it once.
+     *
+     * @param parameterStore the parameter store
+     * @param spikes the spikes {@code [T, ..., in]}
+     * @param training whether this is a training pass
+     * @return W·spikes + b
+     */
+    public NDArray project(ParameterStore parameterStore, NDArray spikes, boolean training) {
+        NDArray w = parameterStore.getValue(weight, spikes.getDevice(), training);
+        NDArray b = bias == null ? null : parameterStore.getValue(bias, spikes.getDevice(), training);
         SpikeMonitor.Site site = monitor;
         if (site != null) {
             record(site, spikes);
         }
-        return Linear.linear(spikes, w, b);
+        return Linear.linear(spikes, w, b).singletonOrThrow();
     }
 
     private void record(SpikeMonitor.Site site, NDArray spikes) {

@@ -11,6 +11,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.ScalarOps;
+import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.ops.stats.MonitoredBlock;
@@ -77,9 +78,22 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray mask = inputs.get(1);
-        NDArray q = query.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDArray k = spike(keySpike, ps, key.forward(ps, new NDList(x), training), training);
-        NDArray v = spike(valueSpike, ps, value.forward(ps, new NDList(x), training), training);
+        NDArray q;
+        NDArray kProjected;
+        NDArray vProjected;
+        if (!training && sharesInputSpikes()) {
+            // Q, K and V neurons see the same x and, calibrated alike, spike alike: spike once.
+            NDArray spikes = query.getNeuron().forward(ps, new NDList(x), false).singletonOrThrow();
+            q = query.project(ps, spikes, false);
+            kProjected = key.project(ps, spikes, false);
+            vProjected = value.project(ps, spikes, false);
+        } else {
+            q = query.forward(ps, new NDList(x), training).singletonOrThrow();
+            kProjected = key.forward(ps, new NDList(x), training).singletonOrThrow();
+            vProjected = value.forward(ps, new NDList(x), training).singletonOrThrow();
+        }
+        NDArray k = spike(keySpike, ps, new NDList(kProjected), training);
+        NDArray v = spike(valueSpike, ps, new NDList(vProjected), training);
 
         NDArray scores = ScalarOps.div(heads(q).matMul(heads(k).transpose(0, 1, 2, 4, 3)), (float) Math.sqrt(headSize));
         NDArray probs = scores.add(mask).softmax(-1);
@@ -92,6 +106,17 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         }
         Shape s = x.getShape();
         return new NDList(context.transpose(0, 1, 3, 2, 4).reshape(s));
+    }
+
+    private boolean sharesInputSpikes() {
+        if (!(query.getNeuron() instanceof AbstractElasticSpikingBlock)) {
+            return false;
+        }
+        AbstractElasticSpikingBlock q = (AbstractElasticSpikingBlock) query.getNeuron();
+        return key.getNeuron() instanceof AbstractElasticSpikingBlock
+                && value.getNeuron() instanceof AbstractElasticSpikingBlock
+                && q.sameSpikesAs((AbstractElasticSpikingBlock) key.getNeuron())
+                && q.sameSpikesAs((AbstractElasticSpikingBlock) value.getNeuron());
     }
 
     private static NDArray spike(Block quantizer, ParameterStore ps, NDList projected, boolean training) {

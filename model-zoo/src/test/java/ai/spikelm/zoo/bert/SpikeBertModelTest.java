@@ -257,4 +257,20 @@ class SpikeBertModelTest {
             }
         }
     }
+
+    @Test
+    void sharedQueryKeyValueSpikesEqualSeparateOnes() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel model = new SpikeBertModel(TinyBert.config(T4));
+            model.initialize(manager);
+            TinyBert.randomize(model, 8);
+            TinyBert.hidden(model, manager); // calibrate: Q, K and V get equal amplitudes
+            float[] shared = TinyBert.hidden(model, manager).toFloatArray();
+            float[] separate;
+            try (SpikeMonitor monitor = SpikeMonitor.attach(model)) { // a monitor turns sharing off
+                separate = TinyBert.hidden(model, manager).toFloatArray();
+            }
+            assertArrayEquals(separate, shared, 0f);
+        }
+    }
 }
