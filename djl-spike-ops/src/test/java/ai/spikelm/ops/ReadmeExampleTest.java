@@ -56,7 +56,8 @@ class ReadmeExampleTest {
     @Test
     void readmeShowsExactlyThisExample() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-        int start = readme.indexOf("```java\n") + "```java\n".length();
+        int section = readme.indexOf("## `djl-spike-ops`");
+        int start = readme.indexOf("```java\n", section) + "```java\n".length();
         String block = readme.substring(start, readme.indexOf("```", start));
         String source =
                 Files.readString(
