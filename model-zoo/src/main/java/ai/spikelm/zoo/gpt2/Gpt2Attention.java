@@ -93,7 +93,7 @@ public class Gpt2Attention extends AbstractBlock implements MonitoredBlock {
             v = withPast(inputs.get(3), v, x.getManager());
         }
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).div((float) Math.sqrt(headSize));
+        NDArray scores = divide(q.matMul(k.transpose(0, 1, 2, 4, 3)), (float) Math.sqrt(headSize));
         NDArray probs = scores.add(mask).softmax(-1);
         probs = Dropout.dropout(probs, dropout, training).singletonOrThrow();
         NDArray context = probs.matMul(v).transpose(0, 1, 3, 2, 4).reshape(s);
@@ -105,6 +105,16 @@ public class Gpt2Attention extends AbstractBlock implements MonitoredBlock {
             record(site, s, k, v);
         }
         return new NDList(out, k, v);
+    }
+
+    /**
+     * x / c with the constant in engine-owned memory: DJL's {@code x.div(float)} hands PyTorch a
+     * constant in a Java buffer that the garbage collector may reuse before the backward pass.
+     */
+    private static NDArray divide(NDArray x, float c) {
+        try (NDArray constant = x.getManager().full(new Shape(), c, x.getDataType())) {
+            return x.div(constant);
+        }
     }
 
     /** Past and new positions along the position axis, on the caller's manager (not the cache's). */

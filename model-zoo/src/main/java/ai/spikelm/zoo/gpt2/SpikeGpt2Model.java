@@ -158,10 +158,23 @@ public class SpikeGpt2Model extends SpikeGpt2PreTrainedModel {
             values[i] = out.get(2);
         }
         NDArray hidden = lnF.forward(ps, new NDList(TimeAxis.mean(x)), training).singletonOrThrow();
+        requireFinite(hidden);
         if (cache != null) {
             cache.update(keys, values, in.batch(), length);
         }
         return hidden;
+    }
+
+    /** One check for the whole model (NaN propagates to here); a failed pass leaves the cache as it was. */
+    private static void requireFinite(NDArray hidden) {
+        try (NDManager scope = hidden.getManager().newSubManager()) {
+            NDArray sum = hidden.sum();
+            sum.attach(scope);
+            if (!Float.isFinite(sum.getFloat())) {
+                throw new IllegalStateException(
+                        "SpikeLM-GPT-2 produced NaN or infinite hidden states: the weights or the amplitudes are corrupt");
+            }
+        }
     }
 
     /**

@@ -250,6 +250,27 @@ class SpikeGpt2ModelTest {
     }
 
     @Test
+    void corruptWeightsAreAnErrorAndLeaveTheCacheAsItWas() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeGpt2LMHeadModel model = TinyGpt2.model(manager, T2, 17);
+            ParameterStore ps = new ParameterStore(manager, false);
+            try (Gpt2Cache cache = model.newCache(manager)) {
+                model.forward(ps, new NDList(manager.create(new long[][] {{1, 2}})), cache);
+                float[] gamma = new float[16];
+                gamma[3] = Float.NaN;
+                HfWeights.parameters(model).get("transformer.ln_f.weight").getArray().set(gamma);
+                IllegalStateException e =
+                        assertThrows(
+                                IllegalStateException.class,
+                                () -> model.forward(ps, new NDList(manager.create(new long[][] {{3}})), cache));
+                assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+                assertEquals(2, cache.length());
+                assertEquals(2, cache.keys(0).getShape().get(3));
+            }
+        }
+    }
+
+    @Test
     void saveAndLoadGiveIdenticalLogits(@TempDir Path dir) throws IOException {
         for (SpikingConfig spiking : List.of(SpikingConfig.ANN, T1, T4)) {
             Path modelDir = dir.resolve("model-" + spiking.timeSteps() + spiking.isSpiking());
