@@ -2,15 +2,18 @@ package ai.spikelm.ops;
 
 import ai.djl.nn.Block;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 
 /**
  * Names the blocks of a model by their dotted path, the way Hugging Face names modules ({@code
  * encoder.layer.0.attention.self.query}).
  *
- * <p>DJL prefixes each child name with its two-digit position ({@code 01query}); the prefix is
- * dropped unless a sibling has the same bare name (as in a {@code SequentialBlock}, whose children
- * are named by class).
+ * <p>DJL prefixes each child name with its position, at least two digits ({@code 01query}, {@code
+ * 100h.97}); the prefix is dropped unless a sibling has the same bare name (as in a {@code
+ * SequentialBlock}, whose children are named by class). The prefix is recognised by the child's
+ * position, so a block with 100 or more children and names that start with digits are named
+ * correctly.
  */
 public final class BlockPaths {
 
@@ -47,14 +50,21 @@ public final class BlockPaths {
     }
 
     private static String displayName(List<String> siblings, int index) {
-        String bare = stripChildNumber(siblings.get(index));
-        long same = siblings.stream().filter(s -> stripChildNumber(s).equals(bare)).count();
+        String bare = stripChildNumber(siblings.get(index), index);
+        long same = 0;
+        for (int i = 0; i < siblings.size(); i++) {
+            if (stripChildNumber(siblings.get(i), i).equals(bare)) {
+                same++;
+            }
+        }
         return same == 1 ? bare : siblings.get(index);
     }
 
-    private static String stripChildNumber(String name) {
-        if (name.length() > 2 && Character.isDigit(name.charAt(0)) && Character.isDigit(name.charAt(1))) {
-            return name.substring(2);
+    /** Drops the position prefix DJL's {@code addChildBlock} gives the child at {@code index}. */
+    private static String stripChildNumber(String name, int index) {
+        String prefix = String.format(Locale.ROOT, "%02d", index + 1);
+        if (name.length() > prefix.length() && name.startsWith(prefix)) {
+            return name.substring(prefix.length());
         }
         return name;
     }

@@ -1,0 +1,175 @@
+package ai.spikelm.zoo.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The key/value cache of incremental decoding: for every layer, the spiked keys and values of all
+ * positions seen so far, per time step, {@code [T, B, H, P, d]}.
+ *
+ * <p>No neuron state is cached: SpikeLM's neurons integrate over the T time steps of one position,
+ * never across positions, so a new token's spikes depend on earlier tokens only through attention,
+ * that is through these keys and values.
+ *
+ * <pre>{@code
+ * try (Gpt2Cache cache = model.newCache(manager)) {
+ *     NDArray logits = model.forward(ps, new NDList(promptIds), cache).get(0);  // [B, L, V]
+ *     NDArray next = model.forward(ps, new NDList(nextId), cache).get(0);       // [B, 1, V]
+ * }
+ * }</pre>
+ *
+ * <p>The arrays live on the cache's own manager (a sub-manager of the one it was created with), so
+ * closing the cache frees them; the model's manager is never used. A forward pass appends to the
+ * cache only when it completes. The cache grows by concatenation (as Hugging Face's {@code
+ * DynamicCache}), up to the model's context window {@code n_positions}. A cache serves one
+ * sequence batch at a time and is not thread-safe.
+ */
+public final class Gpt2Cache implements AutoCloseable {
+
+    private final SpikeGpt2Model owner;
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private int length;
+    private long batchSize = -1;
+    private boolean closed;
+
+    Gpt2Cache(SpikeGpt2Model owner, NDManager parent) {
+        this.owner = owner;
+        this.manager = parent.newSubManager();
+        int layers = owner.getConfig().nLayer();
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
+    }
+
+    /**
+     * Returns the number of cached positions P (the position of the next token).
+     *
+     * @return P
+     */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Returns the most positions the cache can hold: the model's context window {@code n_positions}.
+     *
+     * @return the capacity
+     */
+    public int capacity() {
+        return owner.getConfig().nPositions();
+    }
+
+    /**
+     * Returns the batch size of the cached sequences, or −1 while the cache is empty.
+     *
+     * @return B or −1
+     */
+    public long batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Returns the cached keys of a layer, {@code [T, B, H, P, d]}, or null while empty. The array
+     * belongs to the cache: do not close it.
+     *
+     * @param layer the layer index
+     * @return the keys
+     */
+    public NDArray keys(int layer) {
+        requireOpen();
+        return keys[layer];
+    }
+
+    /**
+     * Returns the cached values of a layer, {@code [T, B, H, P, d]}, or null while empty. The array
+     * belongs to the cache: do not close it.
+     *
+     * @param layer the layer index
+     * @return the values
+     */
+    public NDArray values(int layer) {
+        requireOpen();
+        return values[layer];
+    }
+
+    /** Empties the cache (for example to start a new sequence), keeping it open. */
+    public void clear() {
+        requireOpen();
+        for (int i = 0; i < keys.length; i++) {
+            closeQuietly(keys[i]);
+            closeQuietly(values[i]);
+            keys[i] = null;
+            values[i] = null;
+        }
+        length = 0;
+        batchSize = -1;
+    }
+
+    /** Frees the cached arrays. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+
+    /** Checks that a forward pass of {@code tokens} new positions for {@code batch} sequences fits. */
+    void check(SpikeGpt2Model model, long batch, long tokens) {
+        requireOpen();
+        if (model != owner) {
+            throw new IllegalArgumentException("This Gpt2Cache was created by another model (use model.newCache)");
+        }
+        if (batchSize >= 0 && batch != batchSize) {
+            throw new IllegalArgumentException(
+                    "The cache holds " + batchSize + " sequence(s); got a batch of " + batch);
+        }
+        if (length + tokens > capacity()) {
+            throw new IllegalArgumentException(
+                    "Context window exceeded: "
+                            + length
+                            + " cached + "
+                            + tokens
+                            + " new positions > n_positions = "
+                            + capacity());
+        }
+    }
+
+    /** Returns (keys, values) of a layer, or an empty list while the cache is empty. */
+    NDList past(int layer) {
+        return length == 0 ? new NDList() : new NDList(keys[layer], values[layer]);
+    }
+
+    /** Replaces every layer's keys and values by those of all P + added positions. */
+    void update(NDArray[] newKeys, NDArray[] newValues, long batch, int added) {
+        requireOpen();
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = replace(keys[i], newKeys[i]);
+            values[i] = replace(values[i], newValues[i]);
+        }
+        length += added;
+        batchSize = batch;
+    }
+
+    private NDArray replace(NDArray old, NDArray next) {
+        next.attach(manager);
+        if (old != null && old != next) {
+            old.close();
+        }
+        return next;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The Gpt2Cache is closed");
+        }
+    }
+
+    private static void closeQuietly(NDArray array) {
+        if (array != null) {
+            array.close();
+        }
+    }
+}

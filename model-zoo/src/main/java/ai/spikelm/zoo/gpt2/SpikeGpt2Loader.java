@@ -1,0 +1,194 @@
+package ai.spikelm.zoo.gpt2;
+
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.weights.CheckpointReader;
+import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
+import ai.spikelm.zoo.weights.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Loads and saves SpikeLM-GPT-2 models in Hugging Face layout: {@code config.json} and {@code
+ * model.safetensors} (or a sharded index; {@code pytorch_model.bin} on opt-in).
+ *
+ * <pre>{@code
+ * SpikeGpt2LMHeadModel model = (SpikeGpt2LMHeadModel) SpikeGpt2Loader.builder()
+ *         .setModelDir(dir)
+ *         .optSpiking(SpikingConfig.builder().optTimeSteps(4).build())   // convert an ANN
+ *         .build()
+ *         .load(manager);
+ * }</pre>
+ *
+ * <p>Loading is strict: every parameter must be in the checkpoint with the right shape, and nothing
+ * unknown may be (the causal-mask buffers of old checkpoints and a tied {@code lm_head.weight} copy
+ * are accepted). Weights saved by Hugging Face load as they are: GPT-2's {@code Conv1D} layout
+ * {@code [in, out]} is the layout of {@link SpikingConv1D}. Sites without amplitudes calibrate on
+ * their first batch.
+ */
+public final class SpikeGpt2Loader {
+
+    /** The weights file name. */
+    public static final String WEIGHTS_FILE = SafetensorsCheckpoint.SINGLE_FILE_NAME;
+
+    private final Path modelDir;
+    private final String architecture;
+    private final SpikingConfig spiking;
+    private final boolean allowPickle;
+
+    private SpikeGpt2Loader(Builder b) {
+        this.modelDir = b.modelDir;
+        this.architecture = b.architecture;
+        this.spiking = b.spiking;
+        this.allowPickle = b.allowPickle;
+    }
+
+    /**
+     * Reads the config the model will have: the saved one with this loader's overrides.
+     *
+     * @return the config
+     * @throws IOException if {@code config.json} cannot be read
+     * @throws ai.spikelm.zoo.core.InvalidConfigException if the config is invalid
+     */
+    public SpikeGpt2Config config() throws IOException {
+        SpikeGpt2Config.Builder b = SpikeGpt2Config.load(modelDir.resolve("config.json")).toBuilder();
+        if (spiking != null) {
+            b.optSpiking(spiking);
+        }
+        if (architecture != null) {
+            b.optArchitectures(List.of(architecture));
+        }
+        return b.build();
+    }
+
+    /**
+     * Builds the model, initialises it on {@code manager} and loads the weights.
+     *
+     * @param manager the manager that will own the parameters
+     * @return the model ({@link SpikeGpt2LMHeadModel} unless the config or {@code optArchitecture}
+     *     names {@code GPT2Model})
+     * @throws IOException if a file cannot be read or is malformed
+     * @throws ai.spikelm.zoo.core.InvalidConfigException if the config is invalid
+     * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
+     */
+    public SpikeGpt2PreTrainedModel load(NDManager manager) throws IOException {
+        SpikeGpt2Config config = config();
+        SpikeGpt2PreTrainedModel model = SpikeGpt2.create(config);
+        try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir, allowPickle)) {
+            model.initialize(manager);
+            model.loadWeights(checkpoint.tensors());
+            return model;
+        }
+    }
+
+    /**
+     * Loads the model with its LM head, whatever architecture the config names.
+     *
+     * @param manager the manager that will own the parameters
+     * @return the language model
+     * @throws IOException if a file cannot be read or is malformed
+     */
+    public SpikeGpt2LMHeadModel loadLanguageModel(NDManager manager) throws IOException {
+        SpikeGpt2Loader lm =
+                new Builder().setModelDir(modelDir).optArchitecture("GPT2LMHeadModel").optSpiking(spiking)
+                        .optAllowPickle(allowPickle).build();
+        return (SpikeGpt2LMHeadModel) lm.load(manager);
+    }
+
+    /**
+     * Saves a model as {@code config.json} + {@code model.safetensors} (with its SpikeLM
+     * amplitudes and calibrated flags), in the layout Hugging Face's {@code GPT2LMHeadModel} reads
+     * (it ignores the SpikeLM tensors when it warns about unused weights).
+     *
+     * @param model an initialised model
+     * @param dir the directory, created if needed
+     * @throws IOException if a file cannot be written
+     */
+    public static void save(SpikeGpt2PreTrainedModel model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SpikeGpt2Config config =
+                model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
+        SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), model.exportWeights(), Map.of("format", "pt"));
+        config.save(dir);
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SpikeGpt2Loader}. */
+    public static final class Builder {
+        private Path modelDir;
+        private String architecture;
+        private SpikingConfig spiking;
+        private boolean allowPickle;
+
+        Builder() {}
+
+        /**
+         * Sets the model directory (required).
+         *
+         * @param modelDir a directory with {@code config.json} and the weights
+         * @return this builder
+         */
+        public Builder setModelDir(Path modelDir) {
+            this.modelDir = Objects.requireNonNull(modelDir);
+            return this;
+        }
+
+        /**
+         * Loads as another architecture than the saved one.
+         *
+         * @param architecture {@code GPT2LMHeadModel} or {@code GPT2Model}
+         * @return this builder
+         */
+        public Builder optArchitecture(String architecture) {
+            this.architecture = architecture;
+            return this;
+        }
+
+        /**
+         * Replaces the SpikeLM settings (for example to convert an ANN checkpoint to T = 4).
+         *
+         * @param spiking the settings, or null to keep the saved ones
+         * @return this builder
+         */
+        public Builder optSpiking(SpikingConfig spiking) {
+            this.spiking = spiking;
+            return this;
+        }
+
+        /**
+         * Lets the loader read {@code pytorch_model.bin} (through the restricted unpickler) when the
+         * directory has no safetensors weights.
+         *
+         * @param allow true to accept PyTorch checkpoints
+         * @return this builder
+         */
+        public Builder optAllowPickle(boolean allow) {
+            this.allowPickle = allow;
+            return this;
+        }
+
+        /**
+         * Builds the loader.
+         *
+         * @return the loader
+         */
+        public SpikeGpt2Loader build() {
+            if (modelDir == null) {
+                throw new IllegalArgumentException("SpikeGpt2Loader needs setModelDir(...)");
+            }
+            return new SpikeGpt2Loader(this);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package ai.spikelm.zoo.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
+import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.SpikingConfig;
+import java.util.Random;
+
+/** A tiny SpikeLM-GPT-2 (vocab 60, n_embd 16, 2 layers, 2 heads, context 32) for tests. */
+final class TinyGpt2 {
+
+    static final int VOCAB = 60;
+    static final int CONTEXT = 32;
+    static final int EOS = 59;
+
+    static final long[][] IDS = {{3, 17, 5, 33, 8, 41, 12}, {9, 31, 0, 58, 22, 22, 7}};
+
+    private TinyGpt2() {}
+
+    static SpikeGpt2Config config(SpikingConfig spiking) {
+        return SpikeGpt2Config.builder()
+                .optVocabSize(VOCAB)
+                .optNPositions(CONTEXT)
+                .optNEmbd(16)
+                .optNLayer(2)
+                .optNHead(2)
+                .optBosTokenId(EOS)
+                .optEosTokenId(EOS)
+                .optSpiking(spiking)
+                .build();
+    }
+
+    static SpikeGpt2LMHeadModel model(NDManager manager, SpikingConfig spiking, long seed) {
+        SpikeGpt2LMHeadModel model = new SpikeGpt2LMHeadModel(config(spiking));
+        model.initialize(manager);
+        randomize(model, seed);
+        return model;
+    }
+
+    /** Gives every parameter random values of a useful size (LayerNorm weights around 1). */
+    static void randomize(Block model, long seed) {
+        Random random = new Random(seed);
+        for (var entry : HfWeights.parameters(model).entrySet()) {
+            Parameter p = entry.getValue();
+            if (entry.getKey().endsWith(".alpha")) {
+                continue;
+            }
+            float[] values = new float[Math.toIntExact(p.getArray().size())];
+            boolean gamma = entry.getKey().matches(".*ln_(1|2|f)\\.weight");
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (random.nextGaussian() * (gamma ? 0.1 : 0.4)) + (gamma ? 1f : 0f);
+            }
+            p.getArray().set(values);
+        }
+    }
+
+    /** Sets every spike site's amplitudes to fixed values drawn from [0.6, 1.4) (marks them calibrated). */
+    static void fixAmplitudes(Block model, long seed) {
+        Random random = new Random(seed);
+        for (AbstractElasticSpikingBlock site : HfWeights.spikingSites(model).values()) {
+            float[] alpha = new float[site.getTimeSteps()];
+            for (int t = 0; t < alpha.length; t++) {
+                alpha[t] = 0.6f + 0.8f * random.nextFloat();
+            }
+            site.setAmplitudes(alpha);
+        }
+    }
+
+    static NDList run(Block model, NDManager manager, NDList inputs) {
+        return model.forward(new ParameterStore(manager, false), inputs, false);
+    }
+
+    static NDArray logits(Block model, NDManager manager, long[][] ids) {
+        return run(model, manager, new NDList(manager.create(ids))).singletonOrThrow();
+    }
+}
