@@ -22,7 +22,8 @@ import java.util.Objects;
  * A neuron followed by a full-precision linear map: y_t = W·spikes(x)_t + b at every time step.
  *
  * <p>The weight is {@code [out, in]} as in Hugging Face's {@code nn.Linear} (parameter {@value
- * #WEIGHT}) and the bias {@code [out]} ({@value #BIAS}), added at every step. The neuron is a child
+ * #WEIGHT}), or {@code [in, out]} as in GPT-2's {@code Conv1D} with {@link WeightLayout#IN_OUT},
+ * and the bias {@code [out]} ({@value #BIAS}), added at every step. The neuron is a child
  * block named {@value #NEURON}: an {@link ai.spikelm.ops.neuron.ElasticBiSpikingNeuron} for
  * SpikeLM, a {@link ai.spikelm.ops.neuron.LifNeuron} for the LIF baseline, or {@link
  * Blocks#identityBlock()} to run the same layer as a plain ANN linear.
@@ -32,6 +33,14 @@ import java.util.Objects;
  * neuron, real-valued MACs.
  */
 public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
+
+    /** How the weight is stored. */
+    public enum WeightLayout {
+        /** {@code [out, in]}, as {@code nn.Linear} (BERT, BART); y = x·Wᵀ + b. */
+        OUT_IN,
+        /** {@code [in, out]}, as GPT-2's {@code Conv1D}; y = x·W + b. */
+        IN_OUT
+    }
 
     /** Name of the weight parameter. */
     public static final String WEIGHT = "weight";
@@ -43,6 +52,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
     private static final byte VERSION = 1;
 
     private final long units;
+    private final WeightLayout layout;
     private final Block neuron;
     private final Parameter weight;
     private final Parameter bias;
@@ -52,6 +62,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
     protected SpikingLinear(Builder builder) {
         super(VERSION);
         this.units = builder.units;
+        this.layout = builder.layout;
         this.neuron = addChildBlock(NEURON, builder.neuron);
         this.weight =
                 addParameter(
@@ -99,10 +110,11 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
             PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
         long inFeatures = input.getShape().get(input.getShape().dimension() - 1);
-        if (weight.isInitialized() && weight.getArray().getShape().get(1) != inFeatures) {
+        int inAxis = layout == WeightLayout.OUT_IN ? 1 : 0;
+        if (weight.isInitialized() && weight.getArray().getShape().get(inAxis) != inFeatures) {
             throw new IllegalArgumentException(
                     "SpikingLinear expects "
-                            + weight.getArray().getShape().get(1)
+                            + weight.getArray().getShape().get(inAxis)
                             + " input features, got shape "
                             + input.getShape());
         }
@@ -126,6 +138,11 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         SpikeMonitor.Site site = monitor;
         if (site != null) {
             record(site, spikes);
+        }
+        if (layout == WeightLayout.IN_OUT) {
+            // The spikes come first: results live on the input's manager, never the parameters'.
+            NDArray y = spikes.matMul(w);
+            return b == null ? y : y.add(b);
         }
         return Linear.linear(spikes, w, b).singletonOrThrow();
     }
@@ -160,7 +177,8 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
     @Override
     public void prepare(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        weight.setShape(new Shape(units, in.get(in.dimension() - 1)));
+        long inFeatures = in.get(in.dimension() - 1);
+        weight.setShape(layout == WeightLayout.OUT_IN ? new Shape(units, inFeatures) : new Shape(inFeatures, units));
         if (bias != null) {
             bias.setShape(new Shape(units));
         }
@@ -180,6 +198,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         private long units;
         private Block neuron;
         private boolean bias = true;
+        private WeightLayout layout = WeightLayout.OUT_IN;
 
         Builder() {}
 
@@ -206,6 +225,18 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
          */
         public Builder setNeuron(Block neuron) {
             this.neuron = Objects.requireNonNull(neuron, "neuron");
+            return this;
+        }
+
+        /**
+         * Sets how the weight is stored (default {@link WeightLayout#OUT_IN}, as {@code nn.Linear};
+         * {@link WeightLayout#IN_OUT} loads GPT-2's {@code Conv1D} tensors as they are).
+         *
+         * @param layout the layout
+         * @return this builder
+         */
+        public Builder optWeightLayout(WeightLayout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
             return this;
         }
 

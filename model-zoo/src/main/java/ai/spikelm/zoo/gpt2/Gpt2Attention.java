@@ -1,5 +1,7 @@
 package ai.spikelm.zoo.gpt2;
 
+import static ai.spikelm.zoo.gpt2.Gpt2Layers.conv1d;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +12,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.stats.MonitoredBlock;
 import ai.spikelm.ops.stats.SpikeCounts;
@@ -43,8 +46,8 @@ public class Gpt2Attention extends AbstractBlock implements MonitoredBlock {
     private final int dim;
     private final float dropout;
     private final float residDropout;
-    private final SpikingConv1D cAttn;
-    private final SpikingConv1D cProj;
+    private final SpikingLinear cAttn;
+    private final SpikingLinear cProj;
     private final Block keySpike;
     private final Block valueSpike;
     private volatile SpikeMonitor.Site monitor;
@@ -61,8 +64,8 @@ public class Gpt2Attention extends AbstractBlock implements MonitoredBlock {
         dim = config.nEmbd();
         dropout = config.attnPdrop();
         residDropout = config.residPdrop();
-        cAttn = addChildBlock("c_attn", new SpikingConv1D(3L * dim, config.spiking().neuron("attn.c_attn")));
-        cProj = addChildBlock("c_proj", new SpikingConv1D(dim, config.spiking().neuron("attn.c_proj")));
+        cAttn = addChildBlock("c_attn", conv1d(3L * dim, config.spiking().neuron("attn.c_attn")));
+        cProj = addChildBlock("c_proj", conv1d(dim, config.spiking().neuron("attn.c_proj")));
         keySpike = addChildBlock("key_spike", config.spiking().quantizer("attn.key_states"));
         valueSpike = addChildBlock("value_spike", config.spiking().quantizer("attn.value_states"));
     }

@@ -1,5 +1,7 @@
 package ai.spikelm.zoo.gpt2;
 
+import static ai.spikelm.zoo.gpt2.Gpt2Layers.conv1d;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +11,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.zoo.core.Activations;
 import java.util.function.UnaryOperator;
 
@@ -20,8 +23,8 @@ public class Gpt2Mlp extends AbstractBlock {
 
     private final int inner;
     private final float dropout;
-    private final SpikingConv1D cFc;
-    private final SpikingConv1D cProj;
+    private final SpikingLinear cFc;
+    private final SpikingLinear cProj;
     private final UnaryOperator<NDArray> activation;
 
     /**
@@ -33,8 +36,8 @@ public class Gpt2Mlp extends AbstractBlock {
     public Gpt2Mlp(SpikeGpt2Config config) {
         inner = config.innerSize();
         dropout = config.residPdrop();
-        cFc = addChildBlock("c_fc", new SpikingConv1D(inner, config.spiking().neuron("mlp.c_fc")));
-        cProj = addChildBlock("c_proj", new SpikingConv1D(config.nEmbd(), config.spiking().neuron("mlp.c_proj")));
+        cFc = addChildBlock("c_fc", conv1d(inner, config.spiking().neuron("mlp.c_fc")));
+        cProj = addChildBlock("c_proj", conv1d(config.nEmbd(), config.spiking().neuron("mlp.c_proj")));
         activation = Activations.of(config.activationFunction());
     }
 

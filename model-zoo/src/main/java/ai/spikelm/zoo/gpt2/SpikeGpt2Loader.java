@@ -27,7 +27,7 @@ import java.util.Objects;
  * <p>Loading is strict: every parameter must be in the checkpoint with the right shape, and nothing
  * unknown may be (the causal-mask buffers of old checkpoints and a tied {@code lm_head.weight} copy
  * are accepted). Weights saved by Hugging Face load as they are: GPT-2's {@code Conv1D} layout
- * {@code [in, out]} is the layout of {@link SpikingConv1D}. Sites without amplitudes calibrate on
+ * {@code [in, out]} is the layout of {@link ai.spikelm.ops.nn.SpikingLinear.WeightLayout#IN_OUT}. Sites without amplitudes calibrate on
  * their first batch.
  */
 public final class SpikeGpt2Loader {

@@ -8,7 +8,7 @@
  * mlp.c_fc}, {@code mlp.c_proj}) are spiked and whose keys and values are spiked again in one step,
  * a real causal mask and softmax, the mean over T, {@code ln_f} and the LM head tied to {@code wte}.
  * Weights keep GPT-2's {@code Conv1D} layout {@code [in, out]} ({@link
- * ai.spikelm.zoo.gpt2.SpikingConv1D}), so Hugging Face checkpoints load and save without
+ * ai.spikelm.ops.nn.SpikingLinear.WeightLayout#IN_OUT}), so Hugging Face checkpoints load and save without
  * transposition. With {@code spikelm.spiking = false} the same code is an exact GPT-2.
  *
  * <p>Incremental decoding keeps only a key/value cache per layer and time step ({@link
