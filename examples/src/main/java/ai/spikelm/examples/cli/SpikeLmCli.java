@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class,
             GlueCommand.class,
+            GenerateCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
             EnergyCommand.class,

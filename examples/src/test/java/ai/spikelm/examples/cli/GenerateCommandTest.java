@@ -1,0 +1,83 @@
+package ai.spikelm.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
+import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
+import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
+import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code spikelm generate} on a small random SpikeLM GPT-2 with a byte-level tokenizer. */
+class GenerateCommandTest {
+
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void tinyModel() throws Exception {
+        // Every byte is a token (GPT-2's byte-to-symbol map, no merges), plus <|endoftext|>.
+        Map<String, Integer> vocab = new LinkedHashMap<>();
+        for (int b = 0; b < 256; b++) {
+            vocab.put(String.valueOf(Gpt2TokenizerJson.byteSymbol(b)), b);
+        }
+        vocab.put(Gpt2TokenizerJson.END_OF_TEXT, 256);
+        Files.writeString(dir.resolve("tokenizer.json"),
+                Gpt2TokenizerJson.convert(vocab, List.of(), List.of(Gpt2TokenizerJson.END_OF_TEXT)));
+        SpikeGpt2Config config = SpikeGpt2Config.builder()
+                .optVocabSize(257).optNPositions(64).optNEmbd(32).optNLayer(2).optNHead(4)
+                .optBosTokenId(256).optEosTokenId(256)
+                .optSpiking(SpikingConfig.builder().optTimeSteps(2).build())
+                .build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeGpt2LMHeadModel model = new SpikeGpt2LMHeadModel(config);
+            model.initialize(manager);
+            SpikeGpt2Loader.save(model, dir);
+        }
+    }
+
+    private static String[] run(String... args) {
+        CommandLine cli = SpikeLmCli.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
+    }
+
+    @Test
+    void seededSamplingIsReproducibleAndStreamsThePromptFirst() {
+        String[] a = run("generate", "--model", dir.toString(), "--prompt", "Once upon", "--max-new-tokens", "8",
+                "--temperature", "0.9", "--top-k", "20", "--seed", "7");
+        String[] b = run("generate", "--model", dir.toString(), "--prompt", "Once upon", "--max-new-tokens", "8",
+                "--temperature", "0.9", "--top-k", "20", "--seed", "7");
+        assertEquals("0", a[0], a[2]);
+        assertTrue(a[1].startsWith("Once upon"), a[1]);
+        assertEquals(a[1], b[1], "same seed, same text");
+        assertTrue(a[2].contains("seed 7"), a[2]);
+    }
+
+    @Test
+    void invalidSettingsAreOneLineErrors() {
+        String[] topP = run("generate", "--model", dir.toString(), "--prompt", "x", "--temperature", "1", "--top-p", "1.5");
+        assertEquals("1", topP[0]);
+        assertTrue(topP[2].contains("spikelm generate: error:"), topP[2]);
+        String[] tokens = run("generate", "--model", dir.toString(), "--prompt", "x", "--max-new-tokens", "0");
+        assertEquals("1", tokens[0]);
+        String[] empty = run("generate", "--model", dir.toString(), "--prompt", "");
+        assertEquals("1", empty[0]);
+        assertTrue(!empty[2].contains("\tat "), empty[2]);
+    }
+}
