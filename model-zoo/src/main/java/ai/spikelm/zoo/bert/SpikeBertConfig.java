@@ -137,13 +137,7 @@ public final class SpikeBertConfig {
      * @throws InvalidConfigException if a field is missing, wrong or unknown
      */
     public static SpikeBertConfig load(Path file) throws IOException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        return fromJson(new ConfigFields(file.getFileName().toString(), node));
+        return fromJson(ConfigFields.read(file));
     }
 
     /**
@@ -156,16 +150,11 @@ public final class SpikeBertConfig {
      * @throws InvalidConfigException if a field is missing, wrong or unknown
      */
     public static SpikeBertConfig loadGoogle(Path file) throws IOException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        ConfigFields fields = ConfigFields.read(file);
+        if (!fields.node().has("model_type")) {
+            fields.node().put("model_type", MODEL_TYPE);
         }
-        if (node instanceof ObjectNode && !node.has("model_type")) {
-            ((ObjectNode) node).put("model_type", MODEL_TYPE);
-        }
-        return fromJson(new ConfigFields(file.getFileName().toString(), node));
+        return fromJson(fields);
     }
 
     /**
@@ -176,11 +165,7 @@ public final class SpikeBertConfig {
      * @throws InvalidConfigException if the text is not JSON or a field is missing, wrong or unknown
      */
     public static SpikeBertConfig parse(String json) {
-        try {
-            return fromJson(new ConfigFields("config.json", JSON.readTree(json)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidConfigException("config.json is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return fromJson(ConfigFields.parse(json));
     }
 
     /**
@@ -190,13 +175,7 @@ public final class SpikeBertConfig {
      * @return the config
      */
     public static SpikeBertConfig fromJson(ConfigFields f) {
-        if (!f.has("model_type")) {
-            throw new InvalidConfigException("config.json is missing required field 'model_type'");
-        }
-        String modelType = f.node().get("model_type").asText();
-        if (!MODEL_TYPE.equals(modelType)) {
-            throw f.error("model_type", "is '" + modelType + "'; SpikeLM-BERT reads '" + MODEL_TYPE + "'");
-        }
+        f.requireModelType(MODEL_TYPE, "SpikeLM-BERT");
         f.ignore(BOOKKEEPING);
         Builder b = builder();
         b.vocabSize = f.positiveInt("vocab_size");

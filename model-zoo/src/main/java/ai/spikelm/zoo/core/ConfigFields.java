@@ -35,6 +35,57 @@ public final class ConfigFields {
         this.node = node;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Reads a JSON config file.
+     *
+     * @param file the file
+     * @return its top-level fields
+     * @throws java.io.IOException if the file cannot be read
+     * @throws InvalidConfigException if it is not a JSON object
+     */
+    public static ConfigFields read(java.nio.file.Path file) throws java.io.IOException {
+        return new ConfigFields(file.getFileName().toString(), tree(file.toString(), java.nio.file.Files.readString(file)));
+    }
+
+    /**
+     * Parses JSON config text.
+     *
+     * @param json the text of a {@code config.json}
+     * @return its top-level fields
+     * @throws InvalidConfigException if it is not a JSON object
+     */
+    public static ConfigFields parse(String json) {
+        return new ConfigFields("config.json", tree("config.json", json));
+    }
+
+    private static JsonNode tree(String where, String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidConfigException(where + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Requires {@code model_type} to be the family's.
+     *
+     * @param expected the family's model type, such as {@code bert}
+     * @param family the family's name in messages
+     * @throws InvalidConfigException if it is missing or another type
+     */
+    public void requireModelType(String expected, String family) {
+        if (!has("model_type")) {
+            throw new InvalidConfigException(where + " is missing required field 'model_type'");
+        }
+        String modelType = node.get("model_type").asText();
+        if (!expected.equals(modelType)) {
+            throw error("model_type", "is '" + modelType + "'; " + family + " reads '" + expected + "'");
+        }
+    }
+
     /**
      * Returns the JSON object.
      *

@@ -4,7 +4,6 @@ import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
 import ai.spikelm.zoo.core.InvalidConfigException;
 import ai.spikelm.zoo.core.SpikingConfig;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -190,13 +189,7 @@ public final class SpikeGpt2Config {
      * @throws InvalidConfigException if the file is not JSON or a field is missing, wrong or unknown
      */
     public static SpikeGpt2Config load(Path file) throws IOException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        return fromJson(new ConfigFields(file.getFileName().toString(), node));
+        return fromJson(ConfigFields.read(file));
     }
 
     /**
@@ -207,11 +200,7 @@ public final class SpikeGpt2Config {
      * @throws InvalidConfigException if the text is not JSON or a field is missing, wrong or unknown
      */
     public static SpikeGpt2Config parse(String json) {
-        try {
-            return fromJson(new ConfigFields("config.json", JSON.readTree(json)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidConfigException("config.json is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return fromJson(ConfigFields.parse(json));
     }
 
     /**
@@ -222,13 +211,7 @@ public final class SpikeGpt2Config {
      * @throws InvalidConfigException if a field is missing, wrong, unknown or inconsistent
      */
     public static SpikeGpt2Config fromJson(ConfigFields f) {
-        if (!f.has("model_type")) {
-            throw new InvalidConfigException("config.json is missing required field 'model_type'");
-        }
-        String modelType = f.node().get("model_type").asText();
-        if (!MODEL_TYPE.equals(modelType)) {
-            throw f.error("model_type", "is '" + modelType + "'; SpikeLM-GPT-2 reads '" + MODEL_TYPE + "'");
-        }
+        f.requireModelType(MODEL_TYPE, "SpikeLM-GPT-2");
         f.ignore(BOOKKEEPING);
         Builder b = builder();
         b.vocabSize = f.positiveInt("vocab_size");
