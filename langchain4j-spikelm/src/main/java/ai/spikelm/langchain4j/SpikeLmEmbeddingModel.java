@@ -4,11 +4,9 @@ import ai.djl.MalformedModelException;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A LangChain4j {@link EmbeddingModel} running a SpikeLM (or plain BERT) encoder through DJL.
@@ -56,12 +53,10 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         AVERAGE_WINDOWS
     }
 
-    private final ZooModel<String, float[]> model;
+    private final PredictorPool<String, float[]> pool;
     private final HuggingFaceTokenizer tokenizer;
-    private final ConcurrentLinkedQueue<Predictor<String, float[]>> predictors = new ConcurrentLinkedQueue<>();
     private final int dimension;
     private final int windowTokens;
-    private final int batchSize;
     private final LongInputPolicy policy;
     private final String modelName;
     private final List<EmbeddingModelListener> listeners;
@@ -80,7 +75,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
             criteria.optArgument("timeSteps", b.timeSteps);
         }
         try {
-            this.model = criteria.build().loadModel();
+            ZooModel<String, float[]> model = criteria.build().loadModel();
+            this.pool = new PredictorPool<>(model, b.batchSize, "embedding");
             SpikeBertPreTrainedModel block = (SpikeBertPreTrainedModel) model.getBlock();
             this.dimension = block.getConfig().hiddenSize();
             int window = Math.min(b.maxLength, block.getConfig().maxPositionEmbeddings());
@@ -97,7 +93,6 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IllegalArgumentException("Cannot load " + url + ": " + e.getMessage(), e);
         }
-        this.batchSize = b.batchSize;
         this.policy = b.policy;
         this.modelName = b.modelPath != null ? b.modelPath.getFileName().toString() : b.modelId;
         this.listeners = List.copyOf(b.listeners);
@@ -140,7 +135,7 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
             tokens += tokenCount(text, windows.size());
         }
         int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
-        List<float[]> vectors = predict(pieces);
+        List<float[]> vectors = pool.predict(pieces);
         float[][] sums = new float[segments.size()][];
         int[] counts = new int[segments.size()];
         for (int p = 0; p < vectors.size(); p++) {
@@ -184,25 +179,6 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         return n + 2L * windows;
     }
 
-    private List<float[]> predict(List<String> texts) {
-        Predictor<String, float[]> predictor = predictors.poll();
-        if (predictor == null) {
-            predictor = model.newPredictor();
-        }
-        try {
-            List<float[]> out = new ArrayList<>(texts.size());
-            for (int i = 0; i < texts.size(); i += batchSize) {
-                out.addAll(predictor.batchPredict(texts.subList(i, Math.min(texts.size(), i + batchSize))));
-            }
-            return out;
-        } catch (TranslateException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("SpikeLM embedding failed: " + cause.getMessage(), e);
-        } finally {
-            predictors.offer(predictor);
-        }
-    }
-
     private static float[] normalize(float[] v) {
         double norm = 0;
         for (float x : v) {
@@ -219,12 +195,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     /** Closes the predictors and the model. */
     @Override
     public void close() {
-        Predictor<String, float[]> p;
-        while ((p = predictors.poll()) != null) {
-            p.close();
-        }
         tokenizer.close();
-        model.close();
+        pool.close();
     }
 
     /**

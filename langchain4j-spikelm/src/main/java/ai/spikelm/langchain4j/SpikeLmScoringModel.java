@@ -1,11 +1,8 @@
 package ai.spikelm.langchain4j;
 
 import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import ai.djl.util.StringPair;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
 import ai.spikelm.langchain4j.spi.SpikeLmScoringModelBuilderFactory;
@@ -18,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A LangChain4j {@link ScoringModel} from a SpikeLM cross-encoder: a {@code
@@ -27,9 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
 
-    private final ZooModel<StringPair, float[]> model;
-    private final ConcurrentLinkedQueue<Predictor<StringPair, float[]>> predictors = new ConcurrentLinkedQueue<>();
-    private final int batchSize;
+    private final PredictorPool<StringPair, float[]> pool;
 
     private SpikeLmScoringModel(Builder b) {
         String url = b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
@@ -43,13 +37,12 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
             criteria.optArgument("timeSteps", b.timeSteps);
         }
         try {
-            this.model = criteria.build().loadModel();
+            this.pool = new PredictorPool<>(criteria.build().loadModel(), b.batchSize, "scoring");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load " + url + ": " + e.getMessage(), e);
         } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IllegalArgumentException("Cannot load " + url + ": " + e.getMessage(), e);
         }
-        this.batchSize = b.batchSize;
     }
 
     /** {@inheritDoc} */
@@ -60,34 +53,17 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
         }
         List<StringPair> pairs = new ArrayList<>(segments.size());
         segments.forEach(s -> pairs.add(new StringPair(query, s.text())));
-        Predictor<StringPair, float[]> predictor = predictors.poll();
-        if (predictor == null) {
-            predictor = model.newPredictor();
+        List<Double> scores = new ArrayList<>(pairs.size());
+        for (float[] logits : pool.predict(pairs)) {
+            scores.add((double) logits[0]);
         }
-        try {
-            List<Double> scores = new ArrayList<>(pairs.size());
-            for (int i = 0; i < pairs.size(); i += batchSize) {
-                for (float[] logits : predictor.batchPredict(pairs.subList(i, Math.min(pairs.size(), i + batchSize)))) {
-                    scores.add((double) logits[0]);
-                }
-            }
-            return Response.from(scores);
-        } catch (TranslateException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("SpikeLM scoring failed: " + cause.getMessage(), e);
-        } finally {
-            predictors.offer(predictor);
-        }
+        return Response.from(scores);
     }
 
     /** Closes the predictors and the model. */
     @Override
     public void close() {
-        Predictor<StringPair, float[]> p;
-        while ((p = predictors.poll()) != null) {
-            p.close();
-        }
-        model.close();
+        pool.close();
     }
 
     /**
