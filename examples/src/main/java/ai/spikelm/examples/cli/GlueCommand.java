@@ -10,6 +10,8 @@ import ai.spikelm.examples.glue.GlueScores;
 import ai.spikelm.examples.glue.GlueSubset;
 import ai.spikelm.examples.glue.GlueTask;
 import ai.spikelm.examples.report.EnergyReport;
+import ai.spikelm.examples.report.FiringRateChart;
+import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
@@ -110,6 +112,23 @@ final class GlueCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the results as JSON.")
     Path json;
 
+    @Option(names = "--chart", description = "Write the loss curve (PNG) and, for a spiking model, firing rates per layer (<name>-firing.png).")
+    Path chart;
+
+    @Option(
+            names = "--train-from-dev",
+            paramLabel = "N",
+            description = {
+                "For a task whose train split is missing (e.g. QNLI in a partial glue_data): train on a seeded",
+                "N-example subset of the dev split and evaluate on the disjoint rest."
+            })
+    Integer trainFromDev;
+
+    /** The scores of the last evaluation during training, reused for the final report. */
+    private GlueScores lastEvaluation;
+
+    private TrainingChart lossChart;
+
     @Override
     public Integer call() throws IOException {
         GlueTask task = GlueTask.fromName(taskName);
@@ -133,20 +152,27 @@ final class GlueCommand implements Callable<Integer> {
             SpikeBertPreTrainedModel classifier = source.loadClassifier(manager, spiking, id2label, task.isRegression());
             Map<String, List<GlueExample>> dev = new LinkedHashMap<>();
             for (String split : task.devSplits()) {
-                List<GlueExample> examples = reader.read(task, split).examples();
-                dev.put(split, devSubset == null ? examples : GlueSubset.sample(examples, devSubset, seed));
+                dev.put(split, reader.read(task, split).examples());
+            }
+            List<GlueExample> trainExamples = List.of();
+            if (train) {
+                trainExamples = trainFromDev == null ? reader.read(task, GlueTask.TRAIN).examples() : carveTrainFromDev(task, dev);
+                if (trainSubset != null) {
+                    trainExamples = GlueSubset.sample(trainExamples, trainSubset, seed);
+                }
+            }
+            if (devSubset != null) {
+                dev.replaceAll((split, examples) -> GlueSubset.sample(examples, devSubset, seed));
             }
             TrainingSummary summary = null;
             if (train) {
-                List<GlueExample> examples = reader.read(task, GlueTask.TRAIN).examples();
-                if (trainSubset != null) {
-                    examples = GlueSubset.sample(examples, trainSubset, seed);
-                }
-                summary = fineTune(classifier, task, examples, dev, tokenizer, manager, console);
+                summary = fineTune(classifier, task, trainExamples, dev, tokenizer, manager, console);
             }
             Map<String, GlueScores> scores = new LinkedHashMap<>();
             for (var split : dev.entrySet()) {
-                scores.put(split.getKey(), score(classifier, task, split.getValue(), tokenizer));
+                // The last epoch's evaluation already scored the first dev split with these weights.
+                boolean evaluated = lastEvaluation != null && split.getKey().equals(task.devSplits().get(0));
+                scores.put(split.getKey(), evaluated ? lastEvaluation : score(classifier, task, split.getValue(), tokenizer));
             }
             EnergyReport energy =
                     EnergyReport.measure(
@@ -161,8 +187,56 @@ final class GlueCommand implements Callable<Integer> {
                             i -> {});
             double seconds = (System.nanoTime() - started) / 1e9;
             report(console, task, spiking, scores, energy, summary, seconds);
+            writeCharts(energy, console);
         }
         return 0;
+    }
+
+    /**
+     * Splits the first dev split in two, seeded: a training part of {@code --train-from-dev}
+     * examples, returned, and the disjoint rest, which stays in {@code dev} for evaluation.
+     */
+    private List<GlueExample> carveTrainFromDev(GlueTask task, Map<String, List<GlueExample>> dev) {
+        if (task.devSplits().size() != 1) {
+            throw new IllegalArgumentException("--train-from-dev needs a task with one dev split; " + task + " has " + task.devSplits());
+        }
+        String split = task.devSplits().get(0);
+        List<GlueExample> all = dev.get(split);
+        if (trainFromDev <= 0 || trainFromDev >= all.size()) {
+            throw new IllegalArgumentException("--train-from-dev must be between 1 and " + (all.size() - 1) + " for " + task + ", got " + trainFromDev);
+        }
+        int[] chosen = GlueSubset.sampleIndices(all.size(), trainFromDev, seed);
+        boolean[] forTraining = new boolean[all.size()];
+        List<GlueExample> training = new ArrayList<>();
+        for (int i : chosen) {
+            forTraining[i] = true;
+            training.add(all.get(i));
+        }
+        List<GlueExample> rest = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (!forTraining[i]) {
+                rest.add(all.get(i));
+            }
+        }
+        dev.put(split, rest);
+        return training;
+    }
+
+    private void writeCharts(EnergyReport energy, PrintWriter console) throws IOException {
+        if (chart == null) {
+            return;
+        }
+        if (lossChart != null && lossChart.recordedSteps() > 0) {
+            lossChart.write(chart);
+            console.println("loss curve written to " + chart);
+        }
+        if (!energy.layerFiringRates().isEmpty()) {
+            String name = chart.getFileName().toString();
+            Path firing = chart.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + "-firing.png");
+            FiringRateChart.write(List.of(energy), firing);
+            console.println("firing rates written to " + firing);
+        }
+        console.flush();
     }
 
     private SpikingConfig spiking(SpikingConfig saved) {
@@ -192,7 +266,12 @@ final class GlueCommand implements Callable<Integer> {
                             .loadClassifier(manager, SpikingConfig.ANN, classifier.getConfig().id2label(), task.isRegression());
             objective = DistillationObjective.builder().setTeacher(teacherModel).build();
         }
+        if (trainExamples.isEmpty()) {
+            throw new IllegalArgumentException("no training examples for " + task);
+        }
         BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> collate(b, task, tokenizer));
+        lossChart = new TrainingChart(task + " fine-tuning, " + classifier.getConfig().spiking()
+                + (teacher != null ? ", distilled" : ""), task.mainMetric().toString());
         List<GlueExample> firstDev = dev.values().iterator().next();
         try (AdamW optimizer =
                         AdamW.builder()
@@ -209,7 +288,11 @@ final class GlueCommand implements Callable<Integer> {
                                 .setEpochs(epochs)
                                 .optSeed(seed)
                                 .optOutputDir(out)
-                                .optEvaluator((m, epoch) -> EvaluationResult.of(task.mainMetric().toString(), score(m, task, firstDev, tokenizer).main()))
+                                .optEvaluator((m, epoch) -> {
+                                    lastEvaluation = score(m, task, firstDev, tokenizer);
+                                    return EvaluationResult.of(task.mainMetric().toString(), lastEvaluation.main());
+                                })
+                                .addListener(lossChart)
                                 .addListener(
                                         new TrainingListener() {
                                             @Override
@@ -317,6 +400,7 @@ final class GlueCommand implements Callable<Integer> {
             root.put("epochs", train ? epochs : 0);
             root.put("train_subset", trainSubset);
             root.put("dev_subset", devSubset);
+            root.put("train_from_dev", trainFromDev);
             root.put("seed", seed);
             ObjectNode metrics = root.putObject("metrics");
             scores.forEach((split, s) -> {

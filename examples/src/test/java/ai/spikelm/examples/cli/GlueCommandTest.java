@@ -1,5 +1,6 @@
 package ai.spikelm.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +91,37 @@ class GlueCommandTest {
         assertTrue(results.get("firing_rate").asDouble() > 0 && results.get("firing_rate").asDouble() < 1);
         assertTrue(Files.isRegularFile(dir.resolve("ckpt/best/config.json")));
         assertTrue(r[1].contains("epoch 2:"), r[1]);
+    }
+
+    @Test
+    void trainsFromASeededPartOfDevWhenTheTrainSplitIsMissingAndDrawsCharts(@TempDir Path dir) throws Exception {
+        Path data = glueData(dir);
+        Files.delete(data.resolve("SST-2/train.tsv"));
+        Path model = tinyModel(dir);
+        Path json = dir.resolve("results.json");
+        Path chart = dir.resolve("loss.png");
+        String[] r = run("glue", "--task", "SST-2", "--data", data.toString(), "--model", model.toString(), "--train",
+                "--train-from-dev", "20", "--epochs", "2", "--batch-size", "8", "--json", json.toString(),
+                "--chart", chart.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertEquals(20, results.get("train_from_dev").asInt());
+        // 32 dev rows: 20 train, the other 12 are evaluated; accuracy is a multiple of 1/12.
+        double accuracy = results.get("metrics").get("dev").get("ACCURACY").asDouble();
+        assertEquals(Math.round(accuracy * 12), accuracy * 12, 1e-9, results.toString());
+        for (Path png : new Path[] {chart, dir.resolve("loss-firing.png")}) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, png.toString());
+        }
+    }
+
+    @Test
+    void trainFromDevOutOfRangeIsAOneLineError(@TempDir Path dir) throws Exception {
+        Path data = glueData(dir);
+        String[] r = run("glue", "--task", "SST-2", "--data", data.toString(), "--model", tinyModel(dir).toString(),
+                "--train", "--train-from-dev", "32");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("--train-from-dev must be between 1 and 31"), r[2]);
     }
 
     @Test
