@@ -259,7 +259,7 @@ final class GlueCommand implements Callable<Integer> {
             NDManager manager,
             PrintWriter console)
             throws IOException {
-        Objective objective = new TaskObjective();
+        Objective<SpikeBertPreTrainedModel> objective = new TaskObjective();
         if (teacher != null) {
             SpikeBertPreTrainedModel teacherModel =
                     new ModelSource(teacher, null, false)
@@ -279,7 +279,7 @@ final class GlueCommand implements Callable<Integer> {
                                 .setLearningRate(WarmupLinearSchedule.constant(learningRate))
                                 .build();
                 ProgressBar bar = EnergyCommand.progress("GLUE " + task + " fine-tuning", epochs * source.batchesPerEpoch());
-                SpikeLmTrainer trainer =
+                SpikeLmTrainer<SpikeBertPreTrainedModel> trainer =
                         SpikeLmTrainer.builder()
                                 .setModel(classifier)
                                 .setObjective(objective)

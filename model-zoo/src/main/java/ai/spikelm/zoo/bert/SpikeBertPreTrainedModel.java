@@ -10,7 +10,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.TrainableModel;
+import java.io.IOException;
+import java.nio.file.Path;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -22,7 +26,7 @@ import java.util.function.Predicate;
  * <p>Inputs: {@code input_ids [B, L]} (integers), optionally {@code attention_mask [B, L]} (1 keep,
  * 0 padding; default all ones) and {@code token_type_ids [B, L]} (default zeros).
  */
-public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
+public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements TrainableModel {
 
     /** The Hugging Face prefix of the encoder inside a model with a head. */
     public static final String BERT_PREFIX = "bert.";
@@ -76,6 +80,24 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock {
         setInitializer(new NormalInitializer(config.initializerRange()), Parameter.Type.WEIGHT);
         Shape tokens = new Shape(1, 1);
         initialize(manager, DataType.FLOAT32, tokens, tokens, tokens);
+    }
+
+    /** {@inheritDoc} (input_ids, attention_mask, token_type_ids) */
+    @Override
+    public NDList inputs(EncodedBatch batch, NDManager manager) {
+        return batch.toNDList(manager);
+    }
+
+    /** {@inheritDoc} The head must be in the checkpoint: {@code loadWeights(checkpoint, false)}. */
+    @Override
+    public void loadWeights(Map<String, HostTensor> checkpoint) {
+        loadWeights(checkpoint, false);
+    }
+
+    /** {@inheritDoc} Same as {@link SpikeBertLoader#save}. */
+    @Override
+    public void save(Path dir) throws IOException {
+        SpikeBertLoader.save(this, dir);
     }
 
     /**

@@ -7,7 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.ndarray.NDList;
+import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.TrainableModel;
+import java.io.IOException;
+import java.nio.file.Path;
 import ai.spikelm.zoo.core.WeightsMismatchException;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Arrays;
@@ -24,7 +29,7 @@ import java.util.regex.Pattern;
  * <p>Inputs of the DJL forward pass: {@code input_ids [B, L]} (integers) and optionally {@code
  * attention_mask [B, L]} (1 keep, 0 padding; default all ones). Positions are 0 … L−1.
  */
-public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock {
+public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock implements TrainableModel {
 
     /** The Hugging Face prefix of the transformer inside a model with a head. */
     public static final String TRANSFORMER_PREFIX = "transformer.";
@@ -40,6 +45,18 @@ public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock {
 
     protected SpikeGpt2PreTrainedModel(SpikeGpt2Config config) {
         this.config = config;
+    }
+
+    /** {@inheritDoc} (input_ids, attention_mask) */
+    @Override
+    public NDList inputs(EncodedBatch batch, NDManager manager) {
+        return new NDList(manager.create(batch.inputIds()), manager.create(batch.attentionMask()));
+    }
+
+    /** {@inheritDoc} Same as {@link SpikeGpt2Loader#save}. */
+    @Override
+    public void save(Path dir) throws IOException {
+        SpikeGpt2Loader.save(this, dir);
     }
 
     /**
@@ -105,6 +122,7 @@ public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock {
      * @param checkpoint name → tensor
      * @throws WeightsMismatchException listing everything that does not fit
      */
+    @Override
     public void loadWeights(Map<String, HostTensor> checkpoint) {
         boolean prefixed = checkpoint.keySet().stream().anyMatch(n -> n.startsWith(TRANSFORMER_PREFIX));
         Map<String, HostTensor> named = checkpoint;

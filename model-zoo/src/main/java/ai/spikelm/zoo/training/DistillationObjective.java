@@ -32,7 +32,7 @@ import java.util.Objects;
  *         .build();
  * }</pre>
  */
-public final class DistillationObjective implements Objective {
+public final class DistillationObjective implements Objective<SpikeBertPreTrainedModel> {
 
     private final SpikeBertPreTrainedModel teacher;
     private final float hiddenWeight;
@@ -86,7 +86,7 @@ public final class DistillationObjective implements Objective {
     @Override
     public NDArray loss(SpikeBertPreTrainedModel model, TrainingBatch batch, StepContext context) {
         NDManager manager = context.getManager();
-        NDList inputs = batch.toInputs(manager);
+        NDList inputs = model.inputs(batch.inputs(), manager);
         context.lend(teacher);
         var taught = teacher.forwardWithHiddenStates(context.getParameterStore(), inputs, false);
         var student = model.forwardWithHiddenStates(context.getParameterStore(), inputs, true);

@@ -1,13 +1,13 @@
 package ai.spikelm.zoo.training;
 
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.TrainableModel;
 
 /**
  * Evaluates the model after each epoch (for example on a GLUE dev set); {@link Predictions} runs
  * the model on batches without leaking arrays.
  */
 @FunctionalInterface
-public interface Evaluator {
+public interface Evaluator<M extends TrainableModel> {
 
     /**
      * Evaluates the model.
@@ -16,5 +16,5 @@ public interface Evaluator {
      * @param epoch the epoch just finished, from 0
      * @return the metrics
      */
-    EvaluationResult evaluate(SpikeBertPreTrainedModel model, int epoch);
+    EvaluationResult evaluate(M model, int epoch);
 }

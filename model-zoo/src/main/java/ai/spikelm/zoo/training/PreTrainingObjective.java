@@ -20,7 +20,7 @@ import java.util.Objects;
  * random source, so every epoch sees new masks and a seed fixes them all. Reports {@code
  * mlm_loss} and {@code nsp_loss}.
  */
-public final class PreTrainingObjective implements Objective {
+public final class PreTrainingObjective implements Objective<SpikeBertPreTrainedModel> {
 
     private final MlmMasker masker;
 
@@ -43,7 +43,7 @@ public final class PreTrainingObjective implements Objective {
         NDManager manager = context.getManager();
         EncodedBatch in = batch.inputs();
         MlmMasker.Masked masked = masker.mask(in.inputIds(), in.attentionMask(), context.getRandom());
-        NDList inputs = new EncodedBatch(masked.inputIds(), in.attentionMask(), in.tokenTypeIds()).toNDList(manager);
+        NDList inputs = model.inputs(new EncodedBatch(masked.inputIds(), in.attentionMask(), in.tokenTypeIds()), manager);
         NDList outputs = model.forward(context.getParameterStore(), inputs, true);
         NDArray mlm = Losses.softmaxCrossEntropy(outputs.get(0), manager.create(masked.labels()));
         context.report("mlm_loss", mlm);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.TrainableModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +25,7 @@ public final class Predictions {
      * @param batches the batches (labels are ignored)
      * @return one row per example, in batch order
      */
-    public static float[][] logits(SpikeBertPreTrainedModel model, Iterable<TrainingBatch> batches) {
+    public static float[][] logits(TrainableModel model, Iterable<TrainingBatch> batches) {
         List<NDArray> arrays = ParameterScope.arrays(model);
         if (arrays.isEmpty()) {
             throw new IllegalStateException("The model is not initialized");
@@ -35,7 +35,7 @@ public final class Predictions {
             for (TrainingBatch batch : batches) {
                 try (NDManager manager = base.newSubManager()) {
                     ParameterScope.lend(arrays, manager);
-                    NDList out = model.forward(new ParameterStore(manager, false), batch.toInputs(manager), false);
+                    NDList out = model.forward(new ParameterStore(manager, false), model.inputs(batch.inputs(), manager), false);
                     NDArray first = out.get(0).reshape(batch.size(), -1);
                     long width = first.getShape().get(1);
                     float[] flat = first.toFloatArray();

@@ -8,8 +8,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.ScalarOps;
 import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
-import ai.spikelm.zoo.bert.SpikeBertLoader;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.weights.CheckpointReader;
 import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
@@ -36,13 +35,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Trains a SpikeLM-BERT model: epochs of batches from a {@link BatchSource}, an {@link Objective},
+ * Trains a SpikeLM model of any family ({@link TrainableModel}): epochs of batches from a {@link BatchSource}, an {@link Objective},
  * {@link AdamW} with gradient accumulation, SpikeLM amplitude calibration, per-epoch evaluation,
  * best-epoch selection, Hugging Face checkpoints and exact resumption.
  *
  * <pre>{@code
  * try (AdamW adamW = AdamW.builder().setModel(model).setLearningRate(WarmupLinearSchedule.constant(2e-5f)).build();
- *      SpikeLmTrainer trainer = SpikeLmTrainer.builder()
+ *      SpikeLmTrainer<SpikeBertForSequenceClassification> trainer = SpikeLmTrainer.builder()
  *              .setModel(model)
  *              .setObjective(new TaskObjective())
  *              .setTrainData(BatchSource.shuffled(examples, 32, collate))
@@ -86,7 +85,7 @@ import java.util.stream.Stream;
  * time). Closing the trainer frees its own arrays; the model and the optimizer belong to the
  * caller.
  */
-public final class SpikeLmTrainer implements AutoCloseable {
+public final class SpikeLmTrainer<M extends TrainableModel> implements AutoCloseable {
 
     /** The directory of the best epoch's model under the output directory. */
     public static final String BEST_DIR = "best";
@@ -99,13 +98,13 @@ public final class SpikeLmTrainer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final SpikeBertPreTrainedModel model;
-    private final Objective objective;
+    private final M model;
+    private final Objective<? super M> objective;
     private final BatchSource trainData;
     private final AdamW optimizer;
     private final int epochs;
     private final int accumulation;
-    private final Evaluator evaluator;
+    private final Evaluator<? super M> evaluator;
     private final boolean minimize;
     private final Path outputDir;
     private final boolean calibrate;
@@ -116,7 +115,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
     private final TrainerState state = new TrainerState();
     private boolean announced;
 
-    private SpikeLmTrainer(Builder b) {
+    private SpikeLmTrainer(Builder<M> b) {
         this.model = b.model;
         this.objective = b.objective;
         this.trainData = b.trainData;
@@ -142,7 +141,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
         state.optimizerSteps = optimizer.getStepCount();
     }
 
-    private static void requireSameModel(SpikeBertPreTrainedModel model, AdamW optimizer) {
+    private static void requireSameModel(TrainableModel model, AdamW optimizer) {
         Set<Parameter> own = Collections.newSetFromMap(new IdentityHashMap<>());
         own.addAll(HfWeights.parameters(model).values());
         for (Map.Entry<String, Parameter> e : optimizer.getParameters().entrySet()) {
@@ -181,7 +180,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
                             + ", this trainer uses " + accumulation);
         }
         try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(dir)) {
-            model.loadWeights(checkpoint.tensors(), false);
+            model.loadWeights(checkpoint.tensors());
         }
         optimizer.load(dir.resolve(AdamW.STATE_FILE));
         if (optimizer.getStepCount() != saved.optimizerSteps) {
@@ -365,7 +364,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
         // Inference mode: no dropout, no gradient, so the calibration pass trains nothing.
         try (NDManager scope = manager.newSubManager()) {
             ParameterScope.lend(parameters, scope);
-            model.forward(new ParameterStore(scope, false), first.toInputs(scope), false);
+            model.forward(new ParameterStore(scope, false), model.inputs(first.inputs(), scope), false);
         }
         int sites = uncalibrated;
         listeners.forEach(l -> l.onCalibrated(sites));
@@ -386,7 +385,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
 
     private void saveBest(EpochResult result) throws IOException {
         Path tmp = fresh(BEST_DIR + ".tmp");
-        SpikeBertLoader.save(model, tmp);
+        model.save(tmp);
         ObjectNode o = JSON.createObjectNode();
         o.put("epoch", result.epoch());
         o.put("train_loss", result.trainLoss());
@@ -402,7 +401,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
 
     private void saveLast() throws IOException {
         Path tmp = fresh(LAST_DIR + ".tmp");
-        SpikeBertLoader.save(model, tmp);
+        model.save(tmp);
         optimizer.save(tmp.resolve(AdamW.STATE_FILE));
         state.write(tmp.resolve(TrainerState.FILE)); // last: marks the checkpoint complete
         Path dir = swapIn(tmp, LAST_DIR);
@@ -483,7 +482,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
      *
      * @return the model being trained
      */
-    public SpikeBertPreTrainedModel getModel() {
+    public M getModel() {
         return model;
     }
 
@@ -507,20 +506,20 @@ public final class SpikeLmTrainer implements AutoCloseable {
      *
      * @return a new builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static Builder<TrainableModel> builder() {
+        return new Builder<>();
     }
 
     /** Builds a {@link SpikeLmTrainer}. */
-    public static final class Builder {
-        private SpikeBertPreTrainedModel model;
-        private Objective objective;
+    public static final class Builder<M extends TrainableModel> {
+        private M model;
+        private Objective<? super M> objective;
         private BatchSource trainData;
         private AdamW optimizer;
         private int epochs;
         private int accumulation = 1;
         private long seed = 42;
-        private Evaluator evaluator;
+        private Evaluator<? super M> evaluator;
         private boolean minimize;
         private Path outputDir;
         private boolean calibrate = true;
@@ -529,14 +528,18 @@ public final class SpikeLmTrainer implements AutoCloseable {
         Builder() {}
 
         /**
-         * Sets the model to train (required), initialised.
+         * Sets the model to train (required), initialised; the builder then takes objectives and
+         * evaluators for its family.
          *
+         * @param <N> the model's type
          * @param model the model
          * @return this builder
          */
-        public Builder setModel(SpikeBertPreTrainedModel model) {
+        @SuppressWarnings("unchecked")
+        public <N extends M> Builder<N> setModel(N model) {
             this.model = Objects.requireNonNull(model, "model");
-            return this;
+            // Safe: what was set before takes any M, hence any N; from here on the builder is typed by N.
+            return (Builder<N>) this;
         }
 
         /**
@@ -545,7 +548,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param objective for example {@link TaskObjective}
          * @return this builder
          */
-        public Builder setObjective(Objective objective) {
+        public Builder<M> setObjective(Objective<? super M> objective) {
             this.objective = Objects.requireNonNull(objective, "objective");
             return this;
         }
@@ -557,7 +560,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param source the batches of each epoch
          * @return this builder
          */
-        public Builder setTrainData(BatchSource source) {
+        public Builder<M> setTrainData(BatchSource source) {
             this.trainData = Objects.requireNonNull(source, "source");
             return this;
         }
@@ -568,7 +571,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param optimizer the optimizer
          * @return this builder
          */
-        public Builder setOptimizer(AdamW optimizer) {
+        public Builder<M> setOptimizer(AdamW optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
             return this;
         }
@@ -579,7 +582,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param epochs a positive count
          * @return this builder
          */
-        public Builder setEpochs(int epochs) {
+        public Builder<M> setEpochs(int epochs) {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be positive, got " + epochs);
             }
@@ -593,7 +596,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param k a positive count
          * @return this builder
          */
-        public Builder optGradientAccumulation(int k) {
+        public Builder<M> optGradientAccumulation(int k) {
             if (k < 1) {
                 throw new IllegalArgumentException("gradient accumulation must be positive, got " + k);
             }
@@ -607,7 +610,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param seed the seed
          * @return this builder
          */
-        public Builder optSeed(long seed) {
+        public Builder<M> optSeed(long seed) {
             this.seed = seed;
             return this;
         }
@@ -619,7 +622,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param evaluator the evaluation
          * @return this builder
          */
-        public Builder optEvaluator(Evaluator evaluator) {
+        public Builder<M> optEvaluator(Evaluator<? super M> evaluator) {
             this.evaluator = evaluator;
             return this;
         }
@@ -630,7 +633,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param minimize true for loss-like metrics
          * @return this builder
          */
-        public Builder optMinimizeMetric(boolean minimize) {
+        public Builder<M> optMinimizeMetric(boolean minimize) {
             this.minimize = minimize;
             return this;
         }
@@ -642,7 +645,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param dir the output directory, created if needed
          * @return this builder
          */
-        public Builder optOutputDir(Path dir) {
+        public Builder<M> optOutputDir(Path dir) {
             this.outputDir = dir;
             return this;
         }
@@ -654,7 +657,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param calibrate false to leave calibration to the first training pass
          * @return this builder
          */
-        public Builder optCalibrate(boolean calibrate) {
+        public Builder<M> optCalibrate(boolean calibrate) {
             this.calibrate = calibrate;
             return this;
         }
@@ -665,7 +668,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @param listener the listener
          * @return this builder
          */
-        public Builder addListener(TrainingListener listener) {
+        public Builder<M> addListener(TrainingListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
@@ -677,7 +680,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
          * @throws IllegalArgumentException if a required setting is missing, the model is not
          *     initialised or the optimizer belongs to another model
          */
-        public SpikeLmTrainer build() {
+        public SpikeLmTrainer<M> build() {
             if (model == null || objective == null || trainData == null || optimizer == null || epochs == 0) {
                 throw new IllegalArgumentException(
                         "SpikeLmTrainer needs setModel, setObjective, setTrainData, setOptimizer and setEpochs");
@@ -689,7 +692,7 @@ public final class SpikeLmTrainer implements AutoCloseable {
                     throw new UncheckedIOException("Cannot create " + outputDir, e);
                 }
             }
-            return new SpikeLmTrainer(this);
+            return new SpikeLmTrainer<>(this);
         }
     }
 }

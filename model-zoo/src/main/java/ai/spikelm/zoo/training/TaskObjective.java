@@ -11,7 +11,7 @@ import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
  * or, for a regression head ({@link SpikeBertConfig#isRegression()}), the mean squared error
  * against its targets.
  */
-public final class TaskObjective implements Objective {
+public final class TaskObjective implements Objective<SpikeBertPreTrainedModel> {
 
     /** Creates the objective. */
     public TaskObjective() {}
@@ -21,7 +21,7 @@ public final class TaskObjective implements Objective {
     public NDArray loss(SpikeBertPreTrainedModel model, TrainingBatch batch, StepContext context) {
         NDManager manager = context.getManager();
         NDArray logits =
-                model.forward(context.getParameterStore(), batch.toInputs(manager), true).get(0);
+                model.forward(context.getParameterStore(), model.inputs(batch.inputs(), manager), true).get(0);
         return taskLoss(model.getConfig(), logits, batch, manager);
     }
 

@@ -1,7 +1,6 @@
 package ai.spikelm.zoo.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.EncodedBatch;
 import java.util.Objects;
@@ -80,16 +79,6 @@ public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets)
      */
     public int size() {
         return inputs.inputIds().length;
-    }
-
-    /**
-     * Creates the model inputs.
-     *
-     * @param manager the manager that will own the arrays
-     * @return (input_ids, attention_mask, token_type_ids)
-     */
-    public NDList toInputs(NDManager manager) {
-        return inputs.toNDList(manager);
     }
 
     /**

@@ -59,7 +59,7 @@ class ObjectivesTest {
             SpikeBertPreTrainedModel student = models[1];
             TrainingBatch batch = TinySpikeLm.collate(DATA.subList(0, 6));
             ParameterStore ps = new ParameterStore(manager, false);
-            student.forward(ps, batch.toInputs(manager), false); // calibrates α
+            student.forward(ps, student.inputs(batch.inputs(), manager), false); // calibrates α
 
             DistillationObjective kd =
                     DistillationObjective.builder()
@@ -77,7 +77,7 @@ class ObjectivesTest {
                 reported = context.reported();
             }
 
-            NDList inputs = batch.toInputs(manager);
+            NDList inputs = batch.inputs().toNDList(manager);
             var t = teacher.forwardWithHiddenStates(ps, inputs, false);
             var s = student.forwardWithHiddenStates(ps, inputs, false);
             NDArray mask = manager.create(batch.inputs().attentionMask());
@@ -154,7 +154,7 @@ class ObjectivesTest {
             var model = TinySpikeLm.initialize(new SpikeBertForPreTraining(noDropout(true)), manager, 22);
             TrainingBatch batch = preTrainingBatch();
             ParameterStore ps = new ParameterStore(manager, false);
-            model.forward(ps, batch.toInputs(manager), false); // calibrates α
+            model.forward(ps, model.inputs(batch.inputs(), manager), false); // calibrates α
 
             float loss;
             Map<String, Float> reported;

@@ -69,7 +69,7 @@ class SpikeLmTrainerTest {
         }
     }
 
-    private static SpikeLmTrainer.Builder trainer(
+    private static SpikeLmTrainer.Builder<SpikeBertPreTrainedModel> trainer(
             SpikeBertPreTrainedModel model, AdamW adamW, int epochs, Recorder recorder) {
         return SpikeLmTrainer.builder()
                 .setModel(model)
@@ -97,7 +97,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 3);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 1e-2f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 8, recorder).optEvaluator(accuracy()).build()) {
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 8, recorder).optEvaluator(accuracy()).build()) {
                 TrainingSummary summary = trainer.fit();
                 assertEquals(32, recorder.losses.size(), "4 steps per epoch for 8 epochs");
                 assertEquals(8, summary.history().size());
@@ -127,11 +127,11 @@ class SpikeLmTrainerTest {
             long seed = 42;
             BatchSource source = BatchSource.shuffled(TRAIN, 8, TinySpikeLm::collate);
             TrainingBatch first = source.epoch(0, new Random(Seeds.mix(seed, Seeds.DATA, 0))).iterator().next();
-            copy.forward(new ParameterStore(manager, false), first.toInputs(manager), false);
+            copy.forward(new ParameterStore(manager, false), first.inputs().toNDList(manager), false);
 
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 1e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 1, recorder).optSeed(seed).build()) {
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 1, recorder).optSeed(seed).build()) {
                 trainer.runEpoch();
                 assertEquals(4, adamW.getStepCount(), "the calibration pass is not an optimizer step");
             }
@@ -170,7 +170,7 @@ class SpikeLmTrainerTest {
                             }
                         };
                 try (AdamW adamW = TinySpikeLm.adamW(model, 1e-2f);
-                        SpikeLmTrainer trainer =
+                        SpikeLmTrainer<?> trainer =
                                 trainer(model, adamW, 1, recorder).addListener(snapshot).build()) {
                     trainer.fit();
                     assertEquals(learnable, adamW.getParameters().values().stream()
@@ -197,7 +197,7 @@ class SpikeLmTrainerTest {
      * The task loss, after which garbage is collected and freed direct memory refilled before the
      * backward pass: a constant the backward pass reads from a Java buffer would be garbage then.
      */
-    private static Objective collectingGarbage() {
+    private static Objective<SpikeBertPreTrainedModel> collectingGarbage() {
         TaskObjective task = new TaskObjective();
         return (model, batch, context) -> {
             var loss = task.loss(model, batch, context);
@@ -220,7 +220,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 6);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer =
+                    SpikeLmTrainer<?> trainer =
                             trainer(model, adamW, 1, recorder)
                                     .setObjective(collectGarbage ? collectingGarbage() : new TaskObjective())
                                     .optSeed(seed)
@@ -252,7 +252,7 @@ class SpikeLmTrainerTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(config), manager, 7);
                 model.forward(
-                        new ParameterStore(manager, false), TinySpikeLm.collate(DEV).toInputs(manager), false);
+                        new ParameterStore(manager, false), TinySpikeLm.collate(DEV).inputs().toNDList(manager), false);
                 Recorder recorder = new Recorder();
                 try (AdamW adamW =
                                 AdamW.builder()
@@ -260,7 +260,7 @@ class SpikeLmTrainerTest {
                                         .setLearningRate(WarmupLinearSchedule.constant(1e-3f))
                                         .optEpsilon(1e-3f) // keeps the first Adam step continuous in g
                                         .build();
-                        SpikeLmTrainer trainer =
+                        SpikeLmTrainer<?> trainer =
                                 trainer(model, adamW, 1, recorder)
                                         .setTrainData(entry.getValue())
                                         .optGradientAccumulation(2)
@@ -303,7 +303,7 @@ class SpikeLmTrainerTest {
                     };
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer =
+                    SpikeLmTrainer<?> trainer =
                             trainer(model, adamW, 2, recorder).optEvaluator(evaluator).optOutputDir(out).build()) {
                 TrainingSummary summary = trainer.fit();
                 assertEquals(0, summary.bestEpoch());
@@ -336,7 +336,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 9);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 2, recorder).optSeed(5).build()) {
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, recorder).optSeed(5).build()) {
                 trainer.fit();
             }
             uninterrupted = recorder.losses;
@@ -345,7 +345,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 9);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 2, recorder).optSeed(5).optOutputDir(out).build()) {
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, recorder).optSeed(5).optOutputDir(out).build()) {
                 assertFalse(trainer.resume(), "nothing to resume yet");
                 trainer.runEpoch(); // ... and the process dies here
             }
@@ -356,7 +356,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 99);
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 2, recorder).optSeed(77).optOutputDir(out).build()) {
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, recorder).optSeed(77).optOutputDir(out).build()) {
                 assertTrue(trainer.resume());
                 assertEquals(5, trainer.getSeed());
                 assertEquals(1, trainer.getEpochsCompleted());
@@ -375,11 +375,11 @@ class SpikeLmTrainerTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 10);
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer = trainer(model, adamW, 2, new Recorder()).optOutputDir(out).build()) {
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, new Recorder()).optOutputDir(out).build()) {
                 trainer.runEpoch();
             }
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer =
+                    SpikeLmTrainer<?> trainer =
                             trainer(model, adamW, 2, new Recorder())
                                     .optOutputDir(out)
                                     .optGradientAccumulation(2)
@@ -395,7 +395,7 @@ class SpikeLmTrainerTest {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 11);
             int before = manager.getManagedArrays().size();
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
-                    SpikeLmTrainer trainer =
+                    SpikeLmTrainer<?> trainer =
                             trainer(model, adamW, 2, new Recorder())
                                     .optGradientAccumulation(2)
                                     .optEvaluator(accuracy())
