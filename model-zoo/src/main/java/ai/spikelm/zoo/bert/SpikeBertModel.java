@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.nn.TimeAxis;
+import ai.spikelm.zoo.core.OutputChecks;
 
 /**
  * The SpikeLM-BERT encoder (Hugging Face {@code BertModel}):
@@ -111,7 +112,7 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
         NDArray spikes = TimeAxis.repeat(embedded, timeSteps);
         NDList encoded = encoder.forward(ps, new NDList(spikes, in.get(1)), training, params);
         NDArray hidden = TimeAxis.mean(encoded.get(0));
-        requireFinite(hidden);
+        OutputChecks.requireFinite(hidden, "SpikeLM-BERT");
         NDList out = new NDList(hidden);
         if (pooler != null) {
             out.add(pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
@@ -145,18 +146,6 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
      */
     static boolean wantsHiddenStates(PairList<String, Object> params) {
         return params != null && Boolean.TRUE.equals(params.get(OUTPUT_HIDDEN_STATES));
-    }
-
-    /** One check for the whole encoder (its neurons skip theirs): NaN propagates to here. */
-    private static void requireFinite(NDArray hidden) {
-        try (ai.djl.ndarray.NDManager scope = hidden.getManager().newSubManager()) {
-            NDArray sum = hidden.sum();
-            sum.attach(scope);
-            if (!Float.isFinite(sum.getFloat())) {
-                throw new IllegalStateException(
-                        "SpikeLM-BERT produced NaN or infinite hidden states: the weights or the amplitudes are corrupt");
-            }
-        }
     }
 
     /** {@inheritDoc} */

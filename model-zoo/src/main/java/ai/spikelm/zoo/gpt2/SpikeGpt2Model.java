@@ -9,8 +9,10 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.nn.TimeAxis;
+import ai.spikelm.zoo.core.AttentionMasks;
 import ai.spikelm.zoo.core.EmbeddingTable;
 import ai.spikelm.zoo.core.HfLayerNorm;
+import ai.spikelm.zoo.core.OutputChecks;
 import java.util.Objects;
 
 /**
@@ -143,7 +145,7 @@ public class SpikeGpt2Model extends SpikeGpt2PreTrainedModel {
                         .add(wpe.forward(ps, new NDList(positions), training).singletonOrThrow());
         embedded = Dropout.dropout(embedded, embdPdrop, training).singletonOrThrow();
         NDArray x = TimeAxis.repeat(embedded, timeSteps);
-        NDArray mask = additiveMask(m, past, length, in.mask());
+        NDArray mask = AttentionMasks.causal(m, past, length, in.mask());
 
         NDArray[] keys = new NDArray[layers.length];
         NDArray[] values = new NDArray[layers.length];
@@ -158,43 +160,11 @@ public class SpikeGpt2Model extends SpikeGpt2PreTrainedModel {
             values[i] = out.get(2);
         }
         NDArray hidden = lnF.forward(ps, new NDList(TimeAxis.mean(x)), training).singletonOrThrow();
-        requireFinite(hidden);
+        OutputChecks.requireFinite(hidden, "SpikeLM-GPT-2");
         if (cache != null) {
             cache.update(keys, values, in.batch(), length);
         }
         return hidden;
-    }
-
-    /** One check for the whole model (NaN propagates to here); a failed pass leaves the cache as it was. */
-    private static void requireFinite(NDArray hidden) {
-        try (NDManager scope = hidden.getManager().newSubManager()) {
-            NDArray sum = hidden.sum();
-            sum.attach(scope);
-            if (!Float.isFinite(sum.getFloat())) {
-                throw new IllegalStateException(
-                        "SpikeLM-GPT-2 produced NaN or infinite hidden states: the weights or the amplitudes are corrupt");
-            }
-        }
-    }
-
-    /**
-     * The real-valued attention mask {@code [B or 1, 1, L, P + L]}: 0 where query position P + i may
-     * see key position j (j ≤ P + i, and the key is not padding), the most negative float elsewhere,
-     * as Hugging Face does (never −∞, so a fully masked row stays finite).
-     */
-    static NDArray additiveMask(NDManager m, int past, int length, NDArray attentionMask) {
-        int total = past + length;
-        NDArray queries = m.arange(past, total, 1, DataType.INT64).reshape(length, 1);
-        NDArray keys = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
-        NDArray allowed = keys.lte(queries);
-        if (attentionMask == null) {
-            allowed = allowed.reshape(1, 1, length, total);
-        } else {
-            long batch = attentionMask.getShape().get(0);
-            NDArray keep = attentionMask.neq(0).reshape(batch, 1, total);
-            allowed = allowed.expandDims(0).logicalAnd(keep).reshape(batch, 1, length, total);
-        }
-        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE);
     }
 
     /** {@inheritDoc} */
