@@ -11,8 +11,6 @@ import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
 import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
-import ai.spikelm.zoo.hub.HubClient;
-import ai.spikelm.zoo.hub.ModelLocator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,9 +64,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = ModelLocator.isLocal(model)
-                ? Path.of(model)
-                : new ModelLocator(HubClient.builder().optProgressListener(new DownloadProgress()).build()).resolve(model);
+        Path dir = LanguageModelFiles.modelDir(model);
         SpikingConfig saved = SpikeGpt2Config.load(dir.resolve("config.json")).spiking();
         SpikingConfig spiking = timeSteps == null ? saved
                 : (saved.isSpiking() ? saved.toBuilder() : SpikingConfig.builder()).optSpiking(true).optTimeSteps(timeSteps).build();

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             QuickstartCommand.class,
             GlueCommand.class,
             GenerateCommand.class,
+            PretrainLmCommand.class,
+            PerplexityCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
             EnergyCommand.class,

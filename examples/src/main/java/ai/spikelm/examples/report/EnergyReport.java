@@ -1,7 +1,6 @@
 package ai.spikelm.examples.report;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.stats.EnergyEstimate;
 import ai.spikelm.ops.stats.EnergyModel;
@@ -9,6 +8,7 @@ import ai.spikelm.ops.stats.SiteStatistics;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.TrainableModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ public final class EnergyReport {
      * Runs the model on the batches and measures it.
      *
      * @param label a name for the model in reports ("SpikeLM T=4")
-     * @param model an initialised model taking (input_ids, attention_mask, token_type_ids)
+     * @param model an initialised model
      * @param manager the manager for the inputs
      * @param batches the text, already encoded
      * @param energy the energy constants
@@ -59,7 +59,7 @@ public final class EnergyReport {
      */
     public static EnergyReport measure(
             String label,
-            Block model,
+            TrainableModel model,
             NDManager manager,
             List<EncodedBatch> batches,
             EnergyModel energy,
@@ -79,7 +79,7 @@ public final class EnergyReport {
                 }
                 try (NDManager step = manager.newSubManager()) {
                     EncodedBatch batch = batches.get(i);
-                    model.forward(new ParameterStore(step, false), batch.toNDList(step), false);
+                    model.forward(new ParameterStore(step, false), model.inputs(batch, step), false);
                     if (i >= first) {
                         sequences += batch.inputIds().length;
                         tokens += batch.realTokens();

@@ -28,14 +28,7 @@ class GenerateCommandTest {
 
     @BeforeAll
     static void tinyModel() throws Exception {
-        // Every byte is a token (GPT-2's byte-to-symbol map, no merges), plus <|endoftext|>.
-        Map<String, Integer> vocab = new LinkedHashMap<>();
-        for (int b = 0; b < 256; b++) {
-            vocab.put(String.valueOf(Gpt2TokenizerJson.byteSymbol(b)), b);
-        }
-        vocab.put(Gpt2TokenizerJson.END_OF_TEXT, 256);
-        Files.writeString(dir.resolve("tokenizer.json"),
-                Gpt2TokenizerJson.convert(vocab, List.of(), List.of(Gpt2TokenizerJson.END_OF_TEXT)));
+        Files.writeString(dir.resolve("tokenizer.json"), Gpt2TokenizerJson.byteLevel());
         SpikeGpt2Config config = SpikeGpt2Config.builder()
                 .optVocabSize(257).optNPositions(64).optNEmbd(32).optNLayer(2).optNHead(4)
                 .optBosTokenId(256).optEosTokenId(256)

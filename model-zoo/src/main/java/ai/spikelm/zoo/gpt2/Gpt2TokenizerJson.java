@@ -83,6 +83,45 @@ public final class Gpt2TokenizerJson {
     }
 
     /**
+     * Returns the number of ids a tokenizer.json uses: one more than the largest id of its model
+     * vocabulary and added tokens (the vocab_size a model for it needs).
+     *
+     * @param tokenizerJson the file
+     * @return the vocabulary size
+     * @throws IOException if the file cannot be read or has no vocabulary
+     */
+    public static int vocabSize(Path tokenizerJson) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+        int max = -1;
+        for (JsonNode id : root.path("model").path("vocab")) {
+            max = Math.max(max, id.asInt());
+        }
+        for (JsonNode added : root.path("added_tokens")) {
+            max = Math.max(max, added.path("id").asInt(-1));
+        }
+        if (max < 0) {
+            throw new IOException(tokenizerJson + " has no model.vocab");
+        }
+        return max + 1;
+    }
+
+    /**
+     * Builds the byte-level tokenizer with no merges: ids 0–255 are the bytes, 256 is {@link
+     * #END_OF_TEXT}. Any text round-trips, so a model trained with it needs no downloaded
+     * vocabulary (perplexity is then per byte).
+     *
+     * @return the tokenizer.json text
+     */
+    public static String byteLevel() {
+        Map<String, Integer> vocab = new java.util.LinkedHashMap<>();
+        for (int b = 0; b < 256; b++) {
+            vocab.put(String.valueOf(byteSymbol(b)), b);
+        }
+        vocab.put(END_OF_TEXT, 256);
+        return convert(vocab, List.of(), List.of(END_OF_TEXT));
+    }
+
+    /**
      * Converts {@code encoder.json} and {@code vocab.bpe} to {@code tokenizer.json} text.
      *
      * @param encoderJson the vocabulary file

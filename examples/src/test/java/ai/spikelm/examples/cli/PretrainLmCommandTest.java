@@ -1,0 +1,91 @@
+package ai.spikelm.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code spikelm pretrain-lm} and {@code spikelm perplexity} end to end on a tiny model and real prose. */
+class PretrainLmCommandTest {
+
+    private static String[] run(String... args) {
+        CommandLine cli = SpikeLmCli.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
+    }
+
+    /** The embedded public-domain prose, split: the first part trains, the last 2 KB are held out. */
+    private static Path[] texts(Path dir) throws Exception {
+        String prose = new String(PretrainLmCommandTest.class.getClassLoader()
+                .getResourceAsStream("ai/spikelm/examples/sample-text.txt").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int cut = prose.length() - 2000;
+        Path train = Files.writeString(dir.resolve("train.txt"), prose.substring(0, cut));
+        Path held = Files.writeString(dir.resolve("held.txt"), prose.substring(cut));
+        return new Path[] {train, held};
+    }
+
+    @Test
+    void trainsAByteLevelModelThenConvertsItToSpikingAndMeasuresPerplexity(@TempDir Path dir) throws Exception {
+        Path[] text = texts(dir);
+        Path ann = dir.resolve("ann");
+        Path json = dir.resolve("ann.json");
+        String[] r = run("pretrain-lm", "--text", text[0].toString(), "--held-out", text[1].toString(), "--out", ann.toString(),
+                "--ann", "--layers", "1", "--hidden", "32", "--heads", "2", "--context", "32", "--batch-size", "8",
+                "--steps-per-epoch", "15", "--epochs", "2", "--lr", "5e-3", "--warmup", "5", "--json", json.toString(),
+                "--chart", dir.resolve("loss.png").toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertEquals(257, results.get("vocab_size").asInt());
+        double perplexity = results.get("held_out_perplexity").asDouble();
+        // Uniform over 257 bytes is 257; 30 steps must already have learned the byte frequencies.
+        assertTrue(perplexity < 60, results.toString());
+        assertTrue(Files.isRegularFile(ann.resolve("best/tokenizer.json")));
+        byte[] png = Arrays.copyOf(Files.readAllBytes(dir.resolve("loss.png")), 4);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
+
+        // The perplexity command on the same text and windows reproduces the training report.
+        String[] p = run("perplexity", "--model", ann.resolve("last").toString(), "--text", text[1].toString(),
+                "--context", "32", "--batch-size", "8");
+        assertEquals("0", p[0], p[2]);
+        Matcher m = Pattern.compile("perplexity ([0-9.]+)").matcher(p[1]);
+        assertTrue(m.find(), p[1]);
+        assertEquals(perplexity, Double.parseDouble(m.group(1)), 1e-3 * perplexity + 1e-3);
+
+        // Converted to SpikeLM T=2 and distilled from the ANN for a few steps.
+        Path snn = dir.resolve("snn");
+        String[] s = run("pretrain-lm", "--text", text[0].toString(), "--held-out", text[1].toString(), "--out", snn.toString(),
+                "--init-from", ann.resolve("best").toString(), "-T", "2", "--distill-from", ann.resolve("best").toString(),
+                "--batch-size", "8", "--steps-per-epoch", "5", "--epochs", "1", "--lr", "1e-3", "--warmup", "1",
+                "--json", dir.resolve("snn.json").toString());
+        assertEquals("0", s[0], s[2]);
+        JsonNode spiking = new ObjectMapper().readTree(dir.resolve("snn.json").toFile());
+        assertEquals(2, spiking.get("time_steps").asInt());
+        double rate = spiking.get("firing_rate").asDouble();
+        assertTrue(rate > 0.05 && rate < 0.95, spiking.toString());
+        assertTrue(spiking.get("model_uj_per_token").asDouble() < spiking.get("ann_uj_per_token").asDouble(), spiking.toString());
+    }
+
+    @Test
+    void missingTextIsAOneLineError(@TempDir Path dir) throws Exception {
+        String[] r = run("pretrain-lm", "--text", dir.resolve("nothing.txt").toString(), "--held-out", dir.toString(),
+                "--out", dir.resolve("o").toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("spikelm pretrain-lm: error:") && r[2].contains("nothing.txt"), r[2]);
+        assertTrue(!r[2].contains("\tat "), r[2]);
+    }
+}
