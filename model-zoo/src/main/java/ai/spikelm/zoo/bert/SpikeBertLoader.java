@@ -1,6 +1,7 @@
 package ai.spikelm.zoo.bert;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.ServingProperties;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.weights.CheckpointReader;
 import ai.spikelm.zoo.weights.HostTensor;
@@ -30,16 +31,6 @@ import java.util.Objects;
  * optAllowNewHead(true)} lets that head start from random values).
  */
 public final class SpikeBertLoader {
-
-    /** DJL's per-model settings file, written so that {@code Criteria.optModelPath(dir)} loads it. */
-    public static final String SERVING_PROPERTIES = "serving.properties";
-
-    private static final String SERVING_PROPERTIES_TEXT =
-            "# Lets DJL's Criteria.optModelPath(dir) load this SpikeLM model.\n"
-                    + "engine=PyTorch\n"
-                    + "blockFactory=ai.spikelm.zoo.djl.SpikeLmBlockFactory\n"
-                    + "translatorFactory=ai.spikelm.zoo.djl.SpikeLmTranslatorFactory\n"
-                    + "option.hasParameter=false\n";
 
     /** The weights file name. */
     public static final String WEIGHTS_FILE = SafetensorsCheckpoint.SINGLE_FILE_NAME;
@@ -122,7 +113,7 @@ public final class SpikeBertLoader {
                 model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
         SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), model.exportWeights(), Map.of("format", "pt"));
         config.save(dir);
-        Files.writeString(dir.resolve(SERVING_PROPERTIES), SERVING_PROPERTIES_TEXT);
+        ServingProperties.write(dir);
     }
 
     /**

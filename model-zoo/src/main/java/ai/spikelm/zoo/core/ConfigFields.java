@@ -87,6 +87,15 @@ public final class ConfigFields {
     }
 
     /**
+     * Returns the {@code model_type} field, which names the model family.
+     *
+     * @return the model type, or null when the config has none
+     */
+    public String modelType() {
+        return has("model_type") ? node.get("model_type").asText() : null;
+    }
+
+    /**
      * Returns the JSON object.
      *
      * @return the node

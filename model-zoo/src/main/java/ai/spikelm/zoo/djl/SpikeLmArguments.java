@@ -24,8 +24,25 @@ public final class SpikeLmArguments {
     public static final String POOLING = "pooling";
     /** {@code true} (default) L2-normalises embeddings. */
     public static final String NORMALIZE = "normalize";
-    /** Number of results of fill-mask and classification (default 5). */
+    /**
+     * Number of results of fill-mask and classification (default 5); for text generation, sample
+     * among the k most likely tokens.
+     */
     public static final String TOP_K = "topK";
+    /** Text generation: tokens to generate at most (default 50). */
+    public static final String MAX_NEW_TOKENS = "maxNewTokens";
+    /** Text generation: sample at this temperature (default: greedy decoding). */
+    public static final String TEMPERATURE = "temperature";
+    /** Text generation: sample within this probability mass, in (0, 1]. */
+    public static final String TOP_P = "topP";
+    /** Text generation: penalty (&gt; 1) on tokens already present. */
+    public static final String REPETITION_PENALTY = "repetitionPenalty";
+    /** Text generation: seed of the sampling (same seed, same text). */
+    public static final String SEED = "seed";
+    /** Text generation: stop sequences, separated by {@code |}. */
+    public static final String STOP = "stop";
+    /** Text generation: {@code true} drops the oldest prompt tokens instead of failing on a prompt longer than the context. */
+    public static final String LEFT_TRUNCATE = "leftTruncate";
 
     private SpikeLmArguments() {}
 
@@ -43,6 +60,18 @@ public final class SpikeLmArguments {
             return v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Argument " + key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    static Float decimal(Map<String, ?> arguments, String key) {
+        Object v = arguments.get(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v instanceof Number ? ((Number) v).floatValue() : Float.parseFloat(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Argument " + key + " must be a number, got '" + v + "'", e);
         }
     }
 

@@ -5,7 +5,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.core.ConfigFields;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
+import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +16,9 @@ import java.util.Map;
 
 /**
  * Builds a SpikeLM model from a Hugging Face-layout directory for DJL: reads {@code config.json},
- * picks the architecture, initialises the block on the model's manager and loads the weights.
+ * picks the family by its {@code model_type} ({@code bert}: SpikeLM-BERT with the architecture it
+ * names; {@code gpt2}: the SpikeLM-GPT-2 language model), initialises the block on the model's
+ * manager and loads the weights.
  *
  * <p>Arguments ({@link SpikeLmArguments}): {@code timeSteps}, {@code spiking}, {@code architecture},
  * {@code allowPickle}. The model must be loaded with the option {@code hasParameter=false} (the
@@ -28,6 +33,17 @@ public class SpikeLmBlockFactory implements BlockFactory {
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
         Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
+        // Config-driven: the family comes from config.json's model_type.
+        String modelType = ConfigFields.read(dir.resolve("config.json")).modelType();
+        if (SpikeGpt2Config.MODEL_TYPE.equals(modelType)) {
+            SpikeGpt2Config config = SpikeGpt2Config.load(dir.resolve("config.json"));
+            return SpikeGpt2Loader.builder()
+                    .setModelDir(dir)
+                    .optSpiking(spiking(config.spiking(), arguments))
+                    .optAllowPickle(SpikeLmArguments.bool(arguments, SpikeLmArguments.ALLOW_PICKLE, false))
+                    .build()
+                    .loadLanguageModel(model.getNDManager());
+        }
         SpikeBertConfig saved = SpikeBertConfig.load(dir.resolve("config.json"));
         SpikeBertLoader.Builder loader =
                 SpikeBertLoader.builder()

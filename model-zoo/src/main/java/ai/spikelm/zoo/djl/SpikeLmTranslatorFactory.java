@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The translators of SpikeLM models, chosen by input and output type (and, for {@code String →
- * Classifications}, by the model: fill-mask for a masked LM, classification otherwise).
+ * Classifications}, by the model: fill-mask for a masked LM, classification otherwise); {@code
+ * String → String} is text generation with a causal language model.
  */
 public class SpikeLmTranslatorFactory implements TranslatorFactory {
 
@@ -21,7 +22,8 @@ public class SpikeLmTranslatorFactory implements TranslatorFactory {
             Set.of(
                     new Pair<>(String.class, float[].class),
                     new Pair<>(String.class, Classifications.class),
-                    new Pair<>(StringPair.class, float[].class));
+                    new Pair<>(StringPair.class, float[].class),
+                    new Pair<>(String.class, String.class));
 
     /** {@inheritDoc} */
     @Override
@@ -45,8 +47,11 @@ public class SpikeLmTranslatorFactory implements TranslatorFactory {
         if (input == StringPair.class && output == float[].class) {
             return (Translator<I, O>) new CrossEncoderTranslator(arguments);
         }
+        if (input == String.class && output == String.class) {
+            return (Translator<I, O>) new TextGenerationTranslator(arguments);
+        }
         throw new IllegalArgumentException(
                 "SpikeLM has no translator from " + input.getSimpleName() + " to " + output.getSimpleName()
-                        + "; supported: String→float[], String→Classifications, StringPair→float[]");
+                        + "; supported: String→float[], String→Classifications, StringPair→float[], String→String");
     }
 }

@@ -1,6 +1,7 @@
 package ai.spikelm.zoo.gpt2;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.ServingProperties;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.weights.CheckpointReader;
 import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
@@ -114,6 +115,7 @@ public final class SpikeGpt2Loader {
                 model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
         SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), model.exportWeights(), Map.of("format", "pt"));
         config.save(dir);
+        ServingProperties.write(dir);
     }
 
     /**
