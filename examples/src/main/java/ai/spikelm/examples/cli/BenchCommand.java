@@ -112,18 +112,18 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(long[] values) {
+    static double median(long[] values) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
-    private static long residentMegabytes() {
+    static long residentMegabytes() {
         return status("VmRSS:");
     }
 
-    private static long peakMegabytes() {
+    static long peakMegabytes() {
         return status("VmHWM:");
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             PretrainLmCommand.class,
             PerplexityCommand.class,
+            BenchGenerateCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
             EnergyCommand.class,
