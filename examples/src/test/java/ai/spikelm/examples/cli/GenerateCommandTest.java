@@ -1,5 +1,6 @@
 package ai.spikelm.examples.cli;
 
+import static ai.spikelm.examples.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +10,6 @@ import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
 import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code spikelm generate} on a small random SpikeLM GPT-2 with a byte-level tokenizer. */
 class GenerateCommandTest {
@@ -39,15 +37,6 @@ class GenerateCommandTest {
             model.initialize(manager);
             SpikeGpt2Loader.save(model, dir);
         }
-    }
-
-    private static String[] run(String... args) {
-        CommandLine cli = SpikeLmCli.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.spikelm.examples.cli;
 
+import static ai.spikelm.examples.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +13,6 @@ import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,19 +20,9 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code spikelm glue} end to end on a small SpikeLM and a generated SST-2-layout fixture. */
 class GlueCommandTest {
-
-    private static String[] run(String... args) {
-        CommandLine cli = SpikeLmCli.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
-    }
 
     /** A separable sentiment fixture: "good/great ..." is positive, "bad/awful ..." negative. */
     private static Path glueData(Path dir) throws Exception {

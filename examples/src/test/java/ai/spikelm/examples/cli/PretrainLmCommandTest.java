@@ -1,13 +1,12 @@
 package ai.spikelm.examples.cli;
 
+import static ai.spikelm.examples.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,19 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code spikelm pretrain-lm} and {@code spikelm perplexity} end to end on a tiny model and real prose. */
 class PretrainLmCommandTest {
-
-    private static String[] run(String... args) {
-        CommandLine cli = SpikeLmCli.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
-    }
 
     /** The embedded public-domain prose, split: the first part trains, the last 2 KB are held out. */
     private static Path[] texts(Path dir) throws Exception {
