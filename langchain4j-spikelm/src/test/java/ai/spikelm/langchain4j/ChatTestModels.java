@@ -97,6 +97,20 @@ final class ChatTestModels {
             Engine.getInstance().setRandomSeed((int) seed);
             SpikeGpt2LMHeadModel model = new SpikeGpt2LMHeadModel(config(spiking, 128));
             model.initialize(manager);
+            // DJL's initial weights make every step pick the same token; larger random weights
+            // (LayerNorm gains around 1) give varied, prompt-dependent text.
+            java.util.Random random = new java.util.Random(seed);
+            for (Map.Entry<String, Parameter> e : HfWeights.parameters(model).entrySet()) {
+                if (e.getKey().endsWith(".alpha") || e.getKey().endsWith(".calibrated")) {
+                    continue;
+                }
+                boolean gain = e.getKey().matches(".*ln_(1|2|f)\\.weight");
+                float[] values = new float[Math.toIntExact(e.getValue().getArray().size())];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * (gain ? 0.1 : 0.4)) + (gain ? 1f : 0f);
+                }
+                e.getValue().getArray().set(values);
+            }
             SpikeGpt2Loader.save(model, dir);
         }
         writeTokenizer(dir);
