@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             QuickstartCommand.class,
             GlueCommand.class,
             GenerateCommand.class,
+            RagCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
             EnergyCommand.class,
