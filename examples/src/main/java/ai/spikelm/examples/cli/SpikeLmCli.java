@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             PretrainLmCommand.class,
             PerplexityCommand.class,
             BenchGenerateCommand.class,
+            RagCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
             EnergyCommand.class,
