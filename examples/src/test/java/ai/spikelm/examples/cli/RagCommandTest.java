@@ -1,5 +1,6 @@
 package ai.spikelm.examples.cli;
 
+import static ai.spikelm.examples.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +10,6 @@ import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
 import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,21 +17,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code spikelm rag} on a few KB of public-domain prose with the embedded all-MiniLM-L6-v2. */
 class RagCommandTest {
 
     static final String DOCS = Path.of("src/test/resources/rag-docs").toAbsolutePath().toString();
-
-    private static String[] run(String... args) {
-        CommandLine cli = SpikeLmCli.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new String[] {Integer.toString(cli.execute(args)), out.toString(), err.toString()};
-    }
 
     @Test
     void theAnsweringPassageRanksFirst() {
