@@ -2,6 +2,7 @@ package ai.spikelm.zoo.bart;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.KeyValueCache;
 
 /**
  * The cache of incremental decoding against one encoded source: for every decoder layer, the spiked
@@ -29,11 +30,7 @@ public final class BartCache implements AutoCloseable {
 
     private final SpikeBartModel owner;
     private final BartEncoderOutput source;
-    private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
-    private int length;
-    private boolean closed;
+    private final KeyValueCache store;
 
     BartCache(SpikeBartModel owner, BartEncoderOutput source, NDManager parent) {
         if (source.owner() != owner) {
@@ -41,10 +38,7 @@ public final class BartCache implements AutoCloseable {
         }
         this.owner = owner;
         this.source = source;
-        this.manager = parent.newSubManager();
-        int layers = owner.getConfig().decoderLayers();
-        this.keys = new NDArray[layers];
-        this.values = new NDArray[layers];
+        this.store = new KeyValueCache("BartCache", owner.getConfig().decoderLayers(), parent);
     }
 
     /**
@@ -53,7 +47,7 @@ public final class BartCache implements AutoCloseable {
      * @return P
      */
     public int length() {
-        return length;
+        return store.length();
     }
 
     /**
@@ -82,8 +76,7 @@ public final class BartCache implements AutoCloseable {
      * @return the keys
      */
     public NDArray keys(int layer) {
-        requireOpen();
-        return keys[layer];
+        return store.keys(layer);
     }
 
     /**
@@ -94,36 +87,23 @@ public final class BartCache implements AutoCloseable {
      * @return the values
      */
     public NDArray values(int layer) {
-        requireOpen();
-        return values[layer];
+        return store.values(layer);
     }
 
     /** Empties the cache (to decode another target against the same source), keeping it open. */
     public void clear() {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null) {
-                keys[i].close();
-                values[i].close();
-            }
-            keys[i] = null;
-            values[i] = null;
-        }
-        length = 0;
+        store.clear();
     }
 
     /** Frees the cached self-attention arrays (not the source). */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-        }
+        store.close();
     }
 
     /** Checks that a pass of {@code tokens} new positions for {@code batch} sequences fits. */
     void check(SpikeBartModel model, long batch, long tokens) {
-        requireOpen();
+        store.requireOpen();
         if (model != owner) {
             throw new IllegalArgumentException("This BartCache was created by another model (use model.newCache)");
         }
@@ -134,42 +114,19 @@ public final class BartCache implements AutoCloseable {
             throw new IllegalArgumentException(
                     "The source holds " + source.batchSize() + " sequence(s); got a decoder batch of " + batch);
         }
-        if (length + tokens > capacity()) {
-            throw new IllegalArgumentException(
-                    "Decoder positions exceeded: " + length + " cached + " + tokens
-                            + " new positions > max_position_embeddings = " + capacity());
-        }
+        store.requireRoom(tokens, capacity(), "Decoder positions exceeded", "max_position_embeddings");
     }
 
     NDArray[] pastKeys() {
-        return length == 0 ? null : keys;
+        return store.pastKeys();
     }
 
     NDArray[] pastValues() {
-        return length == 0 ? null : values;
+        return store.pastValues();
     }
 
     /** Replaces every layer's keys and values by those of all P + added positions. */
     void update(NDArray[] newKeys, NDArray[] newValues, int added) {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = replace(keys[i], newKeys[i]);
-            values[i] = replace(values[i], newValues[i]);
-        }
-        length += added;
-    }
-
-    private NDArray replace(NDArray old, NDArray next) {
-        next.attach(manager);
-        if (old != null && old != next) {
-            old.close();
-        }
-        return next;
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("The BartCache is closed");
-        }
+        store.update(newKeys, newValues, added);
     }
 }

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.gpt2;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.KeyValueCache;
 
 /**
  * The key/value cache of incremental decoding: for every layer, the spiked keys and values of all
@@ -28,19 +29,12 @@ import ai.djl.ndarray.NDManager;
 public final class Gpt2Cache implements AutoCloseable {
 
     private final SpikeGpt2Model owner;
-    private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
-    private int length;
+    private final KeyValueCache store;
     private long batchSize = -1;
-    private boolean closed;
 
     Gpt2Cache(SpikeGpt2Model owner, NDManager parent) {
         this.owner = owner;
-        this.manager = parent.newSubManager();
-        int layers = owner.getConfig().nLayer();
-        this.keys = new NDArray[layers];
-        this.values = new NDArray[layers];
+        this.store = new KeyValueCache("Gpt2Cache", owner.getConfig().nLayer(), parent);
     }
 
     /**
@@ -49,7 +43,7 @@ public final class Gpt2Cache implements AutoCloseable {
      * @return P
      */
     public int length() {
-        return length;
+        return store.length();
     }
 
     /**
@@ -78,8 +72,7 @@ public final class Gpt2Cache implements AutoCloseable {
      * @return the keys
      */
     public NDArray keys(int layer) {
-        requireOpen();
-        return keys[layer];
+        return store.keys(layer);
     }
 
     /**
@@ -90,35 +83,24 @@ public final class Gpt2Cache implements AutoCloseable {
      * @return the values
      */
     public NDArray values(int layer) {
-        requireOpen();
-        return values[layer];
+        return store.values(layer);
     }
 
     /** Empties the cache (for example to start a new sequence), keeping it open. */
     public void clear() {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            closeQuietly(keys[i]);
-            closeQuietly(values[i]);
-            keys[i] = null;
-            values[i] = null;
-        }
-        length = 0;
+        store.clear();
         batchSize = -1;
     }
 
     /** Frees the cached arrays. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-        }
+        store.close();
     }
 
     /** Checks that a forward pass of {@code tokens} new positions for {@code batch} sequences fits. */
     void check(SpikeGpt2Model model, long batch, long tokens) {
-        requireOpen();
+        store.requireOpen();
         if (model != owner) {
             throw new IllegalArgumentException("This Gpt2Cache was created by another model (use model.newCache)");
         }
@@ -126,50 +108,17 @@ public final class Gpt2Cache implements AutoCloseable {
             throw new IllegalArgumentException(
                     "The cache holds " + batchSize + " sequence(s); got a batch of " + batch);
         }
-        if (length + tokens > capacity()) {
-            throw new IllegalArgumentException(
-                    "Context window exceeded: "
-                            + length
-                            + " cached + "
-                            + tokens
-                            + " new positions > n_positions = "
-                            + capacity());
-        }
+        store.requireRoom(tokens, capacity(), "Context window exceeded", "n_positions");
     }
 
     /** Returns (keys, values) of a layer, or an empty list while the cache is empty. */
     NDList past(int layer) {
-        return length == 0 ? new NDList() : new NDList(keys[layer], values[layer]);
+        return store.past(layer);
     }
 
     /** Replaces every layer's keys and values by those of all P + added positions. */
     void update(NDArray[] newKeys, NDArray[] newValues, long batch, int added) {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = replace(keys[i], newKeys[i]);
-            values[i] = replace(values[i], newValues[i]);
-        }
-        length += added;
+        store.update(newKeys, newValues, added);
         batchSize = batch;
-    }
-
-    private NDArray replace(NDArray old, NDArray next) {
-        next.attach(manager);
-        if (old != null && old != next) {
-            old.close();
-        }
-        return next;
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("The Gpt2Cache is closed");
-        }
-    }
-
-    private static void closeQuietly(NDArray array) {
-        if (array != null) {
-            array.close();
-        }
     }
 }
