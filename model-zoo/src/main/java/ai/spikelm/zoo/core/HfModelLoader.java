@@ -22,9 +22,6 @@ import java.util.Objects;
  */
 public abstract class HfModelLoader {
 
-    /** The config file name of a Hugging Face model directory. */
-    public static final String CONFIG_FILE = "config.json";
-
     /** The single weights file a save writes. */
     public static final String WEIGHTS_FILE = SafetensorsCheckpoint.SINGLE_FILE_NAME;
 
@@ -60,7 +57,7 @@ public abstract class HfModelLoader {
      * @return the config file
      */
     protected final Path configFile() {
-        return modelDir.resolve(CONFIG_FILE);
+        return modelDir.resolve(ConfigJson.FILE_NAME);
     }
 
     /**
