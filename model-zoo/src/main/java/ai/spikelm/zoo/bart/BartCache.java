@@ -26,28 +26,23 @@ import ai.spikelm.zoo.core.KeyValueCache;
  * extends the cache only when it completes. The cache holds up to {@code max_position_embeddings}
  * positions, serves the source's batch and is not thread-safe.
  */
-public final class BartCache implements AutoCloseable {
+public final class BartCache extends KeyValueCache {
 
     private final SpikeBartModel owner;
     private final BartEncoderOutput source;
-    private final KeyValueCache store;
 
     BartCache(SpikeBartModel owner, BartEncoderOutput source, NDManager parent) {
+        super("BartCache", checkedLayers(owner, source), parent);
+        this.owner = owner;
+        this.source = source;
+    }
+
+    /** The decoder layer count, once the source is known to be this model's (before any allocation). */
+    private static int checkedLayers(SpikeBartModel owner, BartEncoderOutput source) {
         if (source.owner() != owner) {
             throw new IllegalArgumentException("The BartEncoderOutput was encoded by another model");
         }
-        this.owner = owner;
-        this.source = source;
-        this.store = new KeyValueCache("BartCache", owner.getConfig().decoderLayers(), parent);
-    }
-
-    /**
-     * Returns the number of decoded positions P (the position of the next token).
-     *
-     * @return P
-     */
-    public int length() {
-        return store.length();
+        return owner.getConfig().decoderLayers();
     }
 
     /**
@@ -55,6 +50,7 @@ public final class BartCache implements AutoCloseable {
      *
      * @return the capacity
      */
+    @Override
     public int capacity() {
         return owner.getConfig().maxPositionEmbeddings();
     }
@@ -68,42 +64,9 @@ public final class BartCache implements AutoCloseable {
         return source;
     }
 
-    /**
-     * Returns the cached self-attention keys of a decoder layer, {@code [T, B, H, P, d]}, or null
-     * while empty. The array belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the keys
-     */
-    public NDArray keys(int layer) {
-        return store.keys(layer);
-    }
-
-    /**
-     * Returns the cached self-attention values of a decoder layer, {@code [T, B, H, P, d]}, or null
-     * while empty. The array belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the values
-     */
-    public NDArray values(int layer) {
-        return store.values(layer);
-    }
-
-    /** Empties the cache (to decode another target against the same source), keeping it open. */
-    public void clear() {
-        store.clear();
-    }
-
-    /** Frees the cached self-attention arrays (not the source). */
-    @Override
-    public void close() {
-        store.close();
-    }
-
     /** Checks that a pass of {@code tokens} new positions for {@code batch} sequences fits. */
     void check(SpikeBartModel model, long batch, long tokens) {
-        store.requireOpen();
+        requireOpen();
         if (model != owner) {
             throw new IllegalArgumentException("This BartCache was created by another model (use model.newCache)");
         }
@@ -114,19 +77,19 @@ public final class BartCache implements AutoCloseable {
             throw new IllegalArgumentException(
                     "The source holds " + source.batchSize() + " sequence(s); got a decoder batch of " + batch);
         }
-        store.requireRoom(tokens, capacity(), "Decoder positions exceeded", "max_position_embeddings");
+        requireRoom(tokens, "Decoder positions exceeded", "max_position_embeddings");
     }
 
     NDArray[] pastKeys() {
-        return store.pastKeys();
+        return allPastKeys();
     }
 
     NDArray[] pastValues() {
-        return store.pastValues();
+        return allPastValues();
     }
 
     /** Replaces every layer's keys and values by those of all P + added positions. */
     void update(NDArray[] newKeys, NDArray[] newValues, int added) {
-        store.update(newKeys, newValues, added);
+        extend(newKeys, newValues, added);
     }
 }

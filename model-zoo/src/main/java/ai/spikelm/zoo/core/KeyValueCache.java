@@ -5,17 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The storage of a key/value cache for incremental decoding: for every layer, the spiked keys and
- * values of all positions seen so far, per time step, {@code [T, B, H, P, d]}.
+ * A key/value cache for incremental decoding: for every layer, the spiked keys and values of all
+ * positions seen so far, per time step, {@code [T, B, H, P, d]}.
  *
- * <p>This is the part every causal self-attention cache shares (GPT-2's {@code Gpt2Cache}, the
- * decoder self-attention of BART's {@code BartCache}); the family caches wrap it with what differs
- * (which model owns the cache, how the batch size is known, the capacity's config field). The arrays
- * live on the cache's own sub-manager so that closing the cache frees them and never touches the
- * model's manager. The cache grows by concatenation (as Hugging Face's {@code DynamicCache}) and is
- * not thread-safe.
+ * <p>This is what every causal self-attention cache shares (GPT-2's {@code Gpt2Cache}, the decoder
+ * self-attention of BART's {@code BartCache}); the family caches extend it with what differs (which
+ * model owns the cache, how the batch size is known, the capacity's config field) and expose the
+ * protected operations to their model. The arrays live on the cache's own sub-manager so that
+ * closing the cache frees them and never touches the model's manager. The cache grows by
+ * concatenation (as Hugging Face's {@code DynamicCache}) and is not thread-safe.
  */
-public final class KeyValueCache implements AutoCloseable {
+public abstract class KeyValueCache implements AutoCloseable {
 
     private final String name;
     private final NDManager manager;
@@ -27,11 +27,11 @@ public final class KeyValueCache implements AutoCloseable {
     /**
      * Creates an empty cache.
      *
-     * @param name the name of the wrapping cache, for error messages (for example {@code Gpt2Cache})
+     * @param name the name of the family cache, for error messages (for example {@code Gpt2Cache})
      * @param layers the number of attention layers
      * @param parent the manager under which the cache makes its own sub-manager
      */
-    public KeyValueCache(String name, int layers, NDManager parent) {
+    protected KeyValueCache(String name, int layers, NDManager parent) {
         this.name = name;
         this.manager = parent.newSubManager();
         this.keys = new NDArray[layers];
@@ -43,16 +43,23 @@ public final class KeyValueCache implements AutoCloseable {
      *
      * @return P
      */
-    public int length() {
+    public final int length() {
         return length;
     }
+
+    /**
+     * Returns the most positions the cache can hold: the model's position limit.
+     *
+     * @return the capacity
+     */
+    public abstract int capacity();
 
     /**
      * Returns whether the cache has been closed.
      *
      * @return true once closed
      */
-    public boolean isClosed() {
+    public final boolean isClosed() {
         return closed;
     }
 
@@ -64,7 +71,7 @@ public final class KeyValueCache implements AutoCloseable {
      * @return the keys
      * @throws IllegalStateException if the cache is closed
      */
-    public NDArray keys(int layer) {
+    public final NDArray keys(int layer) {
         requireOpen();
         return keys[layer];
     }
@@ -77,7 +84,7 @@ public final class KeyValueCache implements AutoCloseable {
      * @return the values
      * @throws IllegalStateException if the cache is closed
      */
-    public NDArray values(int layer) {
+    public final NDArray values(int layer) {
         requireOpen();
         return values[layer];
     }
@@ -89,7 +96,7 @@ public final class KeyValueCache implements AutoCloseable {
      * @param layer the layer index
      * @return (keys, values) or an empty list
      */
-    public NDList past(int layer) {
+    protected final NDList layerPast(int layer) {
         return length == 0 ? new NDList() : new NDList(keys[layer], values[layer]);
     }
 
@@ -99,7 +106,7 @@ public final class KeyValueCache implements AutoCloseable {
      *
      * @return the per-layer keys, or null
      */
-    public NDArray[] pastKeys() {
+    protected final NDArray[] allPastKeys() {
         return length == 0 ? null : keys;
     }
 
@@ -109,23 +116,22 @@ public final class KeyValueCache implements AutoCloseable {
      *
      * @return the per-layer values, or null
      */
-    public NDArray[] pastValues() {
+    protected final NDArray[] allPastValues() {
         return length == 0 ? null : values;
     }
 
     /**
-     * Checks that {@code tokens} new positions fit into {@code capacity}.
+     * Checks that {@code tokens} new positions fit into {@link #capacity()}.
      *
      * @param tokens the number of positions a pass would add
-     * @param capacity the most positions the cache may hold
      * @param problem the start of the error message (for example {@code Context window exceeded})
      * @param field the config field the capacity comes from (for example {@code n_positions})
      * @throws IllegalArgumentException if P + tokens exceeds the capacity
      */
-    public void requireRoom(long tokens, int capacity, String problem, String field) {
-        if (length + tokens > capacity) {
+    protected final void requireRoom(long tokens, String problem, String field) {
+        if (length + tokens > capacity()) {
             throw new IllegalArgumentException(
-                    problem + ": " + length + " cached + " + tokens + " new positions > " + field + " = " + capacity);
+                    problem + ": " + length + " cached + " + tokens + " new positions > " + field + " = " + capacity());
         }
     }
 
@@ -138,7 +144,7 @@ public final class KeyValueCache implements AutoCloseable {
      * @param added the number of positions the pass added
      * @throws IllegalStateException if the cache is closed
      */
-    public void update(NDArray[] newKeys, NDArray[] newValues, int added) {
+    protected final void extend(NDArray[] newKeys, NDArray[] newValues, int added) {
         requireOpen();
         for (int i = 0; i < keys.length; i++) {
             keys[i] = replace(keys[i], newKeys[i]);
@@ -148,7 +154,7 @@ public final class KeyValueCache implements AutoCloseable {
     }
 
     /**
-     * Empties the cache, keeping it open.
+     * Empties the cache (for example to start a new sequence), keeping it open.
      *
      * @throws IllegalStateException if the cache is closed
      */
@@ -165,7 +171,7 @@ public final class KeyValueCache implements AutoCloseable {
 
     /** Frees the cached arrays. */
     @Override
-    public void close() {
+    public final void close() {
         if (!closed) {
             closed = true;
             manager.close();
@@ -177,7 +183,7 @@ public final class KeyValueCache implements AutoCloseable {
      *
      * @throws IllegalStateException if the cache is closed
      */
-    public void requireOpen() {
+    protected final void requireOpen() {
         if (closed) {
             throw new IllegalStateException("The " + name + " is closed");
         }
@@ -187,7 +193,7 @@ public final class KeyValueCache implements AutoCloseable {
      * The attention step of cached decoding: the past and the new positions' keys (or values)
      * along the position axis 3 of {@code [T, B, H, P, d]}. The result is attached to the caller's
      * manager, not the cache's, so that a pass that fails leaves the cache as it was; {@link
-     * #update} adopts it once the pass completes.
+     * #extend} adopts it once the pass completes.
      *
      * @param past the cached keys or values {@code [T, B, H, P, d]}
      * @param current the new positions' keys or values {@code [T, B, H, L, d]}

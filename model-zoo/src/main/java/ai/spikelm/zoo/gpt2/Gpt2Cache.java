@@ -26,24 +26,14 @@ import ai.spikelm.zoo.core.KeyValueCache;
  * DynamicCache}), up to the model's context window {@code n_positions}. A cache serves one
  * sequence batch at a time and is not thread-safe.
  */
-public final class Gpt2Cache implements AutoCloseable {
+public final class Gpt2Cache extends KeyValueCache {
 
     private final SpikeGpt2Model owner;
-    private final KeyValueCache store;
     private long batchSize = -1;
 
     Gpt2Cache(SpikeGpt2Model owner, NDManager parent) {
+        super("Gpt2Cache", owner.getConfig().nLayer(), parent);
         this.owner = owner;
-        this.store = new KeyValueCache("Gpt2Cache", owner.getConfig().nLayer(), parent);
-    }
-
-    /**
-     * Returns the number of cached positions P (the position of the next token).
-     *
-     * @return P
-     */
-    public int length() {
-        return store.length();
     }
 
     /**
@@ -51,6 +41,7 @@ public final class Gpt2Cache implements AutoCloseable {
      *
      * @return the capacity
      */
+    @Override
     public int capacity() {
         return owner.getConfig().nPositions();
     }
@@ -64,43 +55,16 @@ public final class Gpt2Cache implements AutoCloseable {
         return batchSize;
     }
 
-    /**
-     * Returns the cached keys of a layer, {@code [T, B, H, P, d]}, or null while empty. The array
-     * belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the keys
-     */
-    public NDArray keys(int layer) {
-        return store.keys(layer);
-    }
-
-    /**
-     * Returns the cached values of a layer, {@code [T, B, H, P, d]}, or null while empty. The array
-     * belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the values
-     */
-    public NDArray values(int layer) {
-        return store.values(layer);
-    }
-
     /** Empties the cache (for example to start a new sequence), keeping it open. */
-    public void clear() {
-        store.clear();
-        batchSize = -1;
-    }
-
-    /** Frees the cached arrays. */
     @Override
-    public void close() {
-        store.close();
+    public void clear() {
+        super.clear();
+        batchSize = -1;
     }
 
     /** Checks that a forward pass of {@code tokens} new positions for {@code batch} sequences fits. */
     void check(SpikeGpt2Model model, long batch, long tokens) {
-        store.requireOpen();
+        requireOpen();
         if (model != owner) {
             throw new IllegalArgumentException("This Gpt2Cache was created by another model (use model.newCache)");
         }
@@ -108,17 +72,17 @@ public final class Gpt2Cache implements AutoCloseable {
             throw new IllegalArgumentException(
                     "The cache holds " + batchSize + " sequence(s); got a batch of " + batch);
         }
-        store.requireRoom(tokens, capacity(), "Context window exceeded", "n_positions");
+        requireRoom(tokens, "Context window exceeded", "n_positions");
     }
 
     /** Returns (keys, values) of a layer, or an empty list while the cache is empty. */
     NDList past(int layer) {
-        return store.past(layer);
+        return layerPast(layer);
     }
 
     /** Replaces every layer's keys and values by those of all P + added positions. */
     void update(NDArray[] newKeys, NDArray[] newValues, long batch, int added) {
-        store.update(newKeys, newValues, added);
+        extend(newKeys, newValues, added);
         batchSize = batch;
     }
 }
