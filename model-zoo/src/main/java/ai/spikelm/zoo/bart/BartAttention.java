@@ -11,11 +11,11 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.ScalarOps;
-import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.ops.stats.MonitoredBlock;
-import ai.spikelm.ops.stats.SpikeCounts;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.core.AttentionOps;
+import ai.spikelm.zoo.core.KeyValueCache;
 
 /**
  * Spiking multi-head attention of BART ({@code self_attn} or the decoder's {@code encoder_attn}),
@@ -123,8 +123,8 @@ public class BartAttention extends AbstractBlock implements MonitoredBlock {
             k = kv.get(0);
             v = kv.get(1);
             if (inputs.size() == 4) {
-                k = withPast(inputs.get(2), k, x.getManager());
-                v = withPast(inputs.get(3), v, x.getManager());
+                k = KeyValueCache.withPast(inputs.get(2), k, x.getManager());
+                v = KeyValueCache.withPast(inputs.get(3), v, x.getManager());
             }
         }
         NDArray probs = q.matMul(k.transpose(0, 1, 2, 4, 3)).add(mask).softmax(-1);
@@ -134,40 +134,14 @@ public class BartAttention extends AbstractBlock implements MonitoredBlock {
 
         SpikeMonitor.Site site = monitor;
         if (site != null) {
-            record(site, s, k, v);
+            AttentionOps.recordProducts(site, s, keySpike, k, valueSpike, v, dim);
         }
         return cross ? new NDList(out) : new NDList(out, k, v);
     }
 
-    /** Past and new positions along the position axis, on the caller's manager (not the cache's). */
-    private static NDArray withPast(NDArray past, NDArray current, NDManager manager) {
-        NDArray all = past.concat(current, 3);
-        all.attach(manager);
-        return all;
-    }
-
     /** [T, B, L, D] → [T, B, H, L, d]. */
     private NDArray heads(NDArray x) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), s.get(2), heads, headSize).transpose(0, 1, 3, 2, 4);
-    }
-
-    /** Q·Kᵀ and P·V: B·L·S·D MACs each per pass; a spiked operand costs accumulates instead. */
-    private void record(SpikeMonitor.Site site, Shape x, NDArray k, NDArray v) {
-        long queries = x.get(2);
-        long keys = k.getShape().get(3);
-        long macs = x.get(1) * queries * keys * dim;
-        recordProduct(site, keySpike, k, macs, queries, x.get(0));
-        recordProduct(site, valueSpike, v, macs, queries, x.get(0));
-    }
-
-    private static void recordProduct(
-            SpikeMonitor.Site site, Block quantizer, NDArray operand, long macs, long queries, long steps) {
-        if (quantizer instanceof SpikingNeuron) {
-            site.recordSynapticOps(macs, SpikeCounts.nonZero(operand) * queries);
-        } else {
-            site.recordRealValuedMacs(macs, macs * steps);
-        }
+        return AttentionOps.splitHeads(x, heads, headSize);
     }
 
     /** {@inheritDoc} */

@@ -2,6 +2,7 @@ package ai.spikelm.zoo.bart;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.KeyValueCache;
 
 /**
  * The cache of incremental decoding against one encoded source: for every decoder layer, the spiked
@@ -25,35 +26,23 @@ import ai.djl.ndarray.NDManager;
  * extends the cache only when it completes. The cache holds up to {@code max_position_embeddings}
  * positions, serves the source's batch and is not thread-safe.
  */
-public final class BartCache implements AutoCloseable {
+public final class BartCache extends KeyValueCache {
 
     private final SpikeBartModel owner;
     private final BartEncoderOutput source;
-    private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
-    private int length;
-    private boolean closed;
 
     BartCache(SpikeBartModel owner, BartEncoderOutput source, NDManager parent) {
+        super("BartCache", checkedLayers(owner, source), parent);
+        this.owner = owner;
+        this.source = source;
+    }
+
+    /** The decoder layer count, once the source is known to be this model's (before any allocation). */
+    private static int checkedLayers(SpikeBartModel owner, BartEncoderOutput source) {
         if (source.owner() != owner) {
             throw new IllegalArgumentException("The BartEncoderOutput was encoded by another model");
         }
-        this.owner = owner;
-        this.source = source;
-        this.manager = parent.newSubManager();
-        int layers = owner.getConfig().decoderLayers();
-        this.keys = new NDArray[layers];
-        this.values = new NDArray[layers];
-    }
-
-    /**
-     * Returns the number of decoded positions P (the position of the next token).
-     *
-     * @return P
-     */
-    public int length() {
-        return length;
+        return owner.getConfig().decoderLayers();
     }
 
     /**
@@ -61,6 +50,7 @@ public final class BartCache implements AutoCloseable {
      *
      * @return the capacity
      */
+    @Override
     public int capacity() {
         return owner.getConfig().maxPositionEmbeddings();
     }
@@ -72,53 +62,6 @@ public final class BartCache implements AutoCloseable {
      */
     public BartEncoderOutput source() {
         return source;
-    }
-
-    /**
-     * Returns the cached self-attention keys of a decoder layer, {@code [T, B, H, P, d]}, or null
-     * while empty. The array belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the keys
-     */
-    public NDArray keys(int layer) {
-        requireOpen();
-        return keys[layer];
-    }
-
-    /**
-     * Returns the cached self-attention values of a decoder layer, {@code [T, B, H, P, d]}, or null
-     * while empty. The array belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the values
-     */
-    public NDArray values(int layer) {
-        requireOpen();
-        return values[layer];
-    }
-
-    /** Empties the cache (to decode another target against the same source), keeping it open. */
-    public void clear() {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null) {
-                keys[i].close();
-                values[i].close();
-            }
-            keys[i] = null;
-            values[i] = null;
-        }
-        length = 0;
-    }
-
-    /** Frees the cached self-attention arrays (not the source). */
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-        }
     }
 
     /** Checks that a pass of {@code tokens} new positions for {@code batch} sequences fits. */
@@ -134,42 +77,19 @@ public final class BartCache implements AutoCloseable {
             throw new IllegalArgumentException(
                     "The source holds " + source.batchSize() + " sequence(s); got a decoder batch of " + batch);
         }
-        if (length + tokens > capacity()) {
-            throw new IllegalArgumentException(
-                    "Decoder positions exceeded: " + length + " cached + " + tokens
-                            + " new positions > max_position_embeddings = " + capacity());
-        }
+        requireRoom(tokens, "Decoder positions exceeded", "max_position_embeddings");
     }
 
     NDArray[] pastKeys() {
-        return length == 0 ? null : keys;
+        return allPastKeys();
     }
 
     NDArray[] pastValues() {
-        return length == 0 ? null : values;
+        return allPastValues();
     }
 
     /** Replaces every layer's keys and values by those of all P + added positions. */
     void update(NDArray[] newKeys, NDArray[] newValues, int added) {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = replace(keys[i], newKeys[i]);
-            values[i] = replace(values[i], newValues[i]);
-        }
-        length += added;
-    }
-
-    private NDArray replace(NDArray old, NDArray next) {
-        next.attach(manager);
-        if (old != null && old != next) {
-            old.close();
-        }
-        return next;
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("The BartCache is closed");
-        }
+        extend(newKeys, newValues, added);
     }
 }

@@ -1,15 +1,16 @@
 package ai.spikelm.zoo.bart;
 
+import static ai.spikelm.zoo.core.ConfigChecks.requireAtMost;
+import static ai.spikelm.zoo.core.ConfigChecks.requirePositive;
+import static ai.spikelm.zoo.core.ConfigChecks.requireProbability;
+
 import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
+import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
 import ai.spikelm.zoo.core.SpikingConfig;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -72,8 +73,6 @@ public final class SpikeBartConfig {
                     "encoder_attn.out_proj",
                     "fc1",
                     "fc2");
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final String[] BOOKKEEPING = {
         "architectures", "transformers_version", "torch_dtype", "dtype", "gradient_checkpointing", "use_cache",
@@ -175,28 +174,10 @@ public final class SpikeBartConfig {
         Activations.of(activationFunction);
     }
 
-    private static void requirePositive(String field, int value) {
-        if (value < 1) {
-            throw new InvalidConfigException("config.json: field '" + field + "' must be positive, got " + value);
-        }
-    }
-
-    private static void requireAtMost(String field, int value, int max) {
-        if (value > max) {
-            throw new InvalidConfigException("config.json: field '" + field + "' is " + value + ", above the limit " + max);
-        }
-    }
-
     private void requireDivisible(String field, int heads) {
         if (dModel % heads != 0) {
             throw new InvalidConfigException(
                     "config.json: d_model (" + dModel + ") must be divisible by " + field + " (" + heads + ")");
-        }
-    }
-
-    private static void requireProbability(String field, float p) {
-        if (!(p >= 0f && p < 1f)) {
-            throw new InvalidConfigException("config.json: field '" + field + "' must be in [0, 1), got " + p);
         }
     }
 
@@ -264,10 +245,10 @@ public final class SpikeBartConfig {
         f.number("decoder_layerdrop", 0.0, 0, 1);
         b.initStd = (float) f.number("init_std", 0.02, 0, 10);
         b.scaleEmbedding = f.bool("scale_embedding", false);
-        b.padTokenId = tokenId(f, "pad_token_id", 1);
-        b.bosTokenId = tokenId(f, "bos_token_id", 0);
-        b.eosTokenId = tokenId(f, "eos_token_id", 2);
-        b.decoderStartTokenId = tokenId(f, "decoder_start_token_id", 2);
+        b.padTokenId = f.optionalTokenId("pad_token_id", 1);
+        b.bosTokenId = f.optionalTokenId("bos_token_id", 0);
+        b.eosTokenId = f.optionalTokenId("eos_token_id", 2);
+        b.decoderStartTokenId = f.optionalTokenId("decoder_start_token_id", 2);
         if (!f.bool("tie_word_embeddings", true)) {
             throw f.error("tie_word_embeddings", "must be true: SpikeLM-BART ties lm_head to model.shared");
         }
@@ -280,8 +261,7 @@ public final class SpikeBartConfig {
         if (f.has("extra_pos_embeddings") && f.nonNegativeInt("extra_pos_embeddings", 0) != POSITION_OFFSET) {
             throw f.error("extra_pos_embeddings", "must be " + POSITION_OFFSET + " (BART's position offset)");
         }
-        List<String> archs = f.strings("architectures");
-        b.architectures = archs == null ? List.of() : archs;
+        b.architectures = f.architectures();
         b.spiking = SpikingConfig.fromJson(f, SPIKE_SITES);
         f.rejectUnknown();
         return b.build();
@@ -293,29 +273,13 @@ public final class SpikeBartConfig {
         }
     }
 
-    /** An optional token id: absent → fallback, JSON null → none. */
-    private static Integer tokenId(ConfigFields f, String name, Integer fallback) {
-        if (!f.node().has(name)) {
-            return fallback;
-        }
-        if (f.node().get(name).isNull()) {
-            f.ignore(name);
-            return null;
-        }
-        return f.nonNegativeInt(name, 0);
-    }
-
     /**
      * Writes the config as Hugging Face {@code config.json} text.
      *
      * @return the JSON text
      */
     public String toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        if (!architectures.isEmpty()) {
-            architectures.forEach(o.putArray("architectures")::add);
-        }
-        o.put("model_type", MODEL_TYPE);
+        ObjectNode o = ConfigJson.start(architectures, MODEL_TYPE);
         o.put("vocab_size", vocabSize);
         o.put("max_position_embeddings", maxPositionEmbeddings);
         o.put("d_model", dModel);
@@ -331,27 +295,15 @@ public final class SpikeBartConfig {
         o.put("activation_dropout", activationDropout);
         o.put("init_std", initStd);
         o.put("scale_embedding", scaleEmbedding);
-        putTokenId(o, "pad_token_id", padTokenId);
-        putTokenId(o, "bos_token_id", bosTokenId);
-        putTokenId(o, "eos_token_id", eosTokenId);
-        putTokenId(o, "decoder_start_token_id", decoderStartTokenId);
+        ConfigJson.putNullable(o, "pad_token_id", padTokenId);
+        ConfigJson.putNullable(o, "bos_token_id", bosTokenId);
+        ConfigJson.putNullable(o, "eos_token_id", eosTokenId);
+        ConfigJson.putNullable(o, "decoder_start_token_id", decoderStartTokenId);
         o.put("is_encoder_decoder", true);
         o.put("tie_word_embeddings", true);
         o.put("use_cache", true);
         spiking.toJson(o);
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putTokenId(ObjectNode o, String name, Integer id) {
-        if (id == null) {
-            o.putNull(name);
-        } else {
-            o.put(name, id);
-        }
+        return ConfigJson.text(o);
     }
 
     /**
@@ -361,8 +313,7 @@ public final class SpikeBartConfig {
      * @throws IOException if the file cannot be written
      */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), toJson(), StandardCharsets.UTF_8);
+        ConfigJson.save(dir, toJson());
     }
 
     /** @return vocab_size */

@@ -1,17 +1,13 @@
 package ai.spikelm.zoo.bart;
 
 import ai.djl.ndarray.NDManager;
-import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.HfModelLoader;
 import ai.spikelm.zoo.weights.CheckpointReader;
-import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
-import ai.spikelm.zoo.weights.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,24 +28,13 @@ import java.util.Optional;
  * SpikeBartPreTrainedModel#loadWeights}). Linear weights are {@code [out, in]} as Hugging Face saves
  * them. Sites without amplitudes calibrate on their first batch.
  */
-public final class SpikeBartLoader {
-
-    /** The weights file name. */
-    public static final String WEIGHTS_FILE = SafetensorsCheckpoint.SINGLE_FILE_NAME;
+public final class SpikeBartLoader extends HfModelLoader {
 
     /** The tokenizer file copied along by {@link #save(SpikeBartPreTrainedModel, Path, Path)}. */
     public static final String TOKENIZER_FILE = "tokenizer.json";
 
-    private final Path modelDir;
-    private final String architecture;
-    private final SpikingConfig spiking;
-    private final boolean allowPickle;
-
     private SpikeBartLoader(Builder b) {
-        this.modelDir = b.modelDir;
-        this.architecture = b.architecture;
-        this.spiking = b.spiking;
-        this.allowPickle = b.allowPickle;
+        super(b);
     }
 
     /**
@@ -60,12 +45,12 @@ public final class SpikeBartLoader {
      * @throws ai.spikelm.zoo.core.InvalidConfigException if the config is invalid
      */
     public SpikeBartConfig config() throws IOException {
-        SpikeBartConfig.Builder b = SpikeBartConfig.load(modelDir.resolve("config.json")).toBuilder();
-        if (spiking != null) {
-            b.optSpiking(spiking);
+        SpikeBartConfig.Builder b = SpikeBartConfig.load(configFile()).toBuilder();
+        if (spiking() != null) {
+            b.optSpiking(spiking());
         }
-        if (architecture != null) {
-            b.optArchitectures(List.of(architecture));
+        if (architecture() != null) {
+            b.optArchitectures(List.of(architecture()));
         }
         return b.build();
     }
@@ -76,7 +61,7 @@ public final class SpikeBartLoader {
      * @return the file, or empty
      */
     public Optional<Path> tokenizerFile() {
-        Path file = modelDir.resolve(TOKENIZER_FILE);
+        Path file = modelDir().resolve(TOKENIZER_FILE);
         return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
@@ -91,9 +76,8 @@ public final class SpikeBartLoader {
      * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
      */
     public SpikeBartPreTrainedModel load(NDManager manager) throws IOException {
-        SpikeBartConfig config = config();
-        SpikeBartPreTrainedModel model = SpikeBart.create(config);
-        try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir, allowPickle)) {
+        SpikeBartPreTrainedModel model = SpikeBart.create(config());
+        try (CheckpointReader checkpoint = openCheckpoint()) {
             model.initialize(manager);
             model.loadWeights(checkpoint.tensors());
             return model;
@@ -108,25 +92,23 @@ public final class SpikeBartLoader {
      * @throws IOException if a file cannot be read or is malformed
      */
     public SpikeBartForConditionalGeneration loadGenerationModel(NDManager manager) throws IOException {
-        SpikeBartLoader lm =
-                new Builder().setModelDir(modelDir).optArchitecture("BartForConditionalGeneration").optSpiking(spiking)
-                        .optAllowPickle(allowPickle).build();
+        SpikeBartLoader lm = withSameSource(new Builder()).optArchitecture("BartForConditionalGeneration").build();
         return (SpikeBartForConditionalGeneration) lm.load(manager);
     }
 
     /**
      * Saves a model as {@code config.json} + {@code model.safetensors} (with its SpikeLM amplitudes
      * and calibrated flags), in the layout Hugging Face's {@code BartForConditionalGeneration} reads
-     * (it ignores the SpikeLM tensors when it warns about unused weights).
+     * (it ignores the SpikeLM tensors when it warns about unused weights). No {@code
+     * serving.properties} is written: DJL's {@code SpikeLmBlockFactory} serves BERT and GPT-2 only.
      *
      * @param model an initialised model
      * @param dir the directory, created if needed
      * @throws IOException if a file cannot be written
      */
     public static void save(SpikeBartPreTrainedModel model, Path dir) throws IOException {
-        Files.createDirectories(dir);
         SpikeBartConfig config = model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
-        SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), model.exportWeights(), Map.of("format", "pt"));
+        writeWeights(dir, model.exportWeights());
         config.save(dir);
     }
 
@@ -157,71 +139,30 @@ public final class SpikeBartLoader {
         return new Builder();
     }
 
-    /** Builds a {@link SpikeBartLoader}. */
-    public static final class Builder {
-        private Path modelDir;
-        private String architecture;
-        private SpikingConfig spiking;
-        private boolean allowPickle;
+    /**
+     * Builds a {@link SpikeBartLoader}: {@code optArchitecture} takes {@code
+     * BartForConditionalGeneration} or {@code BartModel}.
+     */
+    public static final class Builder extends HfModelLoader.Builder<SpikeBartLoader, Builder> {
 
         Builder() {}
 
-        /**
-         * Sets the model directory (required).
-         *
-         * @param modelDir a directory with {@code config.json} and the weights
-         * @return this builder
-         */
-        public Builder setModelDir(Path modelDir) {
-            this.modelDir = Objects.requireNonNull(modelDir);
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /**
-         * Loads as another architecture than the saved one.
-         *
-         * @param architecture {@code BartForConditionalGeneration} or {@code BartModel}
-         * @return this builder
-         */
-        public Builder optArchitecture(String architecture) {
-            this.architecture = architecture;
-            return this;
-        }
-
-        /**
-         * Replaces the SpikeLM settings (for example to convert an ANN checkpoint to T = 4).
-         *
-         * @param spiking the settings, or null to keep the saved ones
-         * @return this builder
-         */
-        public Builder optSpiking(SpikingConfig spiking) {
-            this.spiking = spiking;
-            return this;
-        }
-
-        /**
-         * Lets the loader read {@code pytorch_model.bin} (through the restricted unpickler) when the
-         * directory has no safetensors weights.
-         *
-         * @param allow true to accept PyTorch checkpoints
-         * @return this builder
-         */
-        public Builder optAllowPickle(boolean allow) {
-            this.allowPickle = allow;
-            return this;
-        }
-
-        /**
-         * Builds the loader.
-         *
-         * @return the loader
-         * @throws IllegalArgumentException without a model directory
-         */
-        public SpikeBartLoader build() {
-            if (modelDir == null) {
-                throw new IllegalArgumentException("SpikeBartLoader needs setModelDir(...)");
-            }
+        /** {@inheritDoc} */
+        @Override
+        protected SpikeBartLoader create() {
             return new SpikeBartLoader(this);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected String loaderName() {
+            return "SpikeBartLoader";
         }
     }
 }

@@ -1,16 +1,15 @@
 package ai.spikelm.zoo.bert;
 
+import static ai.spikelm.zoo.core.ConfigChecks.requireAtMost;
+
 import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
+import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
 import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Iterator;
@@ -44,8 +43,6 @@ public final class SpikeBertConfig {
                     "attention_output",
                     "intermediate",
                     "output");
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final String[] BOOKKEEPING = {
         "architectures", "transformers_version", "torch_dtype", "gradient_checkpointing", "use_cache",
@@ -120,12 +117,6 @@ public final class SpikeBertConfig {
                     "config.json: pad_token_id (" + padTokenId + ") must be below vocab_size (" + vocabSize + ")");
         }
         Activations.of(hiddenAct);
-    }
-
-    private static void requireAtMost(String field, int value, int max) {
-        if (value > max) {
-            throw new InvalidConfigException("config.json: field '" + field + "' is " + value + ", above the limit " + max);
-        }
     }
 
     /**
@@ -221,8 +212,7 @@ public final class SpikeBertConfig {
         if (f.has("classifier_dropout")) {
             b.classifierDropout = (float) f.number("classifier_dropout", 0, 0, 1);
         }
-        List<String> archs = f.strings("architectures");
-        b.architectures = archs == null ? List.of() : archs;
+        b.architectures = f.architectures();
         b.spiking = SpikingConfig.fromJson(f, SPIKE_SITES);
         f.rejectUnknown();
         return b.build();
@@ -269,11 +259,7 @@ public final class SpikeBertConfig {
      * @return the JSON text
      */
     public String toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        if (!architectures.isEmpty()) {
-            architectures.forEach(o.putArray("architectures")::add);
-        }
-        o.put("model_type", MODEL_TYPE);
+        ObjectNode o = ConfigJson.start(architectures, MODEL_TYPE);
         o.put("vocab_size", vocabSize);
         o.put("hidden_size", hiddenSize);
         o.put("num_hidden_layers", numHiddenLayers);
@@ -304,11 +290,7 @@ public final class SpikeBertConfig {
             o.put("classifier_dropout", classifierDropout);
         }
         spiking.toJson(o);
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ConfigJson.text(o);
     }
 
     /**
@@ -318,8 +300,7 @@ public final class SpikeBertConfig {
      * @throws IOException if the file cannot be written
      */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), toJson(), StandardCharsets.UTF_8);
+        ConfigJson.save(dir, toJson());
     }
 
     /** @return vocab_size */

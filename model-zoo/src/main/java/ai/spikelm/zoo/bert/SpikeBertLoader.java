@@ -1,18 +1,14 @@
 package ai.spikelm.zoo.bert;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.HfModelLoader;
 import ai.spikelm.zoo.core.ServingProperties;
-import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.weights.CheckpointReader;
 import ai.spikelm.zoo.weights.HostTensor;
-import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
-import ai.spikelm.zoo.weights.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Loads and saves SpikeLM-BERT models in Hugging Face layout: {@code config.json} and {@code
@@ -30,27 +26,17 @@ import java.util.Objects;
  * and nothing unknown may be. {@code optArchitecture} puts another head on the encoder ({@code
  * optAllowNewHead(true)} lets that head start from random values).
  */
-public final class SpikeBertLoader {
+public final class SpikeBertLoader extends HfModelLoader {
 
-    /** The weights file name. */
-    public static final String WEIGHTS_FILE = SafetensorsCheckpoint.SINGLE_FILE_NAME;
-
-    private final Path modelDir;
-    private final String architecture;
-    private final SpikingConfig spiking;
     private final Map<Integer, String> id2label;
     private final String problemType;
     private final boolean allowNewHead;
-    private final boolean allowPickle;
 
     private SpikeBertLoader(Builder b) {
-        this.modelDir = b.modelDir;
-        this.architecture = b.architecture;
-        this.spiking = b.spiking;
+        super(b);
         this.id2label = b.id2label;
         this.problemType = b.problemType;
         this.allowNewHead = b.allowNewHead;
-        this.allowPickle = b.allowPickle;
     }
 
     /**
@@ -60,10 +46,9 @@ public final class SpikeBertLoader {
      * @throws IOException if {@code config.json} cannot be read
      */
     public SpikeBertConfig config() throws IOException {
-        SpikeBertConfig saved = SpikeBertConfig.load(modelDir.resolve("config.json"));
-        SpikeBertConfig.Builder b = saved.toBuilder();
-        if (spiking != null) {
-            b.optSpiking(spiking);
+        SpikeBertConfig.Builder b = SpikeBertConfig.load(configFile()).toBuilder();
+        if (spiking() != null) {
+            b.optSpiking(spiking());
         }
         if (id2label != null) {
             b.optId2label(id2label);
@@ -71,8 +56,8 @@ public final class SpikeBertLoader {
         if (problemType != null) {
             b.optProblemType(problemType);
         }
-        if (architecture != null) {
-            b.optArchitectures(List.of(architecture));
+        if (architecture() != null) {
+            b.optArchitectures(List.of(architecture()));
         }
         return b.build();
     }
@@ -88,7 +73,7 @@ public final class SpikeBertLoader {
      */
     public SpikeBertPreTrainedModel load(NDManager manager) throws IOException {
         SpikeBertConfig config = config();
-        try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir, allowPickle)) {
+        try (CheckpointReader checkpoint = openCheckpoint()) {
             Map<String, HostTensor> tensors = checkpoint.tensors();
             // A bare encoder has a pooler exactly when its checkpoint has one (sentence encoders don't).
             boolean pooler = tensors.keySet().stream().anyMatch(n -> n.endsWith("pooler.dense.weight"));
@@ -101,17 +86,16 @@ public final class SpikeBertLoader {
 
     /**
      * Saves a model as {@code config.json} + {@code model.safetensors} (with its SpikeLM
-     * amplitudes and calibrated flags).
+     * amplitudes and calibrated flags) and DJL's {@code serving.properties}.
      *
      * @param model an initialised model
      * @param dir the directory, created if needed
      * @throws IOException if a file cannot be written
      */
     public static void save(SpikeBertPreTrainedModel model, Path dir) throws IOException {
-        Files.createDirectories(dir);
         SpikeBertConfig config =
                 model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
-        SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), model.exportWeights(), Map.of("format", "pt"));
+        writeWeights(dir, model.exportWeights());
         config.save(dir);
         ServingProperties.write(dir);
     }
@@ -125,50 +109,16 @@ public final class SpikeBertLoader {
         return new Builder();
     }
 
-    /** Builds a {@link SpikeBertLoader}. */
-    public static final class Builder {
-        private Path modelDir;
-        private String architecture;
-        private SpikingConfig spiking;
+    /**
+     * Builds a {@link SpikeBertLoader}: {@code optArchitecture} takes any SpikeLM-BERT architecture,
+     * for example {@code BertForSequenceClassification}.
+     */
+    public static final class Builder extends HfModelLoader.Builder<SpikeBertLoader, Builder> {
         private Map<Integer, String> id2label;
         private String problemType;
         private boolean allowNewHead;
-        private boolean allowPickle;
 
         Builder() {}
-
-        /**
-         * Sets the model directory (required).
-         *
-         * @param modelDir a directory with {@code config.json} and the weights
-         * @return this builder
-         */
-        public Builder setModelDir(Path modelDir) {
-            this.modelDir = Objects.requireNonNull(modelDir);
-            return this;
-        }
-
-        /**
-         * Loads as another architecture than the saved one.
-         *
-         * @param architecture for example {@code BertForSequenceClassification}
-         * @return this builder
-         */
-        public Builder optArchitecture(String architecture) {
-            this.architecture = architecture;
-            return this;
-        }
-
-        /**
-         * Replaces the SpikeLM settings (for example to convert an ANN checkpoint to T = 4).
-         *
-         * @param spiking the settings
-         * @return this builder
-         */
-        public Builder optSpiking(SpikingConfig spiking) {
-            this.spiking = spiking;
-            return this;
-        }
 
         /**
          * Sets the labels of a classification head.
@@ -203,29 +153,22 @@ public final class SpikeBertLoader {
             return this;
         }
 
-        /**
-         * Lets the loader read {@code pytorch_model.bin} when the directory has no safetensors
-         * weights. The file is read by a restricted unpickler that accepts only tensor data and
-         * refuses any other Python object; safetensors is still preferred when present.
-         *
-         * @param allow true to accept PyTorch checkpoints
-         * @return this builder
-         */
-        public Builder optAllowPickle(boolean allow) {
-            this.allowPickle = allow;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /**
-         * Builds the loader.
-         *
-         * @return the loader
-         */
-        public SpikeBertLoader build() {
-            if (modelDir == null) {
-                throw new IllegalArgumentException("SpikeBertLoader needs setModelDir(...)");
-            }
+        /** {@inheritDoc} */
+        @Override
+        protected SpikeBertLoader create() {
             return new SpikeBertLoader(this);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected String loaderName() {
+            return "SpikeBertLoader";
         }
     }
 }

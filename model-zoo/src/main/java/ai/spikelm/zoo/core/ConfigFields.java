@@ -253,6 +253,36 @@ public final class ConfigFields {
     }
 
     /**
+     * Reads the optional {@code architectures} list that every Hugging Face config may carry.
+     *
+     * @return the architectures, empty when absent
+     */
+    public List<String> architectures() {
+        List<String> archs = strings("architectures");
+        return archs == null ? List.of() : archs;
+    }
+
+    /**
+     * Reads an optional token id: absent gives the family's default, while an explicit JSON {@code
+     * null} means the model has no such token (Hugging Face writes {@code null} for, say, a GPT-2
+     * without a padding token), so the two must not be confused.
+     *
+     * @param name the field
+     * @param fallback the value when absent, possibly null
+     * @return the id, or null for JSON {@code null}
+     */
+    public Integer optionalTokenId(String name, Integer fallback) {
+        if (!node.has(name)) {
+            return fallback;
+        }
+        if (node.get(name).isNull()) {
+            seen.add(name);
+            return null;
+        }
+        return nonNegativeInt(name, 0);
+    }
+
+    /**
      * Returns a nested object's fields, or null when absent.
      *
      * @param name the field

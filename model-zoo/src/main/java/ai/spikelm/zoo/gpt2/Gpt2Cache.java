@@ -3,6 +3,7 @@ package ai.spikelm.zoo.gpt2;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.KeyValueCache;
 
 /**
  * The key/value cache of incremental decoding: for every layer, the spiked keys and values of all
@@ -25,31 +26,14 @@ import ai.djl.ndarray.NDManager;
  * DynamicCache}), up to the model's context window {@code n_positions}. A cache serves one
  * sequence batch at a time and is not thread-safe.
  */
-public final class Gpt2Cache implements AutoCloseable {
+public final class Gpt2Cache extends KeyValueCache {
 
     private final SpikeGpt2Model owner;
-    private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
-    private int length;
     private long batchSize = -1;
-    private boolean closed;
 
     Gpt2Cache(SpikeGpt2Model owner, NDManager parent) {
+        super("Gpt2Cache", owner.getConfig().nLayer(), parent);
         this.owner = owner;
-        this.manager = parent.newSubManager();
-        int layers = owner.getConfig().nLayer();
-        this.keys = new NDArray[layers];
-        this.values = new NDArray[layers];
-    }
-
-    /**
-     * Returns the number of cached positions P (the position of the next token).
-     *
-     * @return P
-     */
-    public int length() {
-        return length;
     }
 
     /**
@@ -57,6 +41,7 @@ public final class Gpt2Cache implements AutoCloseable {
      *
      * @return the capacity
      */
+    @Override
     public int capacity() {
         return owner.getConfig().nPositions();
     }
@@ -70,50 +55,11 @@ public final class Gpt2Cache implements AutoCloseable {
         return batchSize;
     }
 
-    /**
-     * Returns the cached keys of a layer, {@code [T, B, H, P, d]}, or null while empty. The array
-     * belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the keys
-     */
-    public NDArray keys(int layer) {
-        requireOpen();
-        return keys[layer];
-    }
-
-    /**
-     * Returns the cached values of a layer, {@code [T, B, H, P, d]}, or null while empty. The array
-     * belongs to the cache: do not close it.
-     *
-     * @param layer the layer index
-     * @return the values
-     */
-    public NDArray values(int layer) {
-        requireOpen();
-        return values[layer];
-    }
-
     /** Empties the cache (for example to start a new sequence), keeping it open. */
-    public void clear() {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            closeQuietly(keys[i]);
-            closeQuietly(values[i]);
-            keys[i] = null;
-            values[i] = null;
-        }
-        length = 0;
-        batchSize = -1;
-    }
-
-    /** Frees the cached arrays. */
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-        }
+    public void clear() {
+        super.clear();
+        batchSize = -1;
     }
 
     /** Checks that a forward pass of {@code tokens} new positions for {@code batch} sequences fits. */
@@ -126,50 +72,17 @@ public final class Gpt2Cache implements AutoCloseable {
             throw new IllegalArgumentException(
                     "The cache holds " + batchSize + " sequence(s); got a batch of " + batch);
         }
-        if (length + tokens > capacity()) {
-            throw new IllegalArgumentException(
-                    "Context window exceeded: "
-                            + length
-                            + " cached + "
-                            + tokens
-                            + " new positions > n_positions = "
-                            + capacity());
-        }
+        requireRoom(tokens, "Context window exceeded", "n_positions");
     }
 
     /** Returns (keys, values) of a layer, or an empty list while the cache is empty. */
     NDList past(int layer) {
-        return length == 0 ? new NDList() : new NDList(keys[layer], values[layer]);
+        return layerPast(layer);
     }
 
     /** Replaces every layer's keys and values by those of all P + added positions. */
     void update(NDArray[] newKeys, NDArray[] newValues, long batch, int added) {
-        requireOpen();
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = replace(keys[i], newKeys[i]);
-            values[i] = replace(values[i], newValues[i]);
-        }
-        length += added;
+        extend(newKeys, newValues, added);
         batchSize = batch;
-    }
-
-    private NDArray replace(NDArray old, NDArray next) {
-        next.attach(manager);
-        if (old != null && old != next) {
-            old.close();
-        }
-        return next;
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("The Gpt2Cache is closed");
-        }
-    }
-
-    private static void closeQuietly(NDArray array) {
-        if (array != null) {
-            array.close();
-        }
     }
 }

@@ -1,15 +1,16 @@
 package ai.spikelm.zoo.gpt2;
 
+import static ai.spikelm.zoo.core.ConfigChecks.requireAtMost;
+import static ai.spikelm.zoo.core.ConfigChecks.requirePositive;
+import static ai.spikelm.zoo.core.ConfigChecks.requireProbability;
+
 import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
+import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
 import ai.spikelm.zoo.core.SpikingConfig;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -52,8 +53,6 @@ public final class SpikeGpt2Config {
                     "attn.c_proj",
                     "mlp.c_fc",
                     "mlp.c_proj");
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final String[] BOOKKEEPING = {
         "architectures", "transformers_version", "torch_dtype", "dtype", "gradient_checkpointing", "use_cache",
@@ -151,24 +150,6 @@ public final class SpikeGpt2Config {
         Activations.of(activationFunction);
     }
 
-    private static void requirePositive(String field, int value) {
-        if (value < 1) {
-            throw new InvalidConfigException("config.json: field '" + field + "' must be positive, got " + value);
-        }
-    }
-
-    private static void requireAtMost(String field, int value, int max) {
-        if (value > max) {
-            throw new InvalidConfigException("config.json: field '" + field + "' is " + value + ", above the limit " + max);
-        }
-    }
-
-    private static void requireProbability(String field, float p) {
-        if (!(p >= 0f && p < 1f)) {
-            throw new InvalidConfigException("config.json: field '" + field + "' must be in [0, 1), got " + p);
-        }
-    }
-
     private void requireTokenId(String field, Integer id) {
         if (id != null && (id < 0 || id >= vocabSize)) {
             String note =
@@ -232,9 +213,9 @@ public final class SpikeGpt2Config {
         b.attnPdrop = (float) f.number("attn_pdrop", 0.1, 0, 1);
         b.layerNormEpsilon = (float) f.number("layer_norm_epsilon", 1e-5, Float.MIN_VALUE, 1);
         b.initializerRange = (float) f.number("initializer_range", 0.02, 0, 10);
-        b.bosTokenId = tokenId(f, "bos_token_id", GPT2_END_OF_TEXT);
-        b.eosTokenId = tokenId(f, "eos_token_id", GPT2_END_OF_TEXT);
-        b.padTokenId = tokenId(f, "pad_token_id", null);
+        b.bosTokenId = f.optionalTokenId("bos_token_id", GPT2_END_OF_TEXT);
+        b.eosTokenId = f.optionalTokenId("eos_token_id", GPT2_END_OF_TEXT);
+        b.padTokenId = f.optionalTokenId("pad_token_id", null);
         if (!f.bool("tie_word_embeddings", true)) {
             throw f.error("tie_word_embeddings", "must be true: SpikeLM-GPT-2 ties lm_head to transformer.wte");
         }
@@ -251,23 +232,10 @@ public final class SpikeGpt2Config {
         if (f.has("pruned_heads") && f.node().get("pruned_heads").size() > 0) {
             throw f.error("pruned_heads", "is not supported (must be empty)");
         }
-        List<String> archs = f.strings("architectures");
-        b.architectures = archs == null ? List.of() : archs;
+        b.architectures = f.architectures();
         b.spiking = SpikingConfig.fromJson(f, SPIKE_SITES);
         f.rejectUnknown();
         return b.build();
-    }
-
-    /** An optional token id: absent → fallback, JSON null → none. */
-    private static Integer tokenId(ConfigFields f, String name, Integer fallback) {
-        if (!f.node().has(name)) {
-            return fallback;
-        }
-        if (f.node().get(name).isNull()) {
-            f.ignore(name);
-            return null;
-        }
-        return f.nonNegativeInt(name, 0);
     }
 
     /**
@@ -276,11 +244,7 @@ public final class SpikeGpt2Config {
      * @return the JSON text
      */
     public String toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        if (!architectures.isEmpty()) {
-            architectures.forEach(o.putArray("architectures")::add);
-        }
-        o.put("model_type", MODEL_TYPE);
+        ObjectNode o = ConfigJson.start(architectures, MODEL_TYPE);
         o.put("vocab_size", vocabSize);
         o.put("n_positions", nPositions);
         o.put("n_embd", nEmbd);
@@ -297,8 +261,8 @@ public final class SpikeGpt2Config {
         o.put("attn_pdrop", attnPdrop);
         o.put("layer_norm_epsilon", layerNormEpsilon);
         o.put("initializer_range", initializerRange);
-        putTokenId(o, "bos_token_id", bosTokenId);
-        putTokenId(o, "eos_token_id", eosTokenId);
+        ConfigJson.putNullable(o, "bos_token_id", bosTokenId);
+        ConfigJson.putNullable(o, "eos_token_id", eosTokenId);
         if (padTokenId != null) {
             o.put("pad_token_id", padTokenId);
         }
@@ -306,19 +270,7 @@ public final class SpikeGpt2Config {
         o.put("scale_attn_weights", true);
         o.put("use_cache", true);
         spiking.toJson(o);
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putTokenId(ObjectNode o, String name, Integer id) {
-        if (id == null) {
-            o.putNull(name);
-        } else {
-            o.put(name, id);
-        }
+        return ConfigJson.text(o);
     }
 
     /**
@@ -328,8 +280,7 @@ public final class SpikeGpt2Config {
      * @throws IOException if the file cannot be written
      */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), toJson(), StandardCharsets.UTF_8);
+        ConfigJson.save(dir, toJson());
     }
 
     /** @return vocab_size */

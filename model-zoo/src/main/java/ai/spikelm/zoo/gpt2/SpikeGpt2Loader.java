@@ -1,17 +1,12 @@
 package ai.spikelm.zoo.gpt2;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.HfModelLoader;
 import ai.spikelm.zoo.core.ServingProperties;
-import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.weights.CheckpointReader;
-import ai.spikelm.zoo.weights.SafetensorsCheckpoint;
-import ai.spikelm.zoo.weights.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Loads and saves SpikeLM-GPT-2 models in Hugging Face layout: {@code config.json} and {@code
@@ -31,21 +26,10 @@ import java.util.Objects;
  * {@code [in, out]} is the layout of {@link ai.spikelm.ops.nn.SpikingLinear.WeightLayout#IN_OUT}. Sites without amplitudes calibrate on
  * their first batch.
  */
-public final class SpikeGpt2Loader {
-
-    /** The weights file name. */
-    public static final String WEIGHTS_FILE = SafetensorsCheckpoint.SINGLE_FILE_NAME;
-
-    private final Path modelDir;
-    private final String architecture;
-    private final SpikingConfig spiking;
-    private final boolean allowPickle;
+public final class SpikeGpt2Loader extends HfModelLoader {
 
     private SpikeGpt2Loader(Builder b) {
-        this.modelDir = b.modelDir;
-        this.architecture = b.architecture;
-        this.spiking = b.spiking;
-        this.allowPickle = b.allowPickle;
+        super(b);
     }
 
     /**
@@ -56,12 +40,12 @@ public final class SpikeGpt2Loader {
      * @throws ai.spikelm.zoo.core.InvalidConfigException if the config is invalid
      */
     public SpikeGpt2Config config() throws IOException {
-        SpikeGpt2Config.Builder b = SpikeGpt2Config.load(modelDir.resolve("config.json")).toBuilder();
-        if (spiking != null) {
-            b.optSpiking(spiking);
+        SpikeGpt2Config.Builder b = SpikeGpt2Config.load(configFile()).toBuilder();
+        if (spiking() != null) {
+            b.optSpiking(spiking());
         }
-        if (architecture != null) {
-            b.optArchitectures(List.of(architecture));
+        if (architecture() != null) {
+            b.optArchitectures(List.of(architecture()));
         }
         return b.build();
     }
@@ -77,9 +61,8 @@ public final class SpikeGpt2Loader {
      * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
      */
     public SpikeGpt2PreTrainedModel load(NDManager manager) throws IOException {
-        SpikeGpt2Config config = config();
-        SpikeGpt2PreTrainedModel model = SpikeGpt2.create(config);
-        try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(modelDir, allowPickle)) {
+        SpikeGpt2PreTrainedModel model = SpikeGpt2.create(config());
+        try (CheckpointReader checkpoint = openCheckpoint()) {
             model.initialize(manager);
             model.loadWeights(checkpoint.tensors());
             return model;
@@ -94,26 +77,24 @@ public final class SpikeGpt2Loader {
      * @throws IOException if a file cannot be read or is malformed
      */
     public SpikeGpt2LMHeadModel loadLanguageModel(NDManager manager) throws IOException {
-        SpikeGpt2Loader lm =
-                new Builder().setModelDir(modelDir).optArchitecture("GPT2LMHeadModel").optSpiking(spiking)
-                        .optAllowPickle(allowPickle).build();
+        SpikeGpt2Loader lm = withSameSource(new Builder()).optArchitecture("GPT2LMHeadModel").build();
         return (SpikeGpt2LMHeadModel) lm.load(manager);
     }
 
     /**
      * Saves a model as {@code config.json} + {@code model.safetensors} (with its SpikeLM
      * amplitudes and calibrated flags), in the layout Hugging Face's {@code GPT2LMHeadModel} reads
-     * (it ignores the SpikeLM tensors when it warns about unused weights).
+     * (it ignores the SpikeLM tensors when it warns about unused weights), and DJL's {@code
+     * serving.properties}.
      *
      * @param model an initialised model
      * @param dir the directory, created if needed
      * @throws IOException if a file cannot be written
      */
     public static void save(SpikeGpt2PreTrainedModel model, Path dir) throws IOException {
-        Files.createDirectories(dir);
         SpikeGpt2Config config =
                 model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
-        SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), model.exportWeights(), Map.of("format", "pt"));
+        writeWeights(dir, model.exportWeights());
         config.save(dir);
         ServingProperties.write(dir);
     }
@@ -127,70 +108,30 @@ public final class SpikeGpt2Loader {
         return new Builder();
     }
 
-    /** Builds a {@link SpikeGpt2Loader}. */
-    public static final class Builder {
-        private Path modelDir;
-        private String architecture;
-        private SpikingConfig spiking;
-        private boolean allowPickle;
+    /**
+     * Builds a {@link SpikeGpt2Loader}: {@code optArchitecture} takes {@code GPT2LMHeadModel} or
+     * {@code GPT2Model}.
+     */
+    public static final class Builder extends HfModelLoader.Builder<SpikeGpt2Loader, Builder> {
 
         Builder() {}
 
-        /**
-         * Sets the model directory (required).
-         *
-         * @param modelDir a directory with {@code config.json} and the weights
-         * @return this builder
-         */
-        public Builder setModelDir(Path modelDir) {
-            this.modelDir = Objects.requireNonNull(modelDir);
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /**
-         * Loads as another architecture than the saved one.
-         *
-         * @param architecture {@code GPT2LMHeadModel} or {@code GPT2Model}
-         * @return this builder
-         */
-        public Builder optArchitecture(String architecture) {
-            this.architecture = architecture;
-            return this;
-        }
-
-        /**
-         * Replaces the SpikeLM settings (for example to convert an ANN checkpoint to T = 4).
-         *
-         * @param spiking the settings, or null to keep the saved ones
-         * @return this builder
-         */
-        public Builder optSpiking(SpikingConfig spiking) {
-            this.spiking = spiking;
-            return this;
-        }
-
-        /**
-         * Lets the loader read {@code pytorch_model.bin} (through the restricted unpickler) when the
-         * directory has no safetensors weights.
-         *
-         * @param allow true to accept PyTorch checkpoints
-         * @return this builder
-         */
-        public Builder optAllowPickle(boolean allow) {
-            this.allowPickle = allow;
-            return this;
-        }
-
-        /**
-         * Builds the loader.
-         *
-         * @return the loader
-         */
-        public SpikeGpt2Loader build() {
-            if (modelDir == null) {
-                throw new IllegalArgumentException("SpikeGpt2Loader needs setModelDir(...)");
-            }
+        /** {@inheritDoc} */
+        @Override
+        protected SpikeGpt2Loader create() {
             return new SpikeGpt2Loader(this);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected String loaderName() {
+            return "SpikeGpt2Loader";
         }
     }
 }

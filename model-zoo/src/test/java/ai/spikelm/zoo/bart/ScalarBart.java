@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.bart;
 
+import ai.spikelm.zoo.core.ScalarMath;
 import java.util.Map;
 
 /**
@@ -133,7 +134,7 @@ final class ScalarBart {
         double[][] h = linear(x, p + "fc1");
         for (double[] row : h) {
             for (int e = 0; e < row.length; e++) {
-                row[e] = 0.5 * row[e] * (1 + erf(row[e] / Math.sqrt(2)));
+                row[e] = ScalarMath.gelu(row[e]);
             }
         }
         return linear(h, p + "fc2");
@@ -179,18 +180,7 @@ final class ScalarBart {
         float[] beta = w.get(name + ".bias");
         double[][] y = new double[x.length][];
         for (int j = 0; j < x.length; j++) {
-            double mean = 0;
-            for (double a : x[j]) {
-                mean += a / x[j].length;
-            }
-            double var = 0;
-            for (double a : x[j]) {
-                var += (a - mean) * (a - mean) / x[j].length;
-            }
-            y[j] = new double[x[j].length];
-            for (int e = 0; e < x[j].length; e++) {
-                y[j][e] = (x[j][e] - mean) / Math.sqrt(var + 1e-5) * gamma[e] + beta[e];
-            }
+            y[j] = ScalarMath.layerNorm(x[j], gamma, beta, 1e-5);
         }
         return y;
     }
@@ -203,27 +193,5 @@ final class ScalarBart {
             }
         }
         return c;
-    }
-
-    /** erf by its Maclaurin series (|x| < 3) or continued fraction; well below 1e-12 here. */
-    static double erf(double x) {
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 3) {
-            double term = ax;
-            double sum = ax;
-            for (int n = 1; n < 200; n++) {
-                term *= -ax * ax / n;
-                sum += term / (2 * n + 1);
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            double f = 0;
-            for (int n = 60; n >= 1; n--) {
-                f = n / 2.0 / (ax + f);
-            }
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        }
-        return x < 0 ? -r : r;
     }
 }

@@ -4,13 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TestModels;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A tiny SpikeLM-BART for tests: vocab 60, d_model 16, 2 + 2 layers, 2 encoder and 4 decoder heads,
@@ -51,19 +48,7 @@ final class TinyBart {
 
     /** Gives every parameter random values of a useful size (LayerNorm weights around 1). */
     static void randomize(Block model, long seed) {
-        Random random = new Random(seed);
-        for (var entry : HfWeights.parameters(model).entrySet()) {
-            Parameter p = entry.getValue();
-            if (entry.getKey().endsWith(".alpha")) {
-                continue;
-            }
-            float[] values = new float[Math.toIntExact(p.getArray().size())];
-            boolean gamma = entry.getKey().matches(".*(layer_norm|layernorm_embedding)\\.weight");
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) (random.nextGaussian() * (gamma ? 0.1 : 0.4)) + (gamma ? 1f : 0f);
-            }
-            p.getArray().set(values);
-        }
+        TestModels.randomize(model, seed, n -> n.matches(".*(layer_norm|layernorm_embedding)\\.weight"));
     }
 
     /** The model's Hugging Face tensors as plain float arrays (SpikeLM state left out). */
@@ -78,7 +63,7 @@ final class TinyBart {
     }
 
     static NDList run(Block model, NDManager manager, NDList inputs) {
-        return model.forward(new ParameterStore(manager, false), inputs, false);
+        return TestModels.run(model, manager, inputs);
     }
 
     /** Logits [B, L, V] of a full forward pass. */

@@ -1,5 +1,7 @@
 package ai.spikelm.zoo.bert;
 
+import ai.spikelm.zoo.core.ScalarMath;
+import ai.spikelm.zoo.core.ScalarSpikingReference;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
 
@@ -9,28 +11,13 @@ import java.util.Map;
  * reset with τ = 0.25 and the amplitudes stored in the weights; with {@code timeSteps = 1} and no
  * amplitudes it is a plain BERT.
  */
-final class ScalarSpikeBert {
+final class ScalarSpikeBert extends ScalarSpikingReference {
 
-    private final Map<String, HostTensor> w;
     private final SpikeBertConfig config;
-    private final int steps;
-    private final boolean spiking;
-    /** Smallest |(|u/α|) − ½| seen: how far the closest spike decision was from flipping. */
-    double margin = Double.POSITIVE_INFINITY;
 
     ScalarSpikeBert(SpikeBertConfig config, Map<String, HostTensor> weights) {
-        this.w = weights;
+        super(config.spiking(), weights);
         this.config = config;
-        this.steps = config.spiking().timeSteps();
-        this.spiking = config.spiking().isSpiking();
-    }
-
-    private float[] t(String name) {
-        HostTensor tensor = w.get(name);
-        if (tensor == null) {
-            throw new IllegalArgumentException("no tensor " + name);
-        }
-        return tensor.toFloatArray();
     }
 
     /** Returns last_hidden_state [B][L][D]. */
@@ -120,59 +107,12 @@ final class ScalarSpikeBert {
             for (double[][] bb : a) {
                 for (double[] c : bb) {
                     for (int e = 0; e < c.length; e++) {
-                        c[e] = 0.5 * c[e] * (1 + erf(c[e] / Math.sqrt(2)));
+                        c[e] = ScalarMath.gelu(c[e]);
                     }
                 }
             }
         }
         return addNorm(linear(neuron(inter, p + "output.dense.neuron"), p + "output.dense"), attn, p + "output.LayerNorm");
-    }
-
-    /** The elastic bi-spiking neuron, REFERENCE reset, per element over T; identity for an ANN. */
-    private double[][][][] neuron(double[][][][] x, String site) {
-        if (!spiking) {
-            return x;
-        }
-        float[] alpha = t(site + ".alpha");
-        double[][][][] out = copy4(x);
-        for (int i = 0; i < x[0].length; i++) {
-            for (int j = 0; j < x[0][0].length; j++) {
-                for (int e = 0; e < x[0][0][0].length; e++) {
-                    double u = 0;
-                    double o = 0;
-                    for (int s = 0; s < steps; s++) {
-                        u = s == 0 ? x[0][i][j][e] : 0.25 * u * (alpha[s - 1] - o) + x[s][i][j][e];
-                        o = alpha[s] * ternary(u / alpha[s]);
-                        out[s][i][j][e] = o;
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The single-step ternary quantiser of K and V. */
-    private double[][][][] quantize(double[][][][] x, String site) {
-        if (!spiking) {
-            return x;
-        }
-        float[] alpha = t(site + ".alpha");
-        double[][][][] out = copy4(x);
-        for (int s = 0; s < steps; s++) {
-            for (double[][] a : out[s]) {
-                for (double[] c : a) {
-                    for (int e = 0; e < c.length; e++) {
-                        c[e] = alpha[s] * ternary(c[e] / alpha[s]);
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    private double ternary(double v) {
-        margin = Math.min(margin, Math.abs(Math.abs(v) - 0.5));
-        return Math.max(-1, Math.min(1, Math.rint(v)));
     }
 
     private double[][][][] linear(double[][][][] x, String name) {
@@ -214,43 +154,7 @@ final class ScalarSpikeBert {
     }
 
     private double[] layerNorm(double[] v, String name) {
-        float[] gamma = t(name + ".weight");
-        float[] beta = t(name + ".bias");
-        double mean = 0;
-        for (double a : v) {
-            mean += a / v.length;
-        }
-        double var = 0;
-        for (double a : v) {
-            var += (a - mean) * (a - mean) / v.length;
-        }
-        double[] out = new double[v.length];
-        for (int e = 0; e < v.length; e++) {
-            out[e] = (v[e] - mean) / Math.sqrt(var + config.layerNormEps()) * gamma[e] + beta[e];
-        }
-        return out;
-    }
-
-    /** erf by its Maclaurin series (|x| ≤ 3) or continued fraction; well below 1e-12 here. */
-    static double erf(double x) {
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 3) {
-            double term = ax;
-            double sum = ax;
-            for (int n = 1; n < 200; n++) {
-                term *= -ax * ax / n;
-                sum += term / (2 * n + 1);
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            double f = 0;
-            for (int n = 60; n >= 1; n--) {
-                f = n / 2.0 / (ax + f);
-            }
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        }
-        return x < 0 ? -r : r;
+        return layerNorm(v, name, config.layerNormEps());
     }
 
     private static double[][][] copy(double[][][] a) {
@@ -259,14 +163,6 @@ final class ScalarSpikeBert {
             for (int j = 0; j < a[0].length; j++) {
                 c[i][j] = a[i][j].clone();
             }
-        }
-        return c;
-    }
-
-    private static double[][][][] copy4(double[][][][] a) {
-        double[][][][] c = new double[a.length][][][];
-        for (int s = 0; s < a.length; s++) {
-            c[s] = copy(a[s]);
         }
         return c;
     }

@@ -4,11 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.SpikingConfig;
-import java.util.Random;
+import ai.spikelm.zoo.core.TestModels;
 
 /** A tiny SpikeLM-BERT and a padded batch for tests. */
 final class TinyBert {
@@ -33,19 +30,7 @@ final class TinyBert {
 
     /** Gives every parameter random values of a useful size (LayerNorm weights around 1). */
     static void randomize(Block model, long seed) {
-        Random random = new Random(seed);
-        for (var entry : HfWeights.parameters(model).entrySet()) {
-            Parameter p = entry.getValue();
-            if (entry.getKey().endsWith(".alpha")) {
-                continue;
-            }
-            float[] values = new float[Math.toIntExact(p.getArray().size())];
-            boolean gamma = entry.getKey().endsWith("LayerNorm.weight");
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) (random.nextGaussian() * (gamma ? 0.1 : 0.4)) + (gamma ? 1f : 0f);
-            }
-            p.getArray().set(values);
-        }
+        TestModels.randomize(model, seed, n -> n.endsWith("LayerNorm.weight"));
     }
 
     static NDList batch(NDManager manager) {
@@ -53,7 +38,7 @@ final class TinyBert {
     }
 
     static NDList run(Block model, NDManager manager, NDList inputs) {
-        return model.forward(new ParameterStore(manager, false), inputs, false);
+        return TestModels.run(model, manager, inputs);
     }
 
     static NDArray hidden(Block model, NDManager manager) {

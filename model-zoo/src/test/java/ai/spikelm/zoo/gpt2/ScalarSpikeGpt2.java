@@ -1,5 +1,7 @@
 package ai.spikelm.zoo.gpt2;
 
+import ai.spikelm.zoo.core.ScalarMath;
+import ai.spikelm.zoo.core.ScalarSpikingReference;
 import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
 
@@ -10,28 +12,13 @@ import java.util.Map;
  * REFERENCE reset with τ = 0.25 and the amplitudes stored in the weights; with one time step and no
  * spiking it is a plain GPT-2.
  */
-final class ScalarSpikeGpt2 {
+final class ScalarSpikeGpt2 extends ScalarSpikingReference {
 
-    private final Map<String, HostTensor> w;
     private final SpikeGpt2Config config;
-    private final int steps;
-    private final boolean spiking;
-    /** Smallest |(|u/α|) − ½| seen: how far the closest spike decision was from flipping. */
-    double margin = Double.POSITIVE_INFINITY;
 
     ScalarSpikeGpt2(SpikeGpt2Config config, Map<String, HostTensor> weights) {
-        this.w = weights;
+        super(config.spiking(), weights);
         this.config = config;
-        this.steps = config.spiking().timeSteps();
-        this.spiking = config.spiking().isSpiking();
-    }
-
-    private float[] t(String name) {
-        HostTensor tensor = w.get(name);
-        if (tensor == null) {
-            throw new IllegalArgumentException("no tensor " + name);
-        }
-        return tensor.toFloatArray();
     }
 
     /** Returns logits [B][L][V]. */
@@ -123,62 +110,12 @@ final class ScalarSpikeGpt2 {
             for (double[][] bb : a) {
                 for (double[] c : bb) {
                     for (int e = 0; e < c.length; e++) {
-                        c[e] = geluNew(c[e]);
+                        c[e] = ScalarMath.geluNew(c[e]);
                     }
                 }
             }
         }
         return add(x, conv1d(neuron(hidden, p + "mlp.c_proj.neuron"), p + "mlp.c_proj"));
-    }
-
-    static double geluNew(double x) {
-        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    }
-
-    /** The elastic bi-spiking neuron, REFERENCE reset, per element over T; identity for an ANN. */
-    private double[][][][] neuron(double[][][][] x, String site) {
-        if (!spiking) {
-            return x;
-        }
-        float[] alpha = t(site + ".alpha");
-        double[][][][] out = new double[steps][x[0].length][x[0][0].length][x[0][0][0].length];
-        for (int i = 0; i < x[0].length; i++) {
-            for (int j = 0; j < x[0][0].length; j++) {
-                for (int e = 0; e < x[0][0][0].length; e++) {
-                    double u = 0;
-                    double o = 0;
-                    for (int s = 0; s < steps; s++) {
-                        u = s == 0 ? x[0][i][j][e] : 0.25 * u * (alpha[s - 1] - o) + x[s][i][j][e];
-                        o = alpha[s] * ternary(u / alpha[s]);
-                        out[s][i][j][e] = o;
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The single-step ternary quantiser of K and V. */
-    private double[][][][] quantize(double[][][][] x, String site) {
-        if (!spiking) {
-            return x;
-        }
-        float[] alpha = t(site + ".alpha");
-        for (int s = 0; s < steps; s++) {
-            for (double[][] a : x[s]) {
-                for (double[] c : a) {
-                    for (int e = 0; e < c.length; e++) {
-                        c[e] = alpha[s] * ternary(c[e] / alpha[s]);
-                    }
-                }
-            }
-        }
-        return x;
-    }
-
-    private double ternary(double v) {
-        margin = Math.min(margin, Math.abs(Math.abs(v) - 0.5));
-        return Math.max(-1, Math.min(1, Math.rint(v)));
     }
 
     /** GPT-2's Conv1D: y = x · W + b with W stored [in, out]. */
@@ -243,20 +180,6 @@ final class ScalarSpikeGpt2 {
     }
 
     private double[] layerNorm(double[] v, String name) {
-        float[] gamma = t(name + ".weight");
-        float[] beta = t(name + ".bias");
-        double mean = 0;
-        for (double a : v) {
-            mean += a / v.length;
-        }
-        double var = 0;
-        for (double a : v) {
-            var += (a - mean) * (a - mean) / v.length;
-        }
-        double[] out = new double[v.length];
-        for (int e = 0; e < v.length; e++) {
-            out[e] = (v[e] - mean) / Math.sqrt(var + config.layerNormEpsilon()) * gamma[e] + beta[e];
-        }
-        return out;
+        return layerNorm(v, name, config.layerNormEpsilon());
     }
 }

@@ -4,12 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
-import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.SpikingConfig;
-import java.util.Random;
+import ai.spikelm.zoo.core.TestModels;
 
 /** A tiny SpikeLM-GPT-2 (vocab 60, n_embd 16, 2 layers, 2 heads, context 32) for tests. */
 final class TinyGpt2 {
@@ -44,35 +40,16 @@ final class TinyGpt2 {
 
     /** Gives every parameter random values of a useful size (LayerNorm weights around 1). */
     static void randomize(Block model, long seed) {
-        Random random = new Random(seed);
-        for (var entry : HfWeights.parameters(model).entrySet()) {
-            Parameter p = entry.getValue();
-            if (entry.getKey().endsWith(".alpha")) {
-                continue;
-            }
-            float[] values = new float[Math.toIntExact(p.getArray().size())];
-            boolean gamma = entry.getKey().matches(".*ln_(1|2|f)\\.weight");
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) (random.nextGaussian() * (gamma ? 0.1 : 0.4)) + (gamma ? 1f : 0f);
-            }
-            p.getArray().set(values);
-        }
+        TestModels.randomize(model, seed, n -> n.matches(".*ln_(1|2|f)\\.weight"));
     }
 
     /** Sets every spike site's amplitudes to fixed values drawn from [0.6, 1.4) (marks them calibrated). */
     static void fixAmplitudes(Block model, long seed) {
-        Random random = new Random(seed);
-        for (AbstractElasticSpikingBlock site : HfWeights.spikingSites(model).values()) {
-            float[] alpha = new float[site.getTimeSteps()];
-            for (int t = 0; t < alpha.length; t++) {
-                alpha[t] = 0.6f + 0.8f * random.nextFloat();
-            }
-            site.setAmplitudes(alpha);
-        }
+        TestModels.fixAmplitudes(model, seed);
     }
 
     static NDList run(Block model, NDManager manager, NDList inputs) {
-        return model.forward(new ParameterStore(manager, false), inputs, false);
+        return TestModels.run(model, manager, inputs);
     }
 
     static NDArray logits(Block model, NDManager manager, long[][] ids) {
