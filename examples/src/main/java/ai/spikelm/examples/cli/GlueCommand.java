@@ -411,7 +411,11 @@ final class GlueCommand implements Callable<Integer> {
                 root.put("best_epoch", summary.bestEpoch());
                 root.put("best_main_metric", summary.bestValue());
             }
-            root.put("firing_rate", energy.overallFiringRate());
+            if (energy.layerFiringRates().isEmpty()) {
+                root.putNull("firing_rate"); // an ANN has no spikes
+            } else {
+                root.put("firing_rate", energy.overallFiringRate());
+            }
             root.put("ann_mj_per_sequence", energy.perSequence().annJoules() * 1e3);
             root.put("model_mj_per_sequence", energy.perSequence().spikingJoules() * 1e3);
             root.put("seconds", seconds);

@@ -236,7 +236,11 @@ final class PretrainLmCommand implements Callable<Integer> {
                 root.put("best_epoch", summary.bestEpoch());
                 root.put("train_tokens_per_second", trainedTokens[0] / trainSeconds[0]);
                 root.put("eval_tokens_per_second", last.tokensPerSecond());
-                root.put("firing_rate", energy.overallFiringRate());
+                if (energy.layerFiringRates().isEmpty()) {
+                    root.putNull("firing_rate"); // an ANN has no spikes
+                } else {
+                    root.put("firing_rate", energy.overallFiringRate());
+                }
                 root.put("ann_uj_per_token", energy.perSequence().annJoules() * 1e6 * perToken);
                 root.put("model_uj_per_token", energy.perSequence().spikingJoules() * 1e6 * perToken);
                 root.put("seconds", seconds);
