@@ -271,7 +271,7 @@ final class GlueCommand implements Callable<Integer> {
         }
         BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> collate(b, task, tokenizer));
         lossChart = new TrainingChart(task + " fine-tuning, " + classifier.getConfig().spiking()
-                + (teacher != null ? ", distilled" : ""), task.mainMetric().toString());
+                + (teacher != null ? ", distilled" : ""), "dev " + task.mainMetric());
         List<GlueExample> firstDev = dev.values().iterator().next();
         try (AdamW optimizer =
                         AdamW.builder()

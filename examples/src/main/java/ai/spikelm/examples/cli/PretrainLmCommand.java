@@ -146,7 +146,7 @@ final class PretrainLmCommand implements Callable<Integer> {
                 objective.optTeacher(SpikeGpt2Loader.builder().setModelDir(LanguageModelFiles.modelDir(teacher))
                         .optSpiking(SpikingConfig.ANN).build().loadLanguageModel(manager));
             }
-            TrainingChart lossChart = new TrainingChart("Language model, " + config.spiking() + (teacher != null ? ", distilled" : ""), "perplexity");
+            TrainingChart lossChart = new TrainingChart("Language model, " + config.spiking() + (teacher != null ? ", distilled" : ""), "held-out perplexity");
             TrainingSummary summary;
             long[] trainedTokens = {0};
             double[] trainSeconds = {0};

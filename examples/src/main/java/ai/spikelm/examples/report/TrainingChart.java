@@ -85,7 +85,7 @@ public final class TrainingChart implements TrainingListener {
         XYSeries smooth = chart.addSeries("loss, moving average", steps, movingAverage(losses, 10));
         smooth.setMarker(SeriesMarkers.NONE);
         if (!metrics.isEmpty()) {
-            XYSeries metric = chart.addSeries("dev " + metricName + " per epoch", epochSteps, metrics);
+            XYSeries metric = chart.addSeries(metricName + " after each epoch", epochSteps, metrics);
             metric.setYAxisGroup(1);
             metric.setMarker(SeriesMarkers.CIRCLE);
         }
