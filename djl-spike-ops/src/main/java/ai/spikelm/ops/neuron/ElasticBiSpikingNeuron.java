@@ -1,6 +1,8 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * SpikeLM's elastic bi-spiking neuron: integrates its input over T time steps and emits ternary
@@ -43,6 +45,57 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
         return resetMode
                 .carry(previous, decay)
                 .add(input);
+    }
+
+    /**
+     * Inference over T steps with one output array written step by step and one owned membrane
+     * updated in place: per step a copy of u_t into its output slot, five in-place passes to turn
+     * it into α_t·s_t, and the carry into u_{t+1} (one new array, then in place). The generic path
+     * allocates every intermediate and stacks the steps at the end.
+     */
+    @Override
+    NDArray infer(NDArray input, float[] alpha) {
+        if (getClass() != ElasticBiSpikingNeuron.class) {
+            return null; // a subclass may redefine membrane()
+        }
+        if (alpha.length == 1) {
+            return InferenceSpikes.stateless(input, alpha); // no step to carry a membrane into
+        }
+        NDManager parent = input.getManager();
+        NDArray out = parent.create(input.getShape(), input.getDataType()); // every step is written below
+        try (NDManager scope = parent.newSubManager()) {
+            InferenceSpikes.Scalars k = new InferenceSpikes.Scalars(scope);
+            NDArray shift = k.roundingShift();
+            NDArray decayScalar = k.of(decay);
+            NDArray negativeDecay = k.of(-decay);
+            NDArray u = step(input, 0, scope); // u_0 = x_0, read only
+            for (int t = 0; t < alpha.length; t++) {
+                out.set(new NDIndex(t), u);
+                NDArray emitted = step(out, t, scope); // a view: the spikes land in the output
+                NDArray alphaT = k.of(alpha[t]);
+                InferenceSpikes.spikeInPlace(emitted, alphaT, shift);
+                if (t + 1 < alpha.length) {
+                    ResetMode.CarryScalars carry =
+                            new ResetMode.CarryScalars(decayScalar, negativeDecay, k.of(decay * alpha[t]));
+                    NDArray next = resetMode.carryInPlace(u, emitted, carry).addi(step(input, t + 1, scope));
+                    u.close();
+                    u = next;
+                }
+            }
+            // u_{T−1} has taken in every x_t (NaN survives the carry): one check for all steps.
+            if (!NeuronSupport.isFinite(u)) {
+                out.close();
+                return null;
+            }
+        }
+        return out;
+    }
+
+    /** Step t of a [T, ...] array as a view, owned by {@code scope}. */
+    private static NDArray step(NDArray steps, int t, NDManager scope) {
+        NDArray view = steps.get(t);
+        view.attach(scope);
+        return view;
     }
 
     /** {@inheritDoc} */
