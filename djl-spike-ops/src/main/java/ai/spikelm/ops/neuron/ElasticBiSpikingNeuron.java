@@ -1,8 +1,8 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 
 /**
  * SpikeLM's elastic bi-spiking neuron: integrates its input over T time steps and emits ternary
@@ -48,10 +48,14 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
     }
 
     /**
-     * Inference over T steps with one output array written step by step and one owned membrane
-     * updated in place: per step a copy of u_t into its output slot, five in-place passes to turn
-     * it into α_t·s_t, and the carry into u_{t+1} (one new array, then in place). The generic path
-     * allocates every intermediate and stacks the steps at the end.
+     * Inference over T steps, written straight into one output array: per step u_t is added into
+     * its zeroed output slot, five in-place passes turn it into α_t·s_t, and the carry makes u_{t+1}
+     * (one new array, then in place). The generic path allocates every intermediate and stacks the steps
+     * at the end.
+     *
+     * <p>The work runs block by block ({@link InferenceSpikes#BLOCK} elements of every step): a
+     * block's membrane, carry, input and output slot stay in the core's cache through all T steps,
+     * where whole-step arrays of a large layer would stream through memory ten times per step.
      */
     @Override
     NDArray infer(NDArray input, float[] alpha) {
@@ -62,40 +66,67 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
             return InferenceSpikes.stateless(input, alpha); // no step to carry a membrane into
         }
         NDManager parent = input.getManager();
-        NDArray out = parent.create(input.getShape(), input.getDataType()); // every step is written below
+        // Zeros, so that u_t lands in its slot by an in-place addition: DJL's only copy into a view
+        // is index_put_, several times slower than any arithmetic pass.
+        NDArray out = parent.zeros(input.getShape(), input.getDataType());
         try (NDManager scope = parent.newSubManager()) {
-            InferenceSpikes.Scalars k = new InferenceSpikes.Scalars(scope);
-            NDArray shift = k.roundingShift();
-            NDArray decayScalar = k.of(decay);
-            NDArray negativeDecay = k.of(-decay);
-            NDArray u = step(input, 0, scope); // u_0 = x_0, read only
-            for (int t = 0; t < alpha.length; t++) {
-                out.set(new NDIndex(t), u);
-                NDArray emitted = step(out, t, scope); // a view: the spikes land in the output
-                NDArray alphaT = k.of(alpha[t]);
-                InferenceSpikes.spikeInPlace(emitted, alphaT, shift);
-                if (t + 1 < alpha.length) {
-                    ResetMode.CarryScalars carry =
-                            new ResetMode.CarryScalars(decayScalar, negativeDecay, k.of(decay * alpha[t]));
-                    NDArray next = resetMode.carryInPlace(u, emitted, carry).addi(step(input, t + 1, scope));
-                    u.close();
-                    u = next;
+            StepScalars scalars = new StepScalars(new InferenceSpikes.Scalars(scope), alpha, decay);
+            NDList[] x = InferenceSpikes.blocks(input, alpha.length, scope);
+            NDList[] o = InferenceSpikes.blocks(out, alpha.length, scope);
+            for (int b = 0; b < x[0].size(); b++) {
+                if (!runBlock(x, o, b, scalars, scope)) {
+                    out.close();
+                    return null;
                 }
-            }
-            // u_{T−1} has taken in every x_t (NaN survives the carry): one check for all steps.
-            if (!NeuronSupport.isFinite(u)) {
-                out.close();
-                return null;
             }
         }
         return out;
     }
 
-    /** Step t of a [T, ...] array as a view, owned by {@code scope}. */
-    private static NDArray step(NDArray steps, int t, NDManager scope) {
-        NDArray view = steps.get(t);
-        view.attach(scope);
-        return view;
+    /**
+     * Runs every step on block {@code b}: x[t].get(b) in, o[t].get(b) out.
+     *
+     * @return whether the block's last membrane is finite: u_{T−1} has taken in every x_t and NaN
+     *     survives the carry, so this one check covers all steps
+     */
+    private boolean runBlock(NDList[] x, NDList[] o, int b, StepScalars k, NDManager scope) {
+        try (NDManager blockScope = scope.newSubManager()) {
+            NDArray u = x[0].get(b); // u_0 = x_0, read only
+            for (int t = 0; t < x.length; t++) {
+                NDArray emitted = o[t].get(b).addi(u); // 0 + u_t = u_t
+                InferenceSpikes.spikeInPlace(emitted, k.alpha[t], k.roundingShift);
+                if (t + 1 < x.length) {
+                    NDArray next = resetMode.carryInPlace(u, emitted, k.carry[t]);
+                    next.attach(blockScope);
+                    next.addi(x[t + 1].get(b));
+                    if (t > 0) {
+                        u.close(); // an earlier carry: free it now so the next allocation reuses its cache lines
+                    }
+                    u = next;
+                }
+            }
+            return NeuronSupport.isFinite(u);
+        }
+    }
+
+    /** The scalar operands of every step, made once per call. */
+    private static final class StepScalars {
+        final NDArray roundingShift;
+        final NDArray[] alpha;
+        final ResetMode.CarryScalars[] carry;
+
+        StepScalars(InferenceSpikes.Scalars k, float[] amplitudes, float decay) {
+            roundingShift = k.roundingShift();
+            NDArray decayScalar = k.of(decay);
+            NDArray negativeDecay = k.of(-decay);
+            alpha = new NDArray[amplitudes.length];
+            carry = new ResetMode.CarryScalars[amplitudes.length];
+            for (int t = 0; t < amplitudes.length; t++) {
+                alpha[t] = k.of(amplitudes[t]);
+                // τ·α_t rounded to float32, as the generic path's amplitude.mul(decay) rounds it
+                carry[t] = new ResetMode.CarryScalars(decayScalar, negativeDecay, k.of(decay * amplitudes[t]));
+            }
+        }
     }
 
     /** {@inheritDoc} */

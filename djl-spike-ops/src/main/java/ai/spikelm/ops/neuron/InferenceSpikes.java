@@ -1,6 +1,7 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -34,6 +35,12 @@ final class InferenceSpikes {
     /** 1.5·2²³: adding and subtracting it rounds a float32 to an integer, half to even. */
     static final float ROUNDING_SHIFT = 12582912f;
 
+    /**
+     * Elements per block of a membrane recurrence: a block's four working arrays (input, output
+     * slot, membrane, carry) take 1 MB, which stays in a core's L2 cache through all T steps.
+     */
+    static final long BLOCK = 65536;
+
     private InferenceSpikes() {}
 
     /**
@@ -65,6 +72,33 @@ final class InferenceSpikes {
             NDArray out = input.div(amplitude);
             return quantizeScaledInPlace(out, amplitude, k.roundingShift());
         }
+    }
+
+    /**
+     * Cuts every step of a {@code [T, ...]} array into blocks of at most {@link #BLOCK} elements.
+     * The blocks are views: writing into a block of a contiguous array writes into the array.
+     *
+     * @param steps {@code [T, ...]}
+     * @param timeSteps T
+     * @param scope owner of the views
+     * @return for each step t, its blocks in order
+     */
+    static NDList[] blocks(NDArray steps, int timeSteps, NDManager scope) {
+        long n = steps.size() / timeSteps;
+        NDArray flat = steps.reshape(timeSteps, n);
+        flat.attach(scope);
+        long[] cuts = new long[(int) ((n - 1) / BLOCK)];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = (i + 1) * BLOCK;
+        }
+        NDList[] blocks = new NDList[timeSteps];
+        for (int t = 0; t < timeSteps; t++) {
+            NDArray step = flat.get(t);
+            step.attach(scope);
+            blocks[t] = cuts.length == 0 ? new NDList(step) : step.split(cuts);
+            blocks[t].attach(scope);
+        }
+        return blocks;
     }
 
     /**

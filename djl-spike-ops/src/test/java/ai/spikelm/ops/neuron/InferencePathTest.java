@@ -58,6 +58,18 @@ class InferencePathTest {
     }
 
     @Test
+    void neuronSpikesAsTheGenericPathAcrossBlocks() {
+        float[] alpha = {0.9f, 1.4f, 0.6f};
+        int n = (int) (2 * InferenceSpikes.BLOCK + 1234); // two full blocks and a partial one
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(3).build();
+            initialize(neuron, manager, new Shape(3, 2, n / 2));
+            neuron.setAmplitudes(alpha);
+            assertSameAsGeneric(neuron, manager, steps(manager, inputWithTies(alpha, 3, n, 8)).reshape(3, 2, n / 2));
+        }
+    }
+
+    @Test
     void quantizerAndSingleStepNeuronSpikeAsTheGenericPath() {
         float[] alpha = {0.8f, 1.3f, 0.25f};
         try (NDManager manager = NDManager.newBaseManager()) {
