@@ -83,12 +83,14 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
      * their dynamics well enough to do this; the default (and any subclass that redefines {@link
      * #membrane}) takes the generic path.
      *
-     * @param input {@code [T, ...]} float32, not modified
+     * @param input {@code [T, ...]} float32
      * @param alpha α_0 … α_{T−1}
-     * @return the spikes, or {@code null} to take the generic path (non-finite input, or dynamics
-     *     this method does not know)
+     * @param owned whether the caller gave up the input ({@link SpikingNeuron#INPUT_OWNED}), so
+     *     that it may be overwritten; otherwise it is not modified
+     * @return the spikes, or {@code null} to take the generic path (non-finite input, left
+     *     unchanged, or dynamics this method does not know)
      */
-    NDArray infer(NDArray input, float[] alpha) {
+    NDArray infer(NDArray input, float[] alpha, boolean owned) {
         return null;
     }
 
@@ -216,7 +218,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         if (calibrated && !training && monitor == null && InferenceSpikes.supports(input)) {
             // Nothing to learn, calibrate or record: the in-place path, unless the input is not
             // finite (then the generic path below carries the NaN on to the model's check).
-            NDArray spikes = infer(input, alpha.toFloatArray());
+            NDArray spikes = infer(input, alpha.toFloatArray(), SpikingNeuron.inputOwned(params));
             if (spikes != null) {
                 return new NDList(spikes);
             }

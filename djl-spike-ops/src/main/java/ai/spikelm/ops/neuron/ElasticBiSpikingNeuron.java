@@ -51,19 +51,20 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
      * Inference over T steps, written straight into one output array: per step u_t is added into
      * its zeroed output slot, five in-place passes turn it into α_t·s_t, and the carry makes u_{t+1}
      * (one new array, then in place). The generic path allocates every intermediate and stacks the steps
-     * at the end.
+     * at the end. (An owned input is not reused here: the recurrence would need a copy of each
+     * membrane anyway.)
      *
      * <p>The work runs block by block ({@link InferenceSpikes#BLOCK} elements of every step): a
      * block's membrane, carry, input and output slot stay in the core's cache through all T steps,
      * where whole-step arrays of a large layer would stream through memory ten times per step.
      */
     @Override
-    NDArray infer(NDArray input, float[] alpha) {
+    NDArray infer(NDArray input, float[] alpha, boolean owned) {
         if (getClass() != ElasticBiSpikingNeuron.class) {
             return null; // a subclass may redefine membrane()
         }
         if (alpha.length == 1) {
-            return InferenceSpikes.stateless(input, alpha); // no step to carry a membrane into
+            return InferenceSpikes.stateless(input, alpha, owned); // no step to carry a membrane into
         }
         NDManager parent = input.getManager();
         // Zeros, so that u_t lands in its slot by an in-place addition: DJL's only copy into a view

@@ -36,10 +36,13 @@ final class InferenceSpikes {
     static final float ROUNDING_SHIFT = 12582912f;
 
     /**
-     * Elements per block of a membrane recurrence: a block's four working arrays (input, output
-     * slot, membrane, carry) take 1 MB, which stays in a core's L2 cache through all T steps.
+     * Elements per block of a membrane recurrence. A block's four working arrays (input, output
+     * slot, membrane, carry) take 4 MB, which stays in cache through all T steps (2 MB per core
+     * when two intra-op threads share each operation). Smaller blocks would mean more PyTorch calls,
+     * each with a fixed cost and, with several threads, a fork and join: on a busy 2-core machine
+     * 64K-element blocks made some forward passes several times slower.
      */
-    static final long BLOCK = 65536;
+    static final long BLOCK = 262144;
 
     private InferenceSpikes() {}
 
@@ -55,28 +58,31 @@ final class InferenceSpikes {
 
     /**
      * Spikes every step of {@code input} at once, with no membrane: step t is divided by α_t
-     * broadcast along the leading time axis. One allocation (the output), five passes.
+     * broadcast along the leading time axis. Five passes; one new array unless the input is owned.
      *
-     * @param input {@code [T, ...]}, not modified
+     * @param input {@code [T, ...]}
      * @param alpha α_0 … α_{T−1}
+     * @param owned whether the caller gave the input up: the spikes are then written over it, which
+     *     spares a fresh array (memory the cache has not seen) of the input's size
      * @return α_t·s_t for every step, on the input's manager, or {@code null} if the input is not
-     *     finite
+     *     finite (it is then unchanged)
      */
-    static NDArray stateless(NDArray input, float[] alpha) {
+    static NDArray stateless(NDArray input, float[] alpha, boolean owned) {
         if (!NeuronSupport.isFinite(input)) {
             return null;
         }
         try (NDManager scope = input.getManager().newSubManager()) {
             Scalars k = new Scalars(scope);
             NDArray amplitude = alpha.length == 1 ? k.of(alpha[0]) : k.perStep(alpha, input.getShape());
-            NDArray out = input.div(amplitude);
+            NDArray out = owned ? input.divi(amplitude) : input.div(amplitude);
             return quantizeScaledInPlace(out, amplitude, k.roundingShift());
         }
     }
 
     /**
      * Cuts every step of a {@code [T, ...]} array into blocks of at most {@link #BLOCK} elements.
-     * The blocks are views: writing into a block of a contiguous array writes into the array.
+     * The blocks of a contiguous array are views: writing into them writes into the array (a
+     * non-contiguous array is copied first, so only read those).
      *
      * @param steps {@code [T, ...]}
      * @param timeSteps T

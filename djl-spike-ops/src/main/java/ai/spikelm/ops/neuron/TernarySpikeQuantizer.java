@@ -22,9 +22,9 @@ public class TernarySpikeQuantizer extends AbstractElasticSpikingBlock {
 
     /** Every step on its own: one division by α broadcast over time, then in place. */
     @Override
-    NDArray infer(NDArray input, float[] alpha) {
+    NDArray infer(NDArray input, float[] alpha, boolean owned) {
         // A subclass may redefine membrane(); only this class is known to have none.
-        return getClass() == TernarySpikeQuantizer.class ? InferenceSpikes.stateless(input, alpha) : null;
+        return getClass() == TernarySpikeQuantizer.class ? InferenceSpikes.stateless(input, alpha, owned) : null;
     }
 
     /**

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,27 @@ class InferencePathTest {
             initialize(single, manager, new Shape(1, 300));
             single.setAmplitudes(new float[] {0.6f});
             assertSameAsGeneric(single, manager, steps(manager, inputWithTies(new float[] {0.6f}, 1, 300, 7)));
+        }
+    }
+
+    @Test
+    void anOwnedInputMayBeOverwrittenAndAnyOtherIsLeftAlone() {
+        float[] alpha = {0.8f, 1.3f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TernarySpikeQuantizer quantizer = TernarySpikeQuantizer.builder().setTimeSteps(2).build();
+            initialize(quantizer, manager, new Shape(2, 50));
+            quantizer.setAmplitudes(alpha);
+            NDArray input = steps(manager, inputWithTies(alpha, 2, 50, 9));
+            float[] before = input.toFloatArray();
+            float[] kept = forward(quantizer, manager, input, false).toFloatArray();
+            assertArrayEquals(before, input.toFloatArray(), 0f, "an input not handed over is not modified");
+
+            NDArray owned = input.duplicate();
+            float[] spikes =
+                    quantizer.forward(new ParameterStore(manager, false), new NDList(owned), false, SpikingNeuron.inputOwned())
+                            .singletonOrThrow()
+                            .toFloatArray();
+            assertArrayEquals(kept, spikes, 0f);
         }
     }
 
