@@ -54,7 +54,7 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
      * at the end. (An owned input is not reused here: the recurrence would need a copy of each
      * membrane anyway.)
      *
-     * <p>The work runs block by block ({@link InferenceSpikes#BLOCK} elements of every step): a
+     * <p>The work runs block by block ({@link InferenceSpikes#BLOCK} elements of every step, so only very wide steps are cut): a
      * block's membrane, carry, input and output slot stay in the core's cache through all T steps,
      * where whole-step arrays of a large layer would stream through memory ten times per step.
      */
