@@ -77,6 +77,23 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
      */
     protected abstract NDArray membrane(int t, NDArray input, Step previous);
 
+    /**
+     * Runs calibrated inference with {@link InferenceSpikes}: the same spikes as the generic path,
+     * with far fewer allocations and passes over memory. Only the neurons of this package know
+     * their dynamics well enough to do this; the default (and any subclass that redefines {@link
+     * #membrane}) takes the generic path.
+     *
+     * @param input {@code [T, ...]} float32
+     * @param alpha α_0 … α_{T−1}
+     * @param owned whether the caller gave up the input ({@link SpikingNeuron#INPUT_OWNED}), so
+     *     that it may be overwritten; otherwise it is not modified
+     * @return the spikes, or {@code null} to take the generic path (non-finite input, left
+     *     unchanged, or dynamics this method does not know)
+     */
+    NDArray infer(NDArray input, float[] alpha, boolean owned) {
+        return null;
+    }
+
     /** {@inheritDoc} */
     @Override
     public int getTimeSteps() {
@@ -198,11 +215,13 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         NDArray input = inputs.singletonOrThrow();
         NeuronSupport.checkInput(getClass().getSimpleName(), input, timeSteps, validateInput);
         NDArray alpha = parameterStore.getValue(amplitude, input.getDevice(), training);
-        if (calibrated && timeSteps == 1 && !training && monitor == null) {
-            // One step, no membrane, nothing to record: spike the whole input at once, no slicing.
-            NDArray alpha0 = alpha.get(0);
-            alpha0.attach(input.getManager());
-            return new NDList(ElasticSpike.emit(input, alpha0).output());
+        if (calibrated && !training && monitor == null && InferenceSpikes.supports(input)) {
+            // Nothing to learn, calibrate or record: the in-place path, unless the input is not
+            // finite (then the generic path below carries the NaN on to the model's check).
+            NDArray spikes = infer(input, alpha.toFloatArray(), SpikingNeuron.inputOwned(params));
+            if (spikes != null) {
+                return new NDList(spikes);
+            }
         }
         if (calibrated) {
             return run(input, alpha, false, training);

@@ -47,7 +47,7 @@ final class NeuronSupport {
      * One reduction tells: a NaN or an infinity makes the sum non-finite. (A sum can only overflow
      * from values near 1e38, which are garbage as activations anyway.)
      */
-    private static boolean isFinite(NDArray input) {
+    static boolean isFinite(NDArray input) {
         try (NDManager scope = input.getManager().newSubManager()) {
             NDArray sum = input.sum();
             sum.attach(scope);

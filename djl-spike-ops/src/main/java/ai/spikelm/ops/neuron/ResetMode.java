@@ -25,6 +25,11 @@ public enum ResetMode {
             NDArray factor = previous.emitted().mul(-decay).add(previous.amplitude().mul(decay));
             return previous.membrane().mul(factor);
         }
+
+        @Override
+        NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k) {
+            return emitted.mul(k.negativeDecay()).addi(k.decayTimesAmplitude()).muli(membrane);
+        }
     },
     /** Symmetric hard reset: u ← τ·(1 − |s|)·u + x. */
     HARD {
@@ -32,12 +37,23 @@ public enum ResetMode {
         NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay) {
             return previous.membrane().mul(previous.spike().abs().mul(-decay).add(decay));
         }
+
+        @Override
+        NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k) {
+            NDArray spike = emitted.sign(); // s, as α > 0
+            return spike.muli(spike).muli(k.negativeDecay()).addi(k.decay()).muli(membrane); // s² = |s|
+        }
     },
     /** Soft reset by subtraction: u ← τ·(u − o) + x. */
     SOFT {
         @Override
         NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay) {
             return ScalarOps.mul(previous.membrane().sub(previous.emitted()), decay);
+        }
+
+        @Override
+        NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k) {
+            return membrane.sub(emitted).muli(k.decay());
         }
     };
 
@@ -51,4 +67,24 @@ public enum ResetMode {
      * @return the carried membrane
      */
     abstract NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay);
+
+    /**
+     * The inference form of {@link #carry}: the same arithmetic, in the same order (so the same
+     * bits), into one new array that is then updated in place.
+     *
+     * @param membrane u_{t−1}, not modified
+     * @param emitted o_{t−1} = α_{t−1}·s_{t−1}, not modified
+     * @param k the scalars of step t−1
+     * @return the carried membrane, a new array the caller owns
+     */
+    abstract NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k);
+
+    /**
+     * The scalar operands of one step's carry, as engine-owned 0-d arrays.
+     *
+     * @param decay τ
+     * @param negativeDecay −τ
+     * @param decayTimesAmplitude τ·α_{t−1}, rounded to float32 as the generic path rounds it
+     */
+    record CarryScalars(NDArray decay, NDArray negativeDecay, NDArray decayTimesAmplitude) {}
 }

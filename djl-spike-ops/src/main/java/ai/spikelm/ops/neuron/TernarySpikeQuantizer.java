@@ -20,6 +20,13 @@ public class TernarySpikeQuantizer extends AbstractElasticSpikingBlock {
         return input;
     }
 
+    /** Every step on its own: one division by α broadcast over time, then in place. */
+    @Override
+    NDArray infer(NDArray input, float[] alpha, boolean owned) {
+        // A subclass may redefine membrane(); only this class is known to have none.
+        return getClass() == TernarySpikeQuantizer.class ? InferenceSpikes.stateless(input, alpha, owned) : null;
+    }
+
     /**
      * Returns a builder.
      *

@@ -24,13 +24,19 @@ import picocli.CommandLine.Spec;
 /**
  * Forward time of the same encoder as ANN, SpikeLM T = 1 and SpikeLM T = 4, measured interleaved
  * in one run so that machine noise hits all three alike.
+ *
+ * <p>Each round runs every configuration once, in an order that rotates from round to round (so
+ * that no configuration always follows the same one). The ratio to the ANN is computed within each
+ * round, from times taken seconds apart, and its median over rounds is reported with its range:
+ * on a shared machine this is far steadier than a ratio of separate medians.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
             "Forward time of one encoder as ANN, SpikeLM T=1 and T=4 (interleaved rounds, median),",
-            "with ratios to the ANN and the resident memory seen after each configuration."
+            "with per-round ratios to the ANN (median and range) and the resident memory seen after",
+            "each configuration. PyTorch's threads: -Dai.djl.pytorch.num_threads=N before -jar."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -48,8 +54,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seq-len", defaultValue = "128", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
     int sequenceLength;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per configuration (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "7", description = "Timed rounds per configuration (default ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description = "Untimed rounds first; the first also calibrates the spiking models (default ${DEFAULT-VALUE}).")
+    int warmup;
 
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the random token ids (default ${DEFAULT-VALUE}).")
     int seed;
@@ -58,8 +70,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || sequenceLength < 2 || rounds < 1) {
-            throw new IllegalArgumentException("--batch, --rounds must be >= 1 and --seq-len >= 2");
+        if (batch < 1 || sequenceLength < 2 || rounds < 1 || warmup < 1) {
+            throw new IllegalArgumentException("--batch, --rounds, --warmup must be >= 1 and --seq-len >= 2");
         }
         PrintWriter out = spec.commandLine().getOut();
         ModelSource source = new ModelSource(model, null, allowPickle);
@@ -80,11 +92,14 @@ final class BenchCommand implements Callable<Integer> {
             NDList input =
                     new NDList(manager.randomInteger(1000, Math.min(vocab, 29000), new Shape(batch, sequenceLength), DataType.INT64));
             ParameterStore store = new ParameterStore(manager, false);
-            for (SpikeBertPreTrainedModel m : models) {
-                run(m, store, input); // warm-up; calibrates the spiking models
+            for (int w = 0; w < warmup; w++) {
+                for (SpikeBertPreTrainedModel m : models) {
+                    run(m, store, input); // the first calibrates the spiking models
+                }
             }
             for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < models.size(); i++) {
+                for (int k = 0; k < models.size(); k++) {
+                    int i = (r + k) % models.size(); // rotate the order from round to round
                     long start = System.nanoTime();
                     run(models.get(i), store, input);
                     times[i][r] = System.nanoTime() - start;
@@ -92,12 +107,17 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf(Locale.ROOT, "%s, batch %d x %d tokens, %d interleaved rounds (median):%n", source.name(), batch,
-                sequenceLength, rounds);
-        double ann = median(times[0]);
+        out.printf(Locale.ROOT, "%s, batch %d x %d tokens, %d warm-up + %d interleaved rounds, %d processors:%n",
+                source.name(), batch, sequenceLength, warmup, rounds, Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "  %-12s %9s %19s %9s %15s%n", "", "median", "(min - max) ms", "x ANN", "(ratio range)");
         for (int i = 0; i < settings.length; i++) {
-            double t = median(times[i]);
-            out.printf(Locale.ROOT, "  %-12s %8.1f ms  %5.2fx ANN   resident memory %d MB%n", NAMES[i], t / 1e6, t / ann, rss[i]);
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = (double) times[i][r] / times[0][r]; // both taken in the same round
+            }
+            double[] ms = Arrays.stream(times[i]).mapToDouble(t -> t / 1e6).toArray();
+            out.printf(Locale.ROOT, "  %-12s %9.1f %8.1f - %8.1f %9.2f %7.2f - %5.2f   resident memory %d MB%n",
+                    NAMES[i], median(ms), min(ms), max(ms), median(ratios), min(ratios), max(ratios), rss[i]);
         }
         out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", peakMegabytes());
         out.flush();
@@ -112,11 +132,19 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static double median(long[] values) {
-        long[] sorted = values.clone();
+    static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     static long residentMegabytes() {

@@ -71,7 +71,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
             SpikingConfig.ANN, SpikingConfig.builder().optTimeSteps(1).build(), SpikingConfig.builder().optTimeSteps(4).build()
         };
         // [setting][context][round] nanoseconds per decoded token
-        long[][][] perToken = new long[settings.length][contexts.length][rounds];
+        double[][][] perToken = new double[settings.length][contexts.length][rounds];
         try (NDManager manager = NDManager.newBaseManager()) {
             List<SpikeGpt2LMHeadModel> models = new ArrayList<>();
             for (SpikingConfig s : settings) {
@@ -141,7 +141,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
     }
 
     /** Fills the cache with {@code context} tokens, then returns the mean time of the next tokens, one at a time. */
-    private static long decode(SpikeGpt2LMHeadModel model, NDManager manager, long[] text, int context, int tokens) {
+    private static double decode(SpikeGpt2LMHeadModel model, NDManager manager, long[] text, int context, int tokens) {
         try (NDManager scope = manager.newSubManager();
                 CausalLanguageModel.Session session = model.newSession(scope)) {
             session.append(java.util.Arrays.copyOf(text, context));
@@ -149,7 +149,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
             for (int t = 0; t < tokens; t++) {
                 session.append(new long[] {text[context + t]});
             }
-            return (System.nanoTime() - start) / tokens;
+            return (System.nanoTime() - start) / (double) tokens;
         }
     }
 }

@@ -39,14 +39,39 @@ public class BertEncoder extends AbstractBlock {
         NDArray mask = inputs.get(1);
         boolean all = SpikeBertModel.wantsHiddenStates(params);
         NDList layers = new NDList(all ? children.size() : 0);
+        NDManager parent = hidden.getManager();
         for (Block layer : children.values()) {
-            hidden = layer.forward(ps, new NDList(hidden, mask), training).singletonOrThrow();
+            hidden = training || all
+                    ? layer.forward(ps, new NDList(hidden, mask), training).singletonOrThrow()
+                    : forwardScoped(layer, ps, hidden, mask, hidden != inputs.get(0), parent);
             if (all) {
                 layers.add(hidden);
             }
         }
         NDList out = new NDList(hidden);
         return all ? out.addAll(layers) : out;
+    }
+
+    /**
+     * Runs one layer at inference so that its temporaries (at T = 4 a few hundred MB per layer:
+     * scores, probabilities, the FFN expansion, the spikes) are freed when it returns instead of
+     * when the whole forward pass ends. The next layer then reuses the same, already mapped memory
+     * rather than touching fresh pages, and the peak footprint is one layer's.
+     *
+     * @param ownsInput whether {@code hidden} is an earlier layer's output, freed here as well
+     */
+    private static NDArray forwardScoped(
+            Block layer, ParameterStore ps, NDArray hidden, NDArray mask, boolean ownsInput, NDManager parent) {
+        try (NDManager scope = parent.newSubManager()) {
+            if (ownsInput) {
+                hidden.attach(scope);
+            } else {
+                hidden.tempAttach(scope); // the caller's input goes back to it
+            }
+            NDArray out = layer.forward(ps, new NDList(hidden, mask), false).singletonOrThrow();
+            out.attach(parent);
+            return out;
+        }
     }
 
     /** {@inheritDoc} */

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.zoo.core.Activations;
 import java.util.function.UnaryOperator;
@@ -49,7 +50,8 @@ public class BertLayer extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray attended = attention.forward(ps, inputs, training).singletonOrThrow();
         NDList hidden = intermediate.forward(ps, new NDList(attended), training);
-        return output.forward(ps, new NDList(hidden.singletonOrThrow(), attended), training);
+        // The FFN activation exists only to be spiked: its neuron may overwrite it.
+        return output.forward(ps, new NDList(hidden.singletonOrThrow(), attended), training, SpikingNeuron.inputOwned());
     }
 
     /** {@inheritDoc} */
@@ -81,7 +83,8 @@ public class BertLayer extends AbstractBlock {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray context = self.forward(ps, inputs, training).singletonOrThrow();
-            return output.forward(ps, new NDList(context, inputs.get(0)), training);
+            // The context exists only to be spiked: its neuron may overwrite it.
+            return output.forward(ps, new NDList(context, inputs.get(0)), training, SpikingNeuron.inputOwned());
         }
 
         @Override

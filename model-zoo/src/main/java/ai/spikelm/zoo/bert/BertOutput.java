@@ -15,7 +15,8 @@ import ai.spikelm.zoo.core.HfLayerNorm;
 /**
  * Projection back to the residual stream: LayerNorm(dropout(dense(x)) + residual), with a spiking
  * {@code dense}. Used after attention ({@code attention.output}) and after the feed-forward
- * network ({@code output}).
+ * network ({@code output}). With {@link ai.spikelm.ops.neuron.SpikingNeuron#INPUT_OWNED} in the
+ * forward parameters, x may be overwritten.
  *
  * <p>Inputs: {@code x [T, B, L, in]}, {@code residual [T, B, L, D]}; output {@code [T, B, L, D]}.
  */
@@ -45,7 +46,8 @@ public class BertOutput extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray projected = dense.forward(ps, new NDList(inputs.get(0)), training).singletonOrThrow();
+        // Forward parameters reach the neuron: a caller that hands x over lets it spike x in place.
+        NDArray projected = dense.forward(ps, new NDList(inputs.get(0)), training, params).singletonOrThrow();
         projected = Dropout.dropout(projected, dropout, training).singletonOrThrow();
         return layerNorm.forward(ps, new NDList(projected.add(inputs.get(1))), training);
     }

@@ -119,8 +119,9 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
                 && q.sameSpikesAs((AbstractElasticSpikingBlock) value.getNeuron());
     }
 
+    /** Spikes a projection made only for this: the quantiser may overwrite it. */
     private static NDArray spike(Block quantizer, ParameterStore ps, NDList projected, boolean training) {
-        return quantizer.forward(ps, projected, training).singletonOrThrow();
+        return quantizer.forward(ps, projected, training, SpikingNeuron.inputOwned()).singletonOrThrow();
     }
 
     /** [T, B, L, D] → [T, B, H, L, d]. */

@@ -1,0 +1,155 @@
+package ai.spikelm.ops.neuron;
+
+import static ai.spikelm.ops.neuron.NeuronFixture.forward;
+import static ai.spikelm.ops.neuron.NeuronFixture.initialize;
+import static ai.spikelm.ops.neuron.NeuronFixture.steps;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.spikelm.ops.stats.SpikeMonitor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The in-place inference path ({@link InferenceSpikes}) against the generic path, which a monitor
+ * forces: the same spikes on the same input, ties and extremes included, and NaN still reaches
+ * the output.
+ */
+class InferencePathTest {
+
+    @Test
+    void roundingShiftRoundsHalfToEvenAndClampsBySign() {
+        float big = 1 << 22;
+        float[] v = {
+            -2.5f, -1.5f, -1f, -0.51f, -0.5f, -0.49f, -0f, 0f, 0.49f, 0.5f, 0.51f, 1f, 1.5f, 2.5f,
+            Math.nextUp(0.5f), Math.nextDown(-0.5f), big, -big, 3 * big, -3 * big, 1e30f, -1e30f,
+            Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY
+        };
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (float alpha : new float[] {1f, 0.37f, 3f}) {
+                NDArray u = manager.create(v).mul(alpha);
+                NDArray a = manager.create(alpha);
+                float[] want = ElasticSpike.emit(u, a).output().toFloatArray();
+                float[] got =
+                        InferenceSpikes.spikeInPlace(u.duplicate(), a, manager.create(InferenceSpikes.ROUNDING_SHIFT))
+                                .toFloatArray();
+                assertArrayEquals(want, got, 0f, "α = " + alpha); // +0 and −0 count as equal
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ResetMode.class)
+    void neuronSpikesAsTheGenericPath(ResetMode mode) {
+        float[] alpha = {1.1f, 0.7f, 1.9f, 0.45f};
+        float[][] x = inputWithTies(alpha, 4, 515, 5);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron =
+                    ElasticBiSpikingNeuron.builder().setTimeSteps(4).optResetMode(mode).build();
+            initialize(neuron, manager, new Shape(4, 515));
+            neuron.setAmplitudes(alpha);
+            assertSameAsGeneric(neuron, manager, steps(manager, x));
+        }
+    }
+
+    @Test
+    void neuronSpikesAsTheGenericPathAcrossBlocks() {
+        float[] alpha = {0.9f, 1.4f, 0.6f};
+        int n = (int) (2 * InferenceSpikes.BLOCK + 1234); // two full blocks and a partial one
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(3).build();
+            initialize(neuron, manager, new Shape(3, 2, n / 2));
+            neuron.setAmplitudes(alpha);
+            assertSameAsGeneric(neuron, manager, steps(manager, inputWithTies(alpha, 3, n, 8)).reshape(3, 2, n / 2));
+        }
+    }
+
+    @Test
+    void quantizerAndSingleStepNeuronSpikeAsTheGenericPath() {
+        float[] alpha = {0.8f, 1.3f, 0.25f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TernarySpikeQuantizer quantizer = TernarySpikeQuantizer.builder().setTimeSteps(3).build();
+            initialize(quantizer, manager, new Shape(3, 2, 100));
+            quantizer.setAmplitudes(alpha);
+            assertSameAsGeneric(
+                    quantizer, manager, steps(manager, inputWithTies(alpha, 3, 200, 6)).reshape(3, 2, 100));
+
+            ElasticBiSpikingNeuron single = ElasticBiSpikingNeuron.builder().setTimeSteps(1).build();
+            initialize(single, manager, new Shape(1, 300));
+            single.setAmplitudes(new float[] {0.6f});
+            assertSameAsGeneric(single, manager, steps(manager, inputWithTies(new float[] {0.6f}, 1, 300, 7)));
+        }
+    }
+
+    @Test
+    void anOwnedInputMayBeOverwrittenAndAnyOtherIsLeftAlone() {
+        float[] alpha = {0.8f, 1.3f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TernarySpikeQuantizer quantizer = TernarySpikeQuantizer.builder().setTimeSteps(2).build();
+            initialize(quantizer, manager, new Shape(2, 50));
+            quantizer.setAmplitudes(alpha);
+            NDArray input = steps(manager, inputWithTies(alpha, 2, 50, 9));
+            float[] before = input.toFloatArray();
+            float[] kept = forward(quantizer, manager, input, false).toFloatArray();
+            assertArrayEquals(before, input.toFloatArray(), 0f, "an input not handed over is not modified");
+
+            NDArray owned = input.duplicate();
+            float[] spikes =
+                    quantizer.forward(new ParameterStore(manager, false), new NDList(owned), false, SpikingNeuron.inputOwned())
+                            .singletonOrThrow()
+                            .toFloatArray();
+            assertArrayEquals(kept, spikes, 0f);
+        }
+    }
+
+    @Test
+    void nonFiniteInputStillReachesTheOutput() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AbstractElasticSpikingBlock[] blocks = {
+                ElasticBiSpikingNeuron.builder().setTimeSteps(4).optValidateInput(false).build(),
+                ElasticBiSpikingNeuron.builder().setTimeSteps(1).optValidateInput(false).build(),
+                TernarySpikeQuantizer.builder().setTimeSteps(4).optValidateInput(false).build()
+            };
+            for (AbstractElasticSpikingBlock block : blocks) {
+                int steps = block.getTimeSteps();
+                initialize(block, manager, new Shape(steps, 8));
+                float[] alpha = new float[steps];
+                java.util.Arrays.fill(alpha, 1f);
+                block.setAmplitudes(alpha);
+                float[][] x = new float[steps][8];
+                x[0][3] = Float.NaN; // reaches every later step of a membrane
+                float[] out = forward(block, manager, steps(manager, x), false).toFloatArray();
+                assertTrue(Float.isNaN(out[3]), block.getClass().getSimpleName() + " T=" + steps);
+            }
+        }
+    }
+
+    /** Runs the block unmonitored (in-place path) and monitored (generic path) and compares. */
+    private static void assertSameAsGeneric(AbstractElasticSpikingBlock block, NDManager manager, NDArray input) {
+        float[] fast = forward(block, manager, input, false).toFloatArray();
+        float[] generic;
+        try (SpikeMonitor monitor = SpikeMonitor.attach(block)) {
+            generic = forward(block, manager, input, false).toFloatArray();
+        }
+        assertArrayEquals(generic, fast, 0f);
+    }
+
+    /** Gaussian input in which every fifth value sits exactly on a rounding tie of its step. */
+    private static float[][] inputWithTies(float[] alpha, int steps, int n, long seed) {
+        Random random = new Random(seed);
+        float[][] x = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                x[t][i] = i % 5 == 0 ? (random.nextInt(7) - 3) * 0.5f * alpha[t] : (float) random.nextGaussian() * 1.3f;
+            }
+        }
+        return x;
+    }
+}
