@@ -217,8 +217,14 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         NDArray alpha = parameterStore.getValue(amplitude, input.getDevice(), training);
         if (calibrated && !training && monitor == null && InferenceSpikes.supports(input)) {
             // Nothing to learn, calibrate or record: the in-place path, unless the input is not
-            // finite (then the generic path below carries the NaN on to the model's check).
-            NDArray spikes = infer(input, alpha.toFloatArray(), SpikingNeuron.inputOwned(params));
+            // finite (then the generic path below carries the NaN on to the model's check). The
+            // input is detached: in a thread where PyTorch's grad mode is on (its default) and the
+            // parameters require gradients, autograd would refuse the in-place updates.
+            NDArray detached = input.stopGradient();
+            NDArray spikes = infer(detached, alpha.toFloatArray(), SpikingNeuron.inputOwned(params));
+            if (spikes != detached) {
+                detached.close(); // the view only; the input keeps its own handle
+            }
             if (spikes != null) {
                 return new NDList(spikes);
             }
