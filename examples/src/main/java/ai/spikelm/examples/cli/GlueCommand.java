@@ -411,7 +411,7 @@ final class GlueCommand implements Callable<Integer> {
                 root.put("best_epoch", summary.bestEpoch());
                 root.put("best_main_metric", summary.bestValue());
             }
-            if (energy.layerFiringRates().isEmpty()) {
+            if (Double.isNaN(energy.overallFiringRate())) {
                 root.putNull("firing_rate"); // an ANN has no spikes
             } else {
                 root.put("firing_rate", energy.overallFiringRate());

@@ -236,7 +236,7 @@ final class PretrainLmCommand implements Callable<Integer> {
                 root.put("best_epoch", summary.bestEpoch());
                 root.put("train_tokens_per_second", trainedTokens[0] / trainSeconds[0]);
                 root.put("eval_tokens_per_second", last.tokensPerSecond());
-                if (energy.layerFiringRates().isEmpty()) {
+                if (Double.isNaN(energy.overallFiringRate())) {
                     root.putNull("firing_rate"); // an ANN has no spikes
                 } else {
                     root.put("firing_rate", energy.overallFiringRate());

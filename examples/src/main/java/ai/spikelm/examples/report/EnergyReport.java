@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class EnergyReport {
 
-    private static final Pattern LAYER = Pattern.compile("(.*\\blayer\\.\\d+)\\..*");
+    // The transformer layer a site belongs to: BERT "encoder.layer.N", GPT-2 "h.N", BART "layers.N".
+    private static final Pattern LAYER = Pattern.compile("(.*\\b(?:layer|layers|h)\\.\\d+)\\..*");
 
     private final String label;
     private final List<SiteStatistics> sites;
