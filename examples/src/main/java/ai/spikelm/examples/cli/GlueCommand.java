@@ -230,10 +230,8 @@ final class GlueCommand implements Callable<Integer> {
             lossChart.write(chart);
             console.println("loss curve written to " + chart);
         }
-        if (!energy.layerFiringRates().isEmpty()) {
-            String name = chart.getFileName().toString();
-            Path firing = chart.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + "-firing.png");
-            FiringRateChart.write(List.of(energy), firing);
+        Path firing = FiringRateChart.writeBeside(energy, chart);
+        if (firing != null) {
             console.println("firing rates written to " + firing);
         }
         console.flush();

@@ -124,6 +124,7 @@ final class PretrainLmCommand implements Callable<Integer> {
         if (tokenizerFile != null) {
             Files.copy(tokenizerFile, tokenizerJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else if (initFrom != null && Files.isRegularFile(LanguageModelFiles.modelDir(initFrom).resolve("tokenizer.json"))) {
+            // A converted model keeps the tokenizer it was trained with.
             Files.copy(LanguageModelFiles.modelDir(initFrom).resolve("tokenizer.json"), tokenizerJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.writeString(tokenizerJson, Gpt2TokenizerJson.byteLevel());
@@ -209,10 +210,7 @@ final class PretrainLmCommand implements Callable<Integer> {
             console.flush();
             if (chart != null) {
                 lossChart.write(chart);
-                if (!energy.layerFiringRates().isEmpty()) {
-                    String name = chart.getFileName().toString();
-                    FiringRateChart.write(List.of(energy), chart.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + "-firing.png"));
-                }
+                FiringRateChart.writeBeside(energy, chart);
             }
             if (json != null) {
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

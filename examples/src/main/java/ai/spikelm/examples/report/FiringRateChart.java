@@ -77,6 +77,25 @@ public final class FiringRateChart {
         save(chart, file);
     }
 
+    /**
+     * Writes the per-layer chart of a spiking model beside another chart: {@code name.png} gets
+     * {@code name-firing.png}. Nothing is written for a model without spikes.
+     *
+     * @param report the measured model
+     * @param mainChart the chart it accompanies
+     * @return the file written, or null for a model without spikes
+     * @throws IOException if the file cannot be written
+     */
+    public static Path writeBeside(EnergyReport report, Path mainChart) throws IOException {
+        if (report.layerFiringRates().isEmpty()) {
+            return null;
+        }
+        String name = mainChart.getFileName().toString();
+        Path file = mainChart.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + "-firing.png");
+        write(List.of(report), file);
+        return file;
+    }
+
     private static void save(CategoryChart chart, Path file) throws IOException {
         String name = file.toString();
         String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
