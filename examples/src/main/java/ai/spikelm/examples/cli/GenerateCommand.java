@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", required = true, description = "The prompt.")
     String prompt;
 
-    @Option(names = {"-T", "--time-steps"}, description = "Run as SpikeLM with T time steps (default: the model's own).")
-    Integer timeSteps;
+    @Mixin SpikingOptions spikingOptions = new SpikingOptions();
 
     @Option(names = "--max-new-tokens", defaultValue = "50", description = "Tokens to generate at most (default ${DEFAULT-VALUE}).")
     int maxNewTokens;
@@ -66,8 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = LanguageModelFiles.modelDir(model);
         SpikingConfig saved = SpikeGpt2Config.load(dir.resolve("config.json")).spiking();
-        SpikingConfig spiking = timeSteps == null ? saved
-                : (saved.isSpiking() ? saved.toBuilder() : SpikingConfig.builder()).optSpiking(true).optTimeSteps(timeSteps).build();
+        SpikingConfig spiking = spikingOptions.given() ? spikingOptions.apply(saved) : saved;
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer = Gpt2TokenizerJson.load(dir.resolve("tokenizer.json"))) {
             SpikeGpt2LMHeadModel lm = SpikeGpt2Loader.builder().setModelDir(dir).optSpiking(spiking).build().loadLanguageModel(manager);
