@@ -106,7 +106,7 @@ final class GlueCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "128", description = "Tokens per example (default ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--out", description = "Checkpoint directory (best/ and last/).")
+    @Option(names = "--out", description = "Checkpoint directory (best/ and last/, each with tokenizer.json); the best epoch is then the one reported.")
     Path out;
 
     @Option(names = "--json", description = "Write the results as JSON.")
@@ -140,10 +140,11 @@ final class GlueCommand implements Callable<Integer> {
             id2label.put(i, task.labels().get(i));
         }
         long started = System.nanoTime();
+        Path tokenizerFile = source.requireTokenizer();
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer =
                         HuggingFaceTokenizer.builder()
-                                .optTokenizerPath(source.requireTokenizer())
+                                .optTokenizerPath(tokenizerFile)
                                 .optMaxLength(maxLength)
                                 .optTruncation(true)
                                 .optPadding(false)
@@ -166,7 +167,7 @@ final class GlueCommand implements Callable<Integer> {
             }
             TrainingSummary summary = null;
             if (train) {
-                summary = fineTune(classifier, task, trainExamples, dev, tokenizer, manager, console);
+                summary = fineTune(classifier, task, trainExamples, dev, tokenizer, tokenizerFile, manager, console);
             }
             Map<String, GlueScores> scores = new LinkedHashMap<>();
             for (var split : dev.entrySet()) {
@@ -254,6 +255,7 @@ final class GlueCommand implements Callable<Integer> {
             List<GlueExample> trainExamples,
             Map<String, List<GlueExample>> dev,
             HuggingFaceTokenizer tokenizer,
+            Path tokenizerFile,
             NDManager manager,
             PrintWriter console)
             throws IOException {
@@ -286,6 +288,7 @@ final class GlueCommand implements Callable<Integer> {
                                 .setEpochs(epochs)
                                 .optSeed(seed)
                                 .optOutputDir(out)
+                                .addCheckpointFile("tokenizer.json", tokenizerFile)
                                 .optEvaluator((m, epoch) -> {
                                     lastEvaluation = score(m, task, firstDev, tokenizer);
                                     return EvaluationResult.of(task.mainMetric().toString(), lastEvaluation.main());
@@ -308,7 +311,11 @@ final class GlueCommand implements Callable<Integer> {
                                             }
                                         })
                                 .build()) {
-            return trainer.fit();
+            TrainingSummary summary = trainer.fit();
+            if (out != null && trainer.restoreBest() != summary.history().get(summary.history().size() - 1).epoch()) {
+                lastEvaluation = null; // the best epoch's model is scored again below
+            }
+            return summary;
         }
     }
 
@@ -381,8 +388,9 @@ final class GlueCommand implements Callable<Integer> {
         if (summary != null) {
             console.printf(Locale.ROOT, "  best epoch %d: %s %.4f%n", summary.bestEpoch(), task.mainMetric(), summary.bestValue());
         }
-        console.printf(Locale.ROOT, "  firing rate %.4f; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx)%n",
-                energy.overallFiringRate(), energy.perSequence().annJoules() * 1e3,
+        console.printf(Locale.ROOT, "  firing rate %s; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx)%n",
+                Double.isNaN(energy.overallFiringRate()) ? "- (no spikes)" : String.format(Locale.ROOT, "%.4f", energy.overallFiringRate()),
+                energy.perSequence().annJoules() * 1e3,
                 energy.perSequence().spikingJoules() * 1e3, energy.perSequence().savingFactor());
         console.printf(Locale.ROOT, "  time %.0f s%n", seconds);
         console.flush();
@@ -400,6 +408,9 @@ final class GlueCommand implements Callable<Integer> {
             root.put("dev_subset", devSubset);
             root.put("train_from_dev", trainFromDev);
             root.put("seed", seed);
+            root.put("batch_size", batchSize);
+            root.put("learning_rate", learningRate);
+            root.put("max_length", maxLength);
             ObjectNode metrics = root.putObject("metrics");
             scores.forEach((split, s) -> {
                 ObjectNode m = metrics.putObject(split);

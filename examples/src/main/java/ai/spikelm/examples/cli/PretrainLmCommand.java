@@ -167,6 +167,7 @@ final class PretrainLmCommand implements Callable<Integer> {
                             .setEpochs(epochs)
                             .optSeed(seed)
                             .optOutputDir(out)
+                            .addCheckpointFile("tokenizer.json", tokenizerJson)
                             .optMinimizeMetric(true)
                             .optEvaluator((m, epoch) -> EvaluationResult.of("perplexity", Perplexity.evaluate(m, heldBatches).perplexity()))
                             .addListener(lossChart)
@@ -189,9 +190,6 @@ final class PretrainLmCommand implements Callable<Integer> {
                             .build()) {
                 trainer.resume();
                 summary = trainer.fit();
-            }
-            for (String dir : List.of(SpikeLmTrainer.BEST_DIR, SpikeLmTrainer.LAST_DIR)) {
-                Files.copy(tokenizerJson, out.resolve(dir).resolve("tokenizer.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             Perplexity last = Perplexity.evaluate(model, heldBatches);
             EnergyReport energy = EnergyReport.measure(config.spiking().toString(), model, manager,

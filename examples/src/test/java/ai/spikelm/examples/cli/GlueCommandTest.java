@@ -80,6 +80,14 @@ class GlueCommandTest {
         assertTrue(results.get("firing_rate").asDouble() > 0 && results.get("firing_rate").asDouble() < 1);
         assertTrue(Files.isRegularFile(dir.resolve("ckpt/best/config.json")));
         assertTrue(r[1].contains("epoch 2:"), r[1]);
+        // The report is the best epoch's model, and best/ is a complete folder that reproduces it.
+        assertEquals(results.get("best_main_metric").asDouble(), accuracy, 1e-12, results.toString());
+        assertEquals(Files.readString(model.resolve("tokenizer.json")), Files.readString(dir.resolve("ckpt/best/tokenizer.json")));
+        Path again = dir.resolve("again.json");
+        String[] e = run("glue", "--task", "SST-2", "--data", data.toString(), "--model", dir.resolve("ckpt/best").toString(),
+                "--json", again.toString());
+        assertEquals("0", e[0], e[2]);
+        assertEquals(accuracy, new ObjectMapper().readTree(again.toFile()).get("metrics").get("dev").get("ACCURACY").asDouble(), 1e-12);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -109,6 +110,7 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
     private final Path outputDir;
     private final boolean calibrate;
     private final List<TrainingListener> listeners;
+    private final Map<String, Path> checkpointFiles;
     private final List<NDArray> parameters;
     private final Collection<AbstractElasticSpikingBlock> spikingSites;
     private final NDManager manager;
@@ -127,6 +129,7 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
         this.outputDir = b.outputDir;
         this.calibrate = b.calibrate;
         this.listeners = List.copyOf(b.listeners);
+        this.checkpointFiles = Map.copyOf(b.checkpointFiles);
         this.parameters = ParameterScope.arrays(model);
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException("The model is not initialized: call model.initialize(manager) first");
@@ -225,6 +228,27 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
         TrainingSummary summary = summary();
         listeners.forEach(l -> l.onTrainingEnd(summary));
         return summary;
+    }
+
+    /**
+     * Loads the best epoch's weights (from {@code <out>/best}) into the model, so that what is
+     * evaluated or served next is the checkpoint the selection chose, not the last epoch's. Does
+     * nothing when the last epoch is the best.
+     *
+     * @return the best epoch, whose weights the model now holds
+     * @throws IllegalStateException if the trainer has no output directory or no epoch has run
+     * @throws IOException if the checkpoint cannot be read
+     */
+    public int restoreBest() throws IOException {
+        if (outputDir == null || state.bestEpoch < 0) {
+            throw new IllegalStateException("restoreBest needs an output directory and at least one finished epoch");
+        }
+        if (state.bestEpoch != state.epochsCompleted - 1) {
+            try (CheckpointReader checkpoint = SafetensorsCheckpoint.open(outputDir.resolve(BEST_DIR))) {
+                model.loadWeights(checkpoint.tensors());
+            }
+        }
+        return state.bestEpoch;
     }
 
     /**
@@ -385,7 +409,7 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
 
     private void saveBest(EpochResult result) throws IOException {
         Path tmp = fresh(BEST_DIR + ".tmp");
-        model.save(tmp);
+        save(tmp);
         ObjectNode o = JSON.createObjectNode();
         o.put("epoch", result.epoch());
         o.put("train_loss", result.trainLoss());
@@ -401,11 +425,19 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
 
     private void saveLast() throws IOException {
         Path tmp = fresh(LAST_DIR + ".tmp");
-        model.save(tmp);
+        save(tmp);
         optimizer.save(tmp.resolve(AdamW.STATE_FILE));
         state.write(tmp.resolve(TrainerState.FILE)); // last: marks the checkpoint complete
         Path dir = swapIn(tmp, LAST_DIR);
         listeners.forEach(l -> l.onCheckpoint(dir, TrainingListener.CheckpointKind.LAST));
+    }
+
+    /** The model and the files that complete its folder (a tokenizer), so each checkpoint loads alone. */
+    private void save(Path dir) throws IOException {
+        model.save(dir);
+        for (Map.Entry<String, Path> file : checkpointFiles.entrySet()) {
+            Files.copy(file.getValue(), dir.resolve(file.getKey()), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private Path fresh(String name) throws IOException {
@@ -524,6 +556,7 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
         private Path outputDir;
         private boolean calibrate = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private final Map<String, Path> checkpointFiles = new LinkedHashMap<>();
 
         Builder() {}
 
@@ -659,6 +692,28 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
          */
         public Builder<M> optCalibrate(boolean calibrate) {
             this.calibrate = calibrate;
+            return this;
+        }
+
+        /**
+         * Adds a file copied into every checkpoint beside the model: typically the tokenizer as
+         * {@code tokenizer.json}, so that {@code best} and {@code last} are complete Hugging Face
+         * folders that load and tokenize on their own.
+         *
+         * @param name the file's name inside each checkpoint, a plain file name
+         * @param file a regular file
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a plain file name or the file does
+         *     not exist
+         */
+        public Builder<M> addCheckpointFile(String name, Path file) {
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+                throw new IllegalArgumentException("Checkpoint file name must be a plain file name, got '" + name + "'");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("Checkpoint file not found: " + file);
+            }
+            checkpointFiles.put(name, file);
             return this;
         }
 

@@ -302,12 +302,26 @@ class SpikeLmTrainerTest {
                                 Map.of("score", epoch == 0 ? 1.0 : 0.5, "accuracy", TinySpikeLm.accuracy(logits, DEV)));
                     };
             Recorder recorder = new Recorder();
+            Path tokenizer = Files.writeString(Files.createTempFile("vocab", ".json"), "{\"model\": {}}");
+            float[][] now;
             try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
                     SpikeLmTrainer<?> trainer =
-                            trainer(model, adamW, 2, recorder).optEvaluator(evaluator).optOutputDir(out).build()) {
+                            trainer(model, adamW, 2, recorder)
+                                    .optEvaluator(evaluator)
+                                    .optOutputDir(out)
+                                    .addCheckpointFile("tokenizer.json", tokenizer)
+                                    .build()) {
                 TrainingSummary summary = trainer.fit();
                 assertEquals(0, summary.bestEpoch());
                 assertEquals(List.of(true, false), summary.history().stream().map(EpochResult::best).toList());
+                now = Predictions.logits(model, dev);
+                assertEquals(0, trainer.restoreBest());
+                assertArrayEquals(logitsByEpoch.get(0), Predictions.logits(model, dev), "restoreBest loads epoch 0's weights");
+            } finally {
+                Files.delete(tokenizer);
+            }
+            for (String dir : List.of("best", "last")) {
+                assertEquals("{\"model\": {}}", Files.readString(out.resolve(dir).resolve("tokenizer.json")), dir + " carries the tokenizer");
             }
             assertEquals(
                     List.of(
@@ -315,7 +329,6 @@ class SpikeLmTrainerTest {
                             TrainingListener.CheckpointKind.LAST,
                             TrainingListener.CheckpointKind.LAST),
                     recorder.checkpoints);
-            float[][] now = Predictions.logits(model, dev);
             SpikeBertPreTrainedModel last = SpikeBertLoader.builder().setModelDir(out.resolve("last")).build().load(manager);
             SpikeBertPreTrainedModel best = SpikeBertLoader.builder().setModelDir(out.resolve("best")).build().load(manager);
             assertTrue(last instanceof SpikeBertForSequenceClassification);
@@ -416,6 +429,15 @@ class SpikeLmTrainerTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () -> SpikeLmTrainer.builder().setModel(model).setOptimizer(adamW).build());
+                var builder = SpikeLmTrainer.builder().setModel(model);
+                Path missing = Path.of("no-such-tokenizer.json");
+                assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.addCheckpointFile("tokenizer.json", missing))
+                        .getMessage().contains("no-such-tokenizer.json"));
+                assertThrows(IllegalArgumentException.class, () -> builder.addCheckpointFile("../escape.json", Path.of("pom.xml")));
+            }
+            try (AdamW adamW = TinySpikeLm.adamW(model, 1e-3f);
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 1, new Recorder()).build()) {
+                assertThrows(IllegalStateException.class, trainer::restoreBest, "no output directory");
             }
         }
     }
