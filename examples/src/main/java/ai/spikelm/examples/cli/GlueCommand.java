@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.util.PairList;
 import ai.spikelm.examples.glue.GlueExample;
 import ai.spikelm.examples.glue.GlueReader;
+import ai.spikelm.examples.glue.GlueRunResult;
 import ai.spikelm.examples.glue.GlueScores;
 import ai.spikelm.examples.glue.GlueSubset;
 import ai.spikelm.examples.glue.GlueTask;
@@ -29,9 +30,6 @@ import ai.spikelm.zoo.training.TrainingBatch;
 import ai.spikelm.zoo.training.TrainingListener;
 import ai.spikelm.zoo.training.TrainingSummary;
 import ai.spikelm.zoo.training.WarmupLinearSchedule;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -395,40 +393,36 @@ final class GlueCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "  time %.0f s%n", seconds);
         console.flush();
         if (json != null) {
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode root = mapper.createObjectNode();
-            root.put("task", task.toString());
-            root.put("model", model == null ? ModelSource.EMBEDDED_NAME : model);
-            root.put("spiking", spiking.toString());
-            root.put("time_steps", spiking.timeSteps());
-            root.put("distilled_from", teacher);
-            root.put("trained", train);
-            root.put("epochs", train ? epochs : 0);
-            root.put("train_subset", trainSubset);
-            root.put("dev_subset", devSubset);
-            root.put("train_from_dev", trainFromDev);
-            root.put("seed", seed);
-            root.put("batch_size", batchSize);
-            root.put("learning_rate", learningRate);
-            root.put("max_length", maxLength);
-            ObjectNode metrics = root.putObject("metrics");
+            Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
             scores.forEach((split, s) -> {
-                ObjectNode m = metrics.putObject(split);
-                s.values().forEach((metric, value) -> m.put(metric.toString(), value));
+                Map<String, Double> values = new LinkedHashMap<>();
+                s.values().forEach((metric, value) -> values.put(metric.toString(), value));
+                metrics.put(split, values);
             });
-            if (summary != null) {
-                root.put("best_epoch", summary.bestEpoch());
-                root.put("best_main_metric", summary.bestValue());
-            }
-            if (Double.isNaN(energy.overallFiringRate())) {
-                root.putNull("firing_rate"); // an ANN has no spikes
-            } else {
-                root.put("firing_rate", energy.overallFiringRate());
-            }
-            root.put("ann_mj_per_sequence", energy.perSequence().annJoules() * 1e3);
-            root.put("model_mj_per_sequence", energy.perSequence().spikingJoules() * 1e3);
-            root.put("seconds", seconds);
-            Files.writeString(json, mapper.writeValueAsString(root));
+            double firingRate = energy.overallFiringRate();
+            new GlueRunResult(
+                            task.toString(),
+                            model == null ? ModelSource.EMBEDDED_NAME : model,
+                            spiking.toString(),
+                            spiking.timeSteps(),
+                            teacher,
+                            train,
+                            train ? epochs : 0,
+                            trainSubset,
+                            devSubset,
+                            trainFromDev,
+                            seed,
+                            batchSize,
+                            learningRate,
+                            maxLength,
+                            metrics,
+                            summary == null ? null : summary.bestEpoch(),
+                            summary == null ? null : summary.bestValue(),
+                            Double.isNaN(firingRate) ? null : firingRate, // an ANN has no spikes
+                            energy.perSequence().annJoules() * 1e3,
+                            energy.perSequence().spikingJoules() * 1e3,
+                            seconds)
+                    .write(json);
         }
     }
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class,
             GlueCommand.class,
+            GlueReportCommand.class,
             GenerateCommand.class,
             PretrainLmCommand.class,
             PerplexityCommand.class,

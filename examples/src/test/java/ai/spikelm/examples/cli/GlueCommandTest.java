@@ -88,6 +88,15 @@ class GlueCommandTest {
                 "--json", again.toString());
         assertEquals("0", e[0], e[2]);
         assertEquals(accuracy, new ObjectMapper().readTree(again.toFile()).get("metrics").get("dev").get("ACCURACY").asDouble(), 1e-12);
+        // Both runs in one table: the fine-tuned row first (trained T = 2), then the evaluation only.
+        String[] table = run("glue-report", json.toString(), again.toString());
+        assertEquals("0", table[0], table[2]);
+        String[] rows = table[1].strip().split("\n");
+        assertEquals(4, rows.length, table[1]);
+        assertTrue(rows[2].startsWith("| SST-2 | SpikeLM T = 2 |") && rows[2].contains(String.format(java.util.Locale.ROOT, "accuracy %.1f", 100 * accuracy)), rows[2]);
+        String[] missing = run("glue-report", dir.resolve("nothing-here").toString());
+        assertEquals("1", missing[0]);
+        assertTrue(missing[2].contains("nothing-here"), missing[2]);
     }
 
     @Test

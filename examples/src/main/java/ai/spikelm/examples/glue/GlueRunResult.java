@@ -1,0 +1,136 @@
+package ai.spikelm.examples.glue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one {@code spikelm glue} run measured, as written by {@code --json} (snake_case keys) and
+ * read back by {@code spikelm glue-report}.
+ *
+ * @param task the task's enum name, for example {@code STSB}
+ * @param model the model the run started from
+ * @param spiking the spiking settings, or {@code ANN}
+ * @param timeSteps T (1 for an ANN)
+ * @param distilledFrom the teacher, or {@code null}
+ * @param trained whether the run fine-tuned
+ * @param epochs epochs of fine-tuning (0 without)
+ * @param trainSubset the seeded train subset size, or {@code null} for all
+ * @param devSubset the seeded dev subset size, or {@code null} for all
+ * @param trainFromDev dev examples trained on when the task has no train split, or {@code null}
+ * @param seed the seed
+ * @param batchSize the batch size
+ * @param learningRate the constant learning rate
+ * @param maxLength tokens per example
+ * @param metrics per dev split, metric name ({@link GlueMetric} constant) to value in [0, 1]
+ * @param bestEpoch the selected epoch, or {@code null} without training
+ * @param bestMainMetric its main metric, or {@code null} without training
+ * @param firingRate the measured firing rate, or {@code null} for an ANN
+ * @param annMjPerSequence the ANN's energy per dev sequence in mJ
+ * @param modelMjPerSequence this model's energy per dev sequence in mJ
+ * @param seconds wall time of the run
+ */
+public record GlueRunResult(
+        String task,
+        String model,
+        String spiking,
+        int timeSteps,
+        String distilledFrom,
+        boolean trained,
+        int epochs,
+        Integer trainSubset,
+        Integer devSubset,
+        Integer trainFromDev,
+        long seed,
+        int batchSize,
+        double learningRate,
+        int maxLength,
+        Map<String, Map<String, Double>> metrics,
+        Integer bestEpoch,
+        Double bestMainMetric,
+        Double firingRate,
+        double annMjPerSequence,
+        double modelMjPerSequence,
+        double seconds) {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Copies the metrics, keeping split and metric order. */
+    public GlueRunResult {
+        Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
+        metrics.forEach((split, values) -> copy.put(split, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values))));
+        metrics = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Returns the task.
+     *
+     * @return the GLUE task
+     * @throws IllegalArgumentException if the name is not a GLUE task
+     */
+    public GlueTask glueTask() {
+        return GlueTask.fromName(task);
+    }
+
+    /**
+     * Returns whether the model was a plain ANN.
+     *
+     * @return true without spikes
+     */
+    public boolean isAnn() {
+        return firingRate == null || firingRate.isNaN(); // early results wrote NaN for "no spikes"
+    }
+
+    /**
+     * Returns the model as a table names it: {@code ANN}, {@code SpikeLM T = 4}, {@code SpikeLM T
+     * = 4 + KD}.
+     *
+     * @return the label
+     */
+    public String variant() {
+        if (isAnn()) {
+            return distilledFrom == null ? "ANN" : "ANN + KD";
+        }
+        return "SpikeLM T = " + timeSteps + (distilledFrom == null ? "" : " + KD");
+    }
+
+    /**
+     * Writes this result as JSON.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be written
+     */
+    public void write(Path file) throws IOException {
+        Files.writeString(file, JSON.writeValueAsString(this));
+    }
+
+    /**
+     * Reads a result written by {@link #write}.
+     *
+     * @param file the file
+     * @return the result
+     * @throws IOException if it cannot be read or is not a GLUE result
+     */
+    public static GlueRunResult read(Path file) throws IOException {
+        try {
+            GlueRunResult r = JSON.readValue(file.toFile(), GlueRunResult.class);
+            if (r.task() == null || r.metrics() == null) {
+                throw new IOException("not a spikelm glue result (no task or metrics)");
+            }
+            r.glueTask();
+            return r;
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}
