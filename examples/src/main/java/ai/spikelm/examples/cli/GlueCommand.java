@@ -1,9 +1,8 @@
 package ai.spikelm.examples.cli;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
-import ai.djl.util.PairList;
+import ai.spikelm.examples.glue.GlueBatches;
 import ai.spikelm.examples.glue.GlueExample;
 import ai.spikelm.examples.glue.GlueReader;
 import ai.spikelm.examples.glue.GlueRunResult;
@@ -15,7 +14,6 @@ import ai.spikelm.examples.report.FiringRateChart;
 import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
-import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.BatchSource;
@@ -267,7 +265,7 @@ final class GlueCommand implements Callable<Integer> {
         if (trainExamples.isEmpty()) {
             throw new IllegalArgumentException("no training examples for " + task);
         }
-        BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> collate(b, task, tokenizer));
+        BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> GlueBatches.collate(b, task, tokenizer));
         lossChart = new TrainingChart(task + " fine-tuning, " + classifier.getConfig().spiking()
                 + (teacher != null ? ", distilled" : ""), "dev " + task.mainMetric());
         List<GlueExample> firstDev = dev.values().iterator().next();
@@ -318,11 +316,7 @@ final class GlueCommand implements Callable<Integer> {
     }
 
     private List<TrainingBatch> batches(List<GlueExample> examples, GlueTask task, HuggingFaceTokenizer tokenizer) {
-        List<TrainingBatch> batches = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i += batchSize) {
-            batches.add(collate(examples.subList(i, Math.min(examples.size(), i + batchSize)), task, tokenizer));
-        }
-        return batches;
+        return GlueBatches.inOrder(examples, task, tokenizer, batchSize);
     }
 
     private GlueScores score(SpikeBertPreTrainedModel m, GlueTask task, List<GlueExample> examples, HuggingFaceTokenizer tokenizer) {
@@ -349,27 +343,6 @@ final class GlueCommand implements Callable<Integer> {
             gold[i] = examples.get(i).label();
         }
         return GlueScores.ofClassification(task, predicted, gold);
-    }
-
-    private static TrainingBatch collate(List<GlueExample> examples, GlueTask task, HuggingFaceTokenizer tokenizer) {
-        Encoding[] encodings;
-        if (examples.get(0).hasTextB()) {
-            PairList<String, String> pairs = new PairList<>();
-            examples.forEach(e -> pairs.add(e.textA(), e.textB()));
-            encodings = tokenizer.batchEncode(pairs);
-        } else {
-            encodings = tokenizer.batchEncode(examples.stream().map(GlueExample::textA).toList());
-        }
-        EncodedBatch inputs = EncodedBatch.of(encodings);
-        if (task.isRegression()) {
-            float[] targets = new float[examples.size()];
-            for (int i = 0; i < targets.length; i++) {
-                targets[i] = examples.get(i).score();
-            }
-            return TrainingBatch.regression(inputs, targets);
-        }
-        long[] labels = examples.stream().mapToLong(GlueExample::label).toArray();
-        return TrainingBatch.classification(inputs, labels);
     }
 
     private void report(
