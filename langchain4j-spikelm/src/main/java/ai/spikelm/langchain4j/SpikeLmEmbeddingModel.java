@@ -76,18 +76,23 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         }
         try {
             ZooModel<String, float[]> model = criteria.build().loadModel();
+            try {
+                SpikeBertPreTrainedModel block = (SpikeBertPreTrainedModel) model.getBlock();
+                this.dimension = block.getConfig().hiddenSize();
+                int window = Math.min(b.maxLength, block.getConfig().maxPositionEmbeddings());
+                this.windowTokens = window - 2; // room for [CLS] and [SEP]
+                // Counting and windowing need the whole text: no truncation, whatever tokenizer.json says.
+                this.tokenizer =
+                        HuggingFaceTokenizer.builder()
+                                .optTokenizerPath(model.getModelPath().resolve("tokenizer.json"))
+                                .optTruncation(false)
+                                .optPadding(false)
+                                .build();
+            } catch (IOException | RuntimeException e) {
+                model.close(); // a model that cannot serve must not outlive the failed build
+                throw e;
+            }
             this.pool = new PredictorPool<>(model, b.batchSize, "embedding");
-            SpikeBertPreTrainedModel block = (SpikeBertPreTrainedModel) model.getBlock();
-            this.dimension = block.getConfig().hiddenSize();
-            int window = Math.min(b.maxLength, block.getConfig().maxPositionEmbeddings());
-            this.windowTokens = window - 2; // room for [CLS] and [SEP]
-            // Counting and windowing need the whole text: no truncation, whatever tokenizer.json says.
-            this.tokenizer =
-                    HuggingFaceTokenizer.builder()
-                            .optTokenizerPath(model.getModelPath().resolve("tokenizer.json"))
-                            .optTruncation(false)
-                            .optPadding(false)
-                            .build();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load " + url + ": " + e.getMessage(), e);
         } catch (ModelNotFoundException | MalformedModelException e) {

@@ -9,6 +9,7 @@ import java.util.List;
  * LangChain4j's own chat-model kit on the SpikeLM (T = 4) chat model trained in the test on the
  * kit's questions (a tiny model cannot know that Berlin is the capital of Germany otherwise).
  */
+@org.junit.jupiter.api.extension.ExtendWith(KitModels.class)
 class SpikeLmChatModelKitTest extends AbstractChatModelIT {
 
     /** A fresh model per test: JUnit closes AutoCloseable arguments of parameterized tests. */
@@ -19,7 +20,7 @@ class SpikeLmChatModelKitTest extends AbstractChatModelIT {
 
     @Override
     protected ChatModel createModelWith(ChatRequestParameters parameters) {
-        return ChatKitSettings.chat().defaultRequestParameters(ChatKitSettings.DEFAULTS.overrideWith(parameters)).build();
+        return KitModels.closedAfterTest(ChatKitSettings.chat().defaultRequestParameters(ChatKitSettings.DEFAULTS.overrideWith(parameters)).build());
     }
 
     @Override

@@ -8,16 +8,17 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import java.util.List;
 
 /** LangChain4j's listener kit on the SpikeLM chat model: request, response and error events. */
+@org.junit.jupiter.api.extension.ExtendWith(KitModels.class)
 class SpikeLmChatModelListenerKitTest extends AbstractChatModelListenerIT {
 
     @Override
     protected ChatModel createModel(ChatModelListener listener) {
-        return ChatKitSettings.chat()
+        return KitModels.closedAfterTest(ChatKitSettings.chat()
                 .defaultRequestParameters(ChatRequestParameters.builder()
                         .temperature(temperature()).topP(topP()).maxOutputTokens(maxTokens()).build())
                 .seed(1L)
                 .listeners(List.of(listener))
-                .build();
+                .build());
     }
 
     @Override
@@ -27,11 +28,11 @@ class SpikeLmChatModelListenerKitTest extends AbstractChatModelListenerIT {
 
     @Override
     protected ChatModel createFailingModel(ChatModelListener listener) {
-        return ChatKitSettings.chat()
+        return KitModels.closedAfterTest(ChatKitSettings.chat()
                 .maxLength(ChatKitSettings.failingMaxLength())
                 .defaultRequestParameters(ChatRequestParameters.builder().maxOutputTokens(20).build())
                 .listeners(List.of(listener))
-                .build();
+                .build());
     }
 
     @Override

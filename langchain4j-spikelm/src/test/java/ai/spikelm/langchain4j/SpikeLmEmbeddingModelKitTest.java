@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** LangChain4j's own embedding-model test kit, run on the SpikeLM embedding model (real MiniLM). */
+@org.junit.jupiter.api.extension.ExtendWith(KitModels.class)
 class SpikeLmEmbeddingModelKitTest extends AbstractEmbeddingModelIT {
 
     @TempDir static Path dir;
@@ -64,6 +65,6 @@ class SpikeLmEmbeddingModelKitTest extends AbstractEmbeddingModelIT {
 
     @Override
     protected EmbeddingModel modelWith(EmbeddingModelListener listener) {
-        return SpikeLmEmbeddingModel.builder().modelPath(minilm).listeners(List.of(listener)).build();
+        return KitModels.closedAfterTest(SpikeLmEmbeddingModel.builder().modelPath(minilm).listeners(List.of(listener)).build());
     }
 }

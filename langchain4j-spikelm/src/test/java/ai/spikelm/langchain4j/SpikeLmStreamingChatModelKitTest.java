@@ -10,6 +10,7 @@ import java.util.List;
  * LangChain4j's own streaming-chat-model kit on the SpikeLM (T = 4) streaming chat model trained in the test on the
  * kit's questions (a tiny model cannot know that Berlin is the capital of Germany otherwise).
  */
+@org.junit.jupiter.api.extension.ExtendWith(KitModels.class)
 class SpikeLmStreamingChatModelKitTest extends AbstractStreamingChatModelIT {
 
     /** A fresh model per test: JUnit closes AutoCloseable arguments of parameterized tests. */
@@ -20,12 +21,12 @@ class SpikeLmStreamingChatModelKitTest extends AbstractStreamingChatModelIT {
 
     @Override
     protected StreamingChatModel createModelWith(ChatRequestParameters parameters) {
-        return ChatKitSettings.streaming().defaultRequestParameters(ChatKitSettings.DEFAULTS.overrideWith(parameters)).build();
+        return KitModels.closedAfterTest(ChatKitSettings.streaming().defaultRequestParameters(ChatKitSettings.DEFAULTS.overrideWith(parameters)).build());
     }
 
     @Override
     public StreamingChatModel createModelWith(ChatModelListener listener) {
-        return ChatKitSettings.streaming().listeners(List.of(listener)).build();
+        return KitModels.closedAfterTest(ChatKitSettings.streaming().listeners(List.of(listener)).build());
     }
 
     @Override

@@ -8,16 +8,17 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import java.util.List;
 
 /** LangChain4j's listener kit on the SpikeLM streaming chat model (errors through onError): request, response and error events. */
+@org.junit.jupiter.api.extension.ExtendWith(KitModels.class)
 class SpikeLmStreamingChatModelListenerKitTest extends AbstractStreamingChatModelListenerIT {
 
     @Override
     protected StreamingChatModel createModel(ChatModelListener listener) {
-        return ChatKitSettings.streaming()
+        return KitModels.closedAfterTest(ChatKitSettings.streaming()
                 .defaultRequestParameters(ChatRequestParameters.builder()
                         .temperature(temperature()).topP(topP()).maxOutputTokens(maxTokens()).build())
                 .seed(1L)
                 .listeners(List.of(listener))
-                .build();
+                .build());
     }
 
     @Override
@@ -27,11 +28,11 @@ class SpikeLmStreamingChatModelListenerKitTest extends AbstractStreamingChatMode
 
     @Override
     protected StreamingChatModel createFailingModel(ChatModelListener listener) {
-        return ChatKitSettings.streaming()
+        return KitModels.closedAfterTest(ChatKitSettings.streaming()
                 .maxLength(ChatKitSettings.failingMaxLength())
                 .defaultRequestParameters(ChatRequestParameters.builder().maxOutputTokens(20).build())
                 .listeners(List.of(listener))
-                .build();
+                .build());
     }
 
     @Override
