@@ -387,6 +387,7 @@ final class GlueCommand implements Callable<Integer> {
                             train,
                             train ? epochs : 0,
                             trainSubset,
+                            summary == null ? null : (int) summary.history().get(0).examples(),
                             devSubset,
                             trainFromDev,
                             seed,

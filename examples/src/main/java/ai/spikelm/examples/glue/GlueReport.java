@@ -68,7 +68,8 @@ public final class GlueReport {
         if (!r.trained()) {
             return "none";
         }
-        String examples = r.trainFromDev() != null ? r.trainFromDev() + " of dev" : r.trainSubset() != null ? String.valueOf(r.trainSubset()) : "all";
+        Integer count = r.trainExamples() != null ? r.trainExamples() : r.trainFromDev() != null ? r.trainFromDev() : r.trainSubset();
+        String examples = count == null ? "all" : count + (r.trainFromDev() != null ? " of dev" : "");
         String from = "";
         if (r.model() != null && r.model().contains("/")) { // a folder or Hub id, not the embedded default
             Path start = Path.of(r.model());

@@ -21,7 +21,9 @@ import java.util.Map;
  * @param distilledFrom the teacher, or {@code null}
  * @param trained whether the run fine-tuned
  * @param epochs epochs of fine-tuning (0 without)
- * @param trainSubset the seeded train subset size, or {@code null} for all
+ * @param trainSubset the seeded train subset size asked for, or {@code null} for all
+ * @param trainExamples the examples actually trained on (a subset larger than the split is the
+ *     whole split), or {@code null} without training or in results from before this field
  * @param devSubset the seeded dev subset size, or {@code null} for all
  * @param trainFromDev dev examples trained on when the task has no train split, or {@code null}
  * @param seed the seed
@@ -45,6 +47,7 @@ public record GlueRunResult(
         boolean trained,
         int epochs,
         Integer trainSubset,
+        Integer trainExamples,
         Integer devSubset,
         Integer trainFromDev,
         long seed,

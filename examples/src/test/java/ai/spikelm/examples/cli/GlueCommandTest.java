@@ -75,6 +75,7 @@ class GlueCommandTest {
         JsonNode results = new ObjectMapper().readTree(json.toFile());
         assertEquals("SST2", results.get("task").asText());
         assertEquals(2, results.get("time_steps").asInt());
+        assertEquals(64, results.get("train_examples").asInt(), "every fixture row, no subset asked");
         double accuracy = results.get("metrics").get("dev").get("ACCURACY").asDouble();
         assertTrue(accuracy >= 0.0 && accuracy <= 1.0, results.toString());
         assertTrue(results.get("firing_rate").asDouble() > 0 && results.get("firing_rate").asDouble() < 1);

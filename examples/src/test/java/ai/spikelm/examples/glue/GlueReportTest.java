@@ -23,7 +23,7 @@ class GlueReportTest {
         boolean ann = t == 0;
         return new GlueRunResult(task, ann ? "all-MiniLM-L6-v2 (embedded)" : "runs/" + task.toLowerCase() + "-ann/best",
                 ann ? "ANN" : "SpikeLM(T=" + t + ")", ann ? 1 : t, kd ? "runs/teacher" : null, true, ann ? 3 : 1,
-                1000, 500, null, 42, 16, 1e-4, 64, metrics, 0, dev.values().iterator().next(),
+                1000, 1000, 500, null, 42, 16, 1e-4, 64, metrics, 0, dev.values().iterator().next(),
                 ann ? null : 0.375, 3.2, ann ? 3.2 : 0.8 * t, 100 + t);
     }
 
@@ -56,6 +56,17 @@ class GlueReportTest {
         assertTrue(rows[5].startsWith("| MRPC | SpikeLM T = 1 + KD |"), rows[5]);
         assertTrue(rows[6].startsWith("| MRPC | SpikeLM T = 4 + KD |") && rows[6].contains("3.200 mJ (1.0× less)"), rows[6]);
         assertTrue(rows[7].startsWith("| STS-B | ANN |"), rows[7]);
+    }
+
+    @Test
+    void namesTheExamplesActuallyTrainedOn() {
+        GlueRunResult wnli = run("WNLI", 0, false, Map.of("ACCURACY", 0.563), 0);
+        GlueRunResult wholeSplit = new GlueRunResult(wnli.task(), wnli.model(), wnli.spiking(), wnli.timeSteps(), null, true, 3,
+                1000, 635, 500, null, 42, 16, 1e-4, 64, wnli.metrics(), 0, 0.563, null, 3.2, 3.2, 100);
+        assertEquals("635 × 3 ep.", GlueReport.training(wholeSplit), "a 1000-example subset of 635 rows is all 635");
+        GlueRunResult qnli = new GlueRunResult("QNLI", wnli.model(), "ANN", 1, null, true, 3,
+                null, null, 500, 1000, 42, 16, 1e-4, 64, wnli.metrics(), 0, 0.7, null, 3.2, 3.2, 100);
+        assertEquals("1000 of dev × 3 ep.", GlueReport.training(qnli));
     }
 
     @Test
