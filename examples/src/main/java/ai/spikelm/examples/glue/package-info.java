@@ -1,7 +1,10 @@
 /**
- * The GLUE benchmark's data and metrics: task definitions, a strict reader for the standard
- * {@code glue_data} TSV files, the evaluation metrics and a seeded subsampler. No model and no
- * training live here.
+ * The GLUE benchmark's data, metrics and results: task definitions, a strict reader for the
+ * standard {@code glue_data} TSV files, the evaluation metrics, a seeded subsampler, tokenized
+ * training batches ({@link ai.spikelm.examples.glue.GlueBatches}), and the results of runs
+ * ({@link ai.spikelm.examples.glue.GlueRunResult}, one JSON form) gathered into a table and chart
+ * ({@link ai.spikelm.examples.glue.GlueReport}). Models and the training loop live in the model
+ * zoo; the {@code spikelm glue} command ties them together.
  *
  * <p>Typical use:
  *
