@@ -308,7 +308,7 @@ final class GlueCommand implements Callable<Integer> {
                                         })
                                 .build()) {
             TrainingSummary summary = trainer.fit();
-            if (out != null && trainer.restoreBest() != summary.history().get(summary.history().size() - 1).epoch()) {
+            if (out != null && trainer.restoreBest() != summary.lastEpoch()) {
                 lastEvaluation = null; // the best epoch's model is scored again below
             }
             return summary;
@@ -358,10 +358,9 @@ final class GlueCommand implements Callable<Integer> {
         scores.forEach((split, s) -> console.printf(Locale.ROOT, "  %-16s %s%n", split, s));
         if (summary != null) {
             console.printf(Locale.ROOT, "  best epoch %d: %s %.4f%n", summary.bestEpoch(), task.mainMetric(), summary.bestValue());
-            int last = summary.history().get(summary.history().size() - 1).epoch();
-            if (out == null && summary.bestEpoch() != last) {
+            if (out == null && summary.bestEpoch() != summary.lastEpoch()) {
                 // Without --out there is no best checkpoint to return to: the scores above are the last epoch's.
-                console.printf(Locale.ROOT, "  (scores above: last epoch %d; with --out the best epoch is kept and reported)%n", last);
+                console.printf(Locale.ROOT, "  (scores above: last epoch %d; with --out the best epoch is kept and reported)%n", summary.lastEpoch());
             }
         }
         console.printf(Locale.ROOT, "  firing rate %s; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx)%n",

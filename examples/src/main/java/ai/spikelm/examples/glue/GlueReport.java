@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
@@ -19,6 +20,12 @@ import org.knowm.xchart.CategoryChartBuilder;
  */
 public final class GlueReport {
 
+    /** ANN first, then SpikeLM by T, each plain before distilled. */
+    private static final Comparator<GlueRunResult> MODEL_ORDER =
+            Comparator.comparing((GlueRunResult r) -> !r.isAnn())
+                    .thenComparingInt(GlueRunResult::timeSteps)
+                    .thenComparing(r -> r.distilledFrom() != null);
+
     private final List<GlueRunResult> runs;
 
     /**
@@ -29,10 +36,7 @@ public final class GlueReport {
     public GlueReport(List<GlueRunResult> runs) {
         this.runs =
                 runs.stream()
-                        .sorted(Comparator.comparing((GlueRunResult r) -> r.glueTask().ordinal())
-                                .thenComparing(r -> !r.isAnn())
-                                .thenComparingInt(GlueRunResult::timeSteps)
-                                .thenComparing(r -> r.distilledFrom() != null))
+                        .sorted(Comparator.comparing((GlueRunResult r) -> r.glueTask().ordinal()).thenComparing(MODEL_ORDER))
                         .toList();
     }
 
@@ -108,8 +112,8 @@ public final class GlueReport {
                         .yAxisTitle("% (Pearson / MCC × 100)")
                         .build();
         List<String> tasks = runs.stream().map(r -> r.glueTask().directory()).distinct().toList();
-        Map<String, Map<String, Double>> byVariant = new TreeMap<>(Comparator.comparing(GlueReport::variantOrder));
-        for (GlueRunResult r : runs) {
+        Map<String, Map<String, Double>> byVariant = new LinkedHashMap<>();
+        for (GlueRunResult r : runs.stream().sorted(MODEL_ORDER).toList()) { // series in the table's model order
             GlueMetric main = r.glueTask().mainMetric();
             Double value = r.metrics().values().iterator().next().get(main.name());
             if (value != null) {
@@ -119,14 +123,5 @@ public final class GlueReport {
         byVariant.forEach((variant, values) ->
                 chart.addSeries(variant, tasks, tasks.stream().map(t -> values.getOrDefault(t, 0.0)).collect(Collectors.toList())));
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    }
-
-    /** ANN first, then by T, plain before distilled: the table's order. */
-    private static String variantOrder(String variant) {
-        if (variant.startsWith("ANN")) {
-            return "0" + variant;
-        }
-        String t = variant.replaceAll("\\D+", " ").trim().split(" ")[0];
-        return String.format(Locale.ROOT, "1%05d%s", Integer.parseInt(t), variant);
     }
 }

@@ -132,7 +132,7 @@ public record GlueRunResult(
             }
             r.glueTask();
             return r;
-        } catch (IOException | IllegalArgumentException | NullPointerException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
     }

@@ -21,4 +21,14 @@ public record TrainingSummary(int bestEpoch, double bestValue, List<EpochResult>
     public TrainingSummary {
         history = List.copyOf(history);
     }
+
+    /**
+     * Returns the last epoch that ran, which the model's weights are from unless the best was
+     * restored ({@link SpikeLmTrainer#restoreBest}).
+     *
+     * @return the last epoch, or -1 if none ran
+     */
+    public int lastEpoch() {
+        return history.isEmpty() ? -1 : history.get(history.size() - 1).epoch();
+    }
 }
