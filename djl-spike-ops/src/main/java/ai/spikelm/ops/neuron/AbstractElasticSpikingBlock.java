@@ -87,8 +87,8 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
      * @param alpha α_0 … α_{T−1}
      * @param owned whether the caller gave up the input ({@link SpikingNeuron#INPUT_OWNED}), so
      *     that it may be overwritten; otherwise it is not modified
-     * @return the spikes, or {@code null} to take the generic path (non-finite input, left
-     *     unchanged, or dynamics this method does not know)
+     * @return the spikes, or {@code null} to take the generic path (dynamics this method does not
+     *     know)
      */
     NDArray infer(NDArray input, float[] alpha, boolean owned) {
         return null;
@@ -216,15 +216,11 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         NeuronSupport.checkInput(getClass().getSimpleName(), input, timeSteps, validateInput);
         NDArray alpha = parameterStore.getValue(amplitude, input.getDevice(), training);
         if (calibrated && !training && monitor == null && InferenceSpikes.supports(input)) {
-            // Nothing to learn, calibrate or record: the in-place path, unless the input is not
-            // finite (then the generic path below carries the NaN on to the model's check). The
-            // input is detached: in a thread where PyTorch's grad mode is on (its default) and the
-            // parameters require gradients, autograd would refuse the in-place updates.
+            // Nothing to learn, calibrate or record: the one-pass path. It works on a detached
+            // view, so the spikes leave autograd's graph as they would leave it with grad mode off.
             NDArray detached = input.stopGradient();
             NDArray spikes = infer(detached, alpha.toFloatArray(), SpikingNeuron.inputOwned(params));
-            if (spikes != detached) {
-                detached.close(); // the view only; the input keeps its own handle
-            }
+            detached.close(); // the view's handle only; its memory lives on in the input
             if (spikes != null) {
                 return new NDList(spikes);
             }

@@ -1,34 +1,47 @@
 package ai.spikelm.ops.neuron;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * Inference-only spike arithmetic: α·clamp(round(v/α), −1, 1) computed in place on arrays the
- * caller owns, with the fewest passes over memory.
+ * Inference-only spiking in one pass over memory: the whole T-step recurrence
+ * α_t·clamp(round(u_t/α_t), −1, 1) runs in Java, chunk by chunk, on the arrays' own memory.
  *
- * <p>Why it exists: at inference a neuron costs memory traffic, not arithmetic, and the generic
- * {@link ElasticSpike#emit} allocates a fresh array per operation and clamps with DJL's {@code
- * clip}, which builds two bound tensors per call and takes PyTorch's slower tensor-bound clamp.
- * Here every step after the first division works in place:
+ * <p>Why it exists: at inference a neuron costs memory traffic, not arithmetic. Composed of engine
+ * operations, one step is five passes (divide, round, clamp, scale, carry) over an array that does
+ * not fit in cache, and T steps stream it 5T times; here each element is read once and written
+ * once, and the working chunk of every step stays in the core's cache.
  *
  * <ul>
- *   <li>round half to even is {@code (v + 1.5·2²³) − 1.5·2²³} in float32: the addition rounds to an
- *       integer exactly as {@code torch.round} does for |v| &lt; 2²², and for larger |v| the result
- *       keeps the sign of v, which is all the clamp below looks at;
- *   <li>clamping an integer to [−1, 1] is its sign;
- *   <li>scalars are made once per call in engine-owned memory ({@link Scalars}), not wrapped from
- *       Java numbers per operation.
+ *   <li>The arithmetic is the generic path's, operation for operation in float32 (Java does not
+ *       contract multiply-add), so the spikes are the same bits. Round half to even is {@code (v
+ *       + 1.5·2²³) − 1.5·2²³}: the addition rounds to an integer exactly as {@code torch.round}
+ *       does for |v| &lt; 2²², and for larger |v| the result keeps the sign of v, which is all the
+ *       clamp looks at. The loops are plain array loops that the JIT vectorises.
+ *   <li>NaN propagates as on the generic path ({@link Math#min}/{@link Math#max} keep it), so no
+ *       finiteness check is needed: it reaches the model's single check.
+ *   <li>One difference: a silent site is +0 where the generic path may give −0 (equal in every sum
+ *       and product that follows).
+ *   <li>Memory is reached through {@link NDArray#toByteBuffer(boolean) toByteBuffer(true)} on a
+ *       contiguous array, which an engine may serve as a view of its memory (PyTorch does) or as a
+ *       copy. Whether it is a view is probed once per engine; where it is a copy, {@link
+ *       #supports} is false and callers take the generic path.
+ *   <li>Wide arrays are shared out in grains with helpers from the common fork-join pool, as many
+ *       as its parallelism (the standard knob: {@code
+ *       java.util.concurrent.ForkJoinPool.common.parallelism}).
  * </ul>
- *
- * <p>The result equals {@link ElasticSpike#emit} bit for bit except in two places: a silent site
- * is +0 where the generic path may give −0 (equal in every sum and product that follows), and a
- * NaN input gives a silent site instead of NaN. Callers therefore check their input (or the
- * membrane that accumulated it) for finiteness and fall back to the generic path, which
- * propagates NaN to the model's single check, when it is not.
  */
 final class InferenceSpikes {
 
@@ -36,131 +49,196 @@ final class InferenceSpikes {
     static final float ROUNDING_SHIFT = 12582912f;
 
     /**
-     * Elements per block of a membrane recurrence (4 MB per working array): only the widest steps
-     * (the FFN expansion of a large batch) are cut, into a few blocks whose input, output slot,
-     * membrane and carry stay in the last-level cache through all T steps. Smaller blocks keep more
-     * in L2 (about 10% faster on one thread) but multiply the operations, and with two intra-op
-     * threads on a busy machine every parallel operation can cost a scheduler time slice: 64K and
-     * 256K blocks made T = 4 up to twice as slow there.
+     * Elements of one step processed together: the input, membrane and output chunks (48 KB in all)
+     * stay in the core's L2 through all T steps.
      */
-    static final long BLOCK = 1 << 20;
+    static final int CHUNK = 4096;
+
+    /** Elements per step that a thread takes at a time, with all T steps of them (about 50 µs at T = 4). */
+    static final int GRAIN = 4 * CHUNK;
+
+    /** Whether {@code toByteBuffer(true)} is a view of the array's memory, per engine name. */
+    private static final Map<String, Boolean> DIRECT_VIEWS = new ConcurrentHashMap<>();
 
     private InferenceSpikes() {}
 
     /**
-     * Returns whether the in-place arithmetic applies: the rounding shift is float32's.
+     * Returns whether this path applies: float32 in host memory (input and the manager that will
+     * own the output), within a Java buffer's reach, on an engine that lets Java address it.
      *
      * @param input the neuron input
-     * @return true for FLOAT32
+     * @return true if {@link #spike} may be called
      */
     static boolean supports(NDArray input) {
-        return input.getDataType() == DataType.FLOAT32;
+        NDManager manager = input.getManager();
+        return input.getDataType() == DataType.FLOAT32
+                && Device.Type.CPU.equals(input.getDevice().getDeviceType())
+                && Device.Type.CPU.equals(manager.getDevice().getDeviceType())
+                && input.size() <= Integer.MAX_VALUE / Float.BYTES
+                && DIRECT_VIEWS.computeIfAbsent(manager.getEngine().getEngineName(), name -> probeDirectView(manager));
     }
 
     /**
-     * Spikes every step of {@code input} at once, with no membrane: step t is divided by α_t
-     * broadcast along the leading time axis. Five passes; one new array unless the input is owned.
+     * Spikes {@code input} over its leading time axis.
      *
-     * @param input {@code [T, ...]}
+     * @param input {@code [T, ...]} float32, with {@link #supports} true
      * @param alpha α_0 … α_{T−1}
+     * @param carry how the membrane passes from step to step, or {@code null} for no membrane (each
+     *     step spiked on its own, as the single-step quantiser does)
+     * @param decay τ, unused without a carry
      * @param owned whether the caller gave the input up: the spikes are then written over it, which
      *     spares a fresh array (memory the cache has not seen) of the input's size
-     * @return α_t·s_t for every step, on the input's manager, or {@code null} if the input is not
-     *     finite (it is then unchanged)
+     * @return α_t·s_t for every step, on the input's manager
      */
-    static NDArray stateless(NDArray input, float[] alpha, boolean owned) {
-        if (!NeuronSupport.isFinite(input)) {
-            return null;
-        }
-        try (NDManager scope = input.getManager().newSubManager()) {
-            Scalars k = new Scalars(scope);
-            NDArray amplitude = alpha.length == 1 ? k.of(alpha[0]) : k.perStep(alpha, input.getShape());
-            NDArray out = owned ? input.divi(amplitude) : input.div(amplitude);
-            return quantizeScaledInPlace(out, amplitude, k.roundingShift());
+    static NDArray spike(NDArray input, float[] alpha, ResetMode carry, float decay, boolean owned) {
+        NDManager parent = input.getManager();
+        Shape shape = input.getShape();
+        int n = Math.toIntExact(input.size() / alpha.length);
+        try (NDManager scope = parent.newSubManager()) {
+            // A view when the input is contiguous (so an owned input is overwritten), else a copy.
+            NDArray flat = input.reshape(-1);
+            flat.attach(scope);
+            NDArray out = owned ? flat : scope.create(new Shape(input.size()), DataType.FLOAT32);
+            FloatBuffer x = flat.toByteBuffer(true).asFloatBuffer();
+            FloatBuffer o = out.toByteBuffer(true).asFloatBuffer();
+            inParallel(n, () -> new Steps(x, o, n, alpha, carry, decay));
+            NDArray result = out.reshape(shape);
+            result.attach(parent);
+            return result;
         }
     }
 
+    /** One thread's work on element ranges [from, to) of every step. */
+    private interface Range {
+        void run(int from, int to);
+    }
+
     /**
-     * Cuts every step of a {@code [T, ...]} array into blocks of at most {@link #BLOCK} elements.
-     * The blocks of a contiguous array are views: writing into them writes into the array (a
-     * non-contiguous array is copied first, so only read those).
+     * Runs {@code range} over [0, n) in grains of {@link #GRAIN} elements, shared through a counter
+     * between this thread and helpers from the common pool. Sharing rather than a fixed split,
+     * because a helper may start late: right after an engine operation, the engine's own threads
+     * still hold the other cores (OpenMP spins before it sleeps). This thread then takes most
+     * grains, waits only for grains a helper has claimed, and never for a helper that has not
+     * started (which later finds nothing left to do).
      *
-     * @param steps {@code [T, ...]}
-     * @param timeSteps T
-     * @param scope owner of the views
-     * @return for each step t, its blocks in order
+     * @param n elements per step
+     * @param perThread makes the range runner of one thread (each has its own working chunks)
      */
-    static NDList[] blocks(NDArray steps, int timeSteps, NDManager scope) {
-        long n = steps.size() / timeSteps;
-        NDArray flat = steps.reshape(timeSteps, n);
-        flat.attach(scope);
-        long[] cuts = new long[(int) ((n - 1) / BLOCK)];
-        for (int i = 0; i < cuts.length; i++) {
-            cuts[i] = (i + 1) * BLOCK;
+    private static void inParallel(int n, Supplier<Range> perThread) {
+        int grains = (n + GRAIN - 1) / GRAIN;
+        int helpers = Math.min(ForkJoinPool.getCommonPoolParallelism(), grains - 1);
+        if (helpers <= 0) {
+            perThread.get().run(0, n);
+            return;
         }
-        NDList[] blocks = new NDList[timeSteps];
-        for (int t = 0; t < timeSteps; t++) {
-            NDArray step = flat.get(t);
-            step.attach(scope);
-            blocks[t] = cuts.length == 0 ? new NDList(step) : step.split(cuts);
-            blocks[t].attach(scope);
-        }
-        return blocks;
-    }
-
-    /**
-     * Replaces v by α·clamp(round(v/α), −1, 1) in place.
-     *
-     * @param v the membrane, owned by the caller and overwritten
-     * @param alpha α, a scalar array or one broadcast along v
-     * @param roundingShift {@link #ROUNDING_SHIFT} as a scalar array
-     * @return v
-     */
-    static NDArray spikeInPlace(NDArray v, NDArray alpha, NDArray roundingShift) {
-        return quantizeScaledInPlace(v.divi(alpha), alpha, roundingShift);
-    }
-
-    /** v/α → α·sign(round(v/α)), in place. */
-    private static NDArray quantizeScaledInPlace(NDArray scaled, NDArray alpha, NDArray roundingShift) {
-        return scaled.addi(roundingShift).subi(roundingShift).signi().muli(alpha);
-    }
-
-    /**
-     * Scalar operands for one call, created once in engine-owned memory on the call's scope (a
-     * number passed to an NDArray operation is wrapped in a new Java-backed array every time).
-     */
-    static final class Scalars {
-        private final NDManager scope;
-        private NDArray roundingShift;
-
-        Scalars(NDManager scope) {
-            this.scope = scope;
-        }
-
-        /**
-         * Returns a float32 scalar array.
-         *
-         * @param value the value
-         * @return a 0-d array on the scope
-         */
-        NDArray of(float value) {
-            return scope.full(new Shape(), value, DataType.FLOAT32);
-        }
-
-        /** {@link InferenceSpikes#ROUNDING_SHIFT}, made once. */
-        NDArray roundingShift() {
-            if (roundingShift == null) {
-                roundingShift = of(ROUNDING_SHIFT);
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(grains);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable work = () -> {
+            Range range = perThread.get();
+            for (int g = next.getAndIncrement(); g < grains; g = next.getAndIncrement()) {
+                try {
+                    range.run(g * GRAIN, Math.min(n, (g + 1) * GRAIN));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
             }
-            return roundingShift;
+        };
+        for (int h = 0; h < helpers; h++) {
+            ForkJoinPool.commonPool().execute(work);
+        }
+        work.run();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await(); // a helper may still be writing into the output: never return before it ends
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Spiking failed in a helper thread", failure.get());
+        }
+    }
+
+    /**
+     * All T steps of an element range, {@link #CHUNK} elements at a time, with one thread's working
+     * chunks. A chunk of step t is read before it is written, so input and output may be the same
+     * memory.
+     */
+    private static final class Steps implements Range {
+        private final FloatBuffer x;
+        private final FloatBuffer o;
+        private final int n;
+        private final float[] alpha;
+        private final ResetMode carry;
+        private final float decay;
+        private float[] in = new float[CHUNK];
+        private float[] u = new float[CHUNK];
+        private final float[] e = new float[CHUNK];
+
+        Steps(FloatBuffer x, FloatBuffer o, int n, float[] alpha, ResetMode carry, float decay) {
+            this.x = x;
+            this.o = o;
+            this.n = n;
+            this.alpha = alpha;
+            this.carry = carry;
+            this.decay = decay;
         }
 
-        /** α as {@code [T, 1, …, 1]}, broadcast against an input of {@code shape}. */
-        NDArray perStep(float[] alpha, Shape shape) {
-            long[] dims = new long[shape.dimension()];
-            java.util.Arrays.fill(dims, 1L);
-            dims[0] = alpha.length;
-            return scope.create(alpha, new Shape(dims));
+        @Override
+        public void run(int from, int to) {
+            for (int c = from; c < to; c += CHUNK) {
+                int len = Math.min(CHUNK, to - c);
+                for (int t = 0; t < alpha.length; t++) {
+                    x.get(t * n + c, in, 0, len);
+                    if (carry == null || t == 0) {
+                        float[] free = u; // u_t = x_t: the input chunk becomes the membrane
+                        u = in;
+                        in = free;
+                    } else {
+                        carry.nextMembrane(u, e, in, len, decay, alpha[t - 1]);
+                    }
+                    spike(u, e, len, alpha[t]);
+                    o.put(t * n + c, e, 0, len);
+                }
+            }
+        }
+    }
+
+    /**
+     * e = α·clamp(round(u/α), −1, 1) for the first {@code len} elements.
+     *
+     * @param u membrane
+     * @param e emitted spikes, written
+     * @param len elements
+     * @param alpha α
+     */
+    static void spike(float[] u, float[] e, int len, float alpha) {
+        for (int i = 0; i < len; i++) {
+            float rounded = (u[i] / alpha + ROUNDING_SHIFT) - ROUNDING_SHIFT;
+            e[i] = Math.min(Math.max(rounded, -1f), 1f) * alpha;
+        }
+    }
+
+    /** Writes through a direct buffer and reads back through the engine. */
+    private static boolean probeDirectView(NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray probe = scope.zeros(new Shape(1), DataType.FLOAT32, Device.cpu());
+            ByteBuffer memory = probe.toByteBuffer(true);
+            if (!memory.isDirect() || memory.capacity() < Float.BYTES) {
+                return false;
+            }
+            memory.asFloatBuffer().put(0, 0.375f);
+            return probe.toFloatArray()[0] == 0.375f;
+        } catch (UnsupportedOperationException e) {
+            return false;
         }
     }
 }

@@ -27,8 +27,11 @@ public enum ResetMode {
         }
 
         @Override
-        NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k) {
-            return emitted.mul(k.negativeDecay()).addi(k.decayTimesAmplitude()).muli(membrane);
+        void nextMembrane(float[] u, float[] e, float[] x, int len, float decay, float amplitude) {
+            float decayTimesAmplitude = decay * amplitude; // rounded to float32 as amplitude.mul(decay) rounds it
+            for (int i = 0; i < len; i++) {
+                u[i] = (e[i] * -decay + decayTimesAmplitude) * u[i] + x[i];
+            }
         }
     },
     /** Symmetric hard reset: u ← τ·(1 − |s|)·u + x. */
@@ -39,9 +42,11 @@ public enum ResetMode {
         }
 
         @Override
-        NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k) {
-            NDArray spike = emitted.sign(); // s, as α > 0
-            return spike.muli(spike).muli(k.negativeDecay()).addi(k.decay()).muli(membrane); // s² = |s|
+        void nextMembrane(float[] u, float[] e, float[] x, int len, float decay, float amplitude) {
+            for (int i = 0; i < len; i++) {
+                float spike = e[i] / amplitude; // exact: o = α·s with s ∈ {−1, 0, 1}
+                u[i] = (spike * spike * -decay + decay) * u[i] + x[i]; // s² = |s|
+            }
         }
     },
     /** Soft reset by subtraction: u ← τ·(u − o) + x. */
@@ -52,8 +57,10 @@ public enum ResetMode {
         }
 
         @Override
-        NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k) {
-            return membrane.sub(emitted).muli(k.decay());
+        void nextMembrane(float[] u, float[] e, float[] x, int len, float decay, float amplitude) {
+            for (int i = 0; i < len; i++) {
+                u[i] = (u[i] - e[i]) * decay + x[i];
+            }
         }
     };
 
@@ -69,22 +76,16 @@ public enum ResetMode {
     abstract NDArray carry(AbstractElasticSpikingBlock.Step previous, float decay);
 
     /**
-     * The inference form of {@link #carry}: the same arithmetic, in the same order (so the same
-     * bits), into one new array that is then updated in place.
+     * The inference form of {@link #carry} on one chunk of float32s, plus the new input: u ←
+     * carry(u) + x for the first {@code len} elements. The arithmetic is the generic path's, in the
+     * same order, so the result is the same bits.
      *
-     * @param membrane u_{t−1}, not modified
-     * @param emitted o_{t−1} = α_{t−1}·s_{t−1}, not modified
-     * @param k the scalars of step t−1
-     * @return the carried membrane, a new array the caller owns
-     */
-    abstract NDArray carryInPlace(NDArray membrane, NDArray emitted, CarryScalars k);
-
-    /**
-     * The scalar operands of one step's carry, as engine-owned 0-d arrays.
-     *
+     * @param u u_{t−1}, replaced by u_t
+     * @param e o_{t−1} = α_{t−1}·s_{t−1}
+     * @param x x_t
+     * @param len elements
      * @param decay τ
-     * @param negativeDecay −τ
-     * @param decayTimesAmplitude τ·α_{t−1}, rounded to float32 as the generic path rounds it
+     * @param amplitude α_{t−1}
      */
-    record CarryScalars(NDArray decay, NDArray negativeDecay, NDArray decayTimesAmplitude) {}
+    abstract void nextMembrane(float[] u, float[] e, float[] x, int len, float decay, float amplitude);
 }

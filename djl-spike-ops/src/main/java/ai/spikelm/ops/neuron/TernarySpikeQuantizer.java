@@ -20,11 +20,11 @@ public class TernarySpikeQuantizer extends AbstractElasticSpikingBlock {
         return input;
     }
 
-    /** Every step on its own: one division by α broadcast over time, then in place. */
+    /** Every step on its own, in one pass: {@link InferenceSpikes} without a membrane. */
     @Override
     NDArray infer(NDArray input, float[] alpha, boolean owned) {
         // A subclass may redefine membrane(); only this class is known to have none.
-        return getClass() == TernarySpikeQuantizer.class ? InferenceSpikes.stateless(input, alpha, owned) : null;
+        return getClass() == TernarySpikeQuantizer.class ? InferenceSpikes.spike(input, alpha, null, 0f, owned) : null;
     }
 
     /**

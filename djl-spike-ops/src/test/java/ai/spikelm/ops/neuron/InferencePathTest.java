@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The in-place inference path ({@link InferenceSpikes}) against the generic path, which a monitor
- * forces: the same spikes on the same input, ties and extremes included, and NaN still reaches
- * the output.
+ * The one-pass inference path ({@link InferenceSpikes}) against the generic path, which a monitor
+ * forces: the same spikes on the same input, ties, extremes and non-finite values included, across
+ * chunks and parallel parts, owned or not.
  */
 class InferencePathTest {
 
@@ -37,9 +37,8 @@ class InferencePathTest {
                 NDArray u = manager.create(v).mul(alpha);
                 NDArray a = manager.create(alpha);
                 float[] want = ElasticSpike.emit(u, a).output().toFloatArray();
-                float[] got =
-                        InferenceSpikes.spikeInPlace(u.duplicate(), a, manager.create(InferenceSpikes.ROUNDING_SHIFT))
-                                .toFloatArray();
+                float[] got = new float[v.length];
+                InferenceSpikes.spike(u.toFloatArray(), got, v.length, alpha);
                 assertArrayEquals(want, got, 0f, "α = " + alpha); // +0 and −0 count as equal
             }
         }
@@ -60,14 +59,58 @@ class InferencePathTest {
     }
 
     @Test
-    void neuronSpikesAsTheGenericPathAcrossBlocks() {
+    void neuronSpikesAsTheGenericPathAcrossChunksAndParts() {
         float[] alpha = {0.9f, 1.4f, 0.6f};
-        int n = (int) (2 * InferenceSpikes.BLOCK + 1234); // two full blocks and a partial one
+        // wide enough to be cut into parallel parts, and no multiple of the chunk
+        int n = 2 * (5 * InferenceSpikes.GRAIN + 1234);
         try (NDManager manager = NDManager.newBaseManager()) {
             ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(3).build();
             initialize(neuron, manager, new Shape(3, 2, n / 2));
             neuron.setAmplitudes(alpha);
             assertSameAsGeneric(neuron, manager, steps(manager, inputWithTies(alpha, 3, n, 8)).reshape(3, 2, n / 2));
+        }
+    }
+
+    @Test
+    void threadsSharingOneNeuronEachGetTheirOwnSpikes() throws Exception {
+        float[] alpha = {0.9f, 1.4f, 0.6f, 1.1f};
+        int n = 3 * InferenceSpikes.GRAIN + 77; // parallel inside each call as well
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(4).build();
+            initialize(neuron, manager, new Shape(4, n));
+            neuron.setAmplitudes(alpha);
+            int threads = 4;
+            NDArray[] inputs = new NDArray[threads];
+            float[][] want = new float[threads][];
+            try (SpikeMonitor monitor = SpikeMonitor.attach(neuron)) { // the generic path
+                for (int i = 0; i < threads; i++) {
+                    inputs[i] = steps(manager, inputWithTies(alpha, 4, n, 20 + i));
+                    want[i] = forward(neuron, manager, inputs[i], false).toFloatArray();
+                }
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                java.util.List<java.util.concurrent.Future<float[]>> got = new java.util.ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    NDArray input = inputs[i];
+                    got.add(pool.submit(() -> {
+                        float[] last = null;
+                        for (int round = 0; round < 5; round++) {
+                            try (NDManager call = manager.newSubManager()) {
+                                NDArray own = input.duplicate();
+                                own.attach(call);
+                                last = forward(neuron, call, own, false).toFloatArray();
+                            }
+                        }
+                        return last;
+                    }));
+                }
+                for (int i = 0; i < threads; i++) {
+                    assertArrayEquals(want[i], got.get(i).get(), 0f, "thread " + i);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 
@@ -110,10 +153,30 @@ class InferencePathTest {
     }
 
     @Test
-    void nonFiniteInputStillReachesTheOutput() {
+    void anOwnedInputThatIsNotContiguousIsSpikedAsAnyOther() {
+        float[] alpha = {0.8f, 1.3f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(2).build();
+            initialize(neuron, manager, new Shape(2, 7, 9));
+            neuron.setAmplitudes(alpha);
+            NDArray contiguous = steps(manager, inputWithTies(alpha, 2, 63, 10)).reshape(2, 9, 7);
+            NDArray transposed = contiguous.transpose(0, 2, 1); // a strided view: [2, 7, 9]
+            float[] want = forward(neuron, manager, transposed.duplicate(), false).toFloatArray();
+            float[] got =
+                    neuron.forward(new ParameterStore(manager, false), new NDList(transposed), false, SpikingNeuron.inputOwned())
+                            .singletonOrThrow()
+                            .toFloatArray();
+            assertArrayEquals(want, got, 0f);
+        }
+    }
+
+    @Test
+    void nonFiniteInputSpikesAsOnTheGenericPath() {
         try (NDManager manager = NDManager.newBaseManager()) {
             AbstractElasticSpikingBlock[] blocks = {
                 ElasticBiSpikingNeuron.builder().setTimeSteps(4).optValidateInput(false).build(),
+                ElasticBiSpikingNeuron.builder().setTimeSteps(4).optResetMode(ResetMode.HARD).optValidateInput(false).build(),
+                ElasticBiSpikingNeuron.builder().setTimeSteps(4).optResetMode(ResetMode.SOFT).optValidateInput(false).build(),
                 ElasticBiSpikingNeuron.builder().setTimeSteps(1).optValidateInput(false).build(),
                 TernarySpikeQuantizer.builder().setTimeSteps(4).optValidateInput(false).build()
             };
@@ -125,14 +188,20 @@ class InferencePathTest {
                 block.setAmplitudes(alpha);
                 float[][] x = new float[steps][8];
                 x[0][3] = Float.NaN; // reaches every later step of a membrane
-                float[] out = forward(block, manager, steps(manager, x), false).toFloatArray();
-                assertTrue(Float.isNaN(out[3]), block.getClass().getSimpleName() + " T=" + steps);
+                x[0][5] = Float.POSITIVE_INFINITY;
+                x[steps - 1][6] = Float.NEGATIVE_INFINITY;
+                NDArray input = steps(manager, x);
+                float[] out = forward(block, manager, input, false).toFloatArray();
+                String name = block.getClass().getSimpleName() + " T=" + steps;
+                assertTrue(Float.isNaN(out[3]), name);
+                assertSameAsGeneric(block, manager, input); // NaN equals NaN here
             }
         }
     }
 
     /** Runs the block unmonitored (in-place path) and monitored (generic path) and compares. */
     private static void assertSameAsGeneric(AbstractElasticSpikingBlock block, NDManager manager, NDArray input) {
+        assertTrue(InferenceSpikes.supports(input), "the PyTorch engine lets Java address its memory");
         float[] fast = forward(block, manager, input, false).toFloatArray();
         float[] generic;
         try (SpikeMonitor monitor = SpikeMonitor.attach(block)) {
