@@ -9,11 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * Inference-only spiking in one pass over memory: the whole T-step recurrence
@@ -38,9 +33,9 @@ import java.util.function.Supplier;
  *       contiguous array, which an engine may serve as a view of its memory (PyTorch does) or as a
  *       copy. Whether it is a view is probed once per engine; where it is a copy, {@link
  *       #supports} is false and callers take the generic path.
- *   <li>Wide arrays are shared out in grains with helpers from the common fork-join pool, as many
- *       as its parallelism (the standard knob: {@code
- *       java.util.concurrent.ForkJoinPool.common.parallelism}).
+ *   <li>It runs on the calling thread. Helper threads (tried: grains shared with the common
+ *       fork-join pool) gained nothing measurable inside a model, where the engine's OpenMP threads
+ *       still spin on the other cores right after each operation.
  * </ul>
  */
 final class InferenceSpikes {
@@ -53,9 +48,6 @@ final class InferenceSpikes {
      * stay in the core's L2 through all T steps.
      */
     static final int CHUNK = 4096;
-
-    /** Elements per step that a thread takes at a time, with all T steps of them (about 50 µs at T = 4). */
-    static final int GRAIN = 4 * CHUNK;
 
     /** Whether {@code toByteBuffer(true)} is a view of the array's memory, per engine name. */
     private static final Map<String, Boolean> DIRECT_VIEWS = new ConcurrentHashMap<>();
@@ -101,113 +93,38 @@ final class InferenceSpikes {
             NDArray out = owned ? flat : scope.create(new Shape(input.size()), DataType.FLOAT32);
             FloatBuffer x = flat.toByteBuffer(true).asFloatBuffer();
             FloatBuffer o = out.toByteBuffer(true).asFloatBuffer();
-            inParallel(n, () -> new Steps(x, o, n, alpha, carry, decay));
+            spikeSteps(x, o, n, alpha, carry, decay);
             NDArray result = out.reshape(shape);
             result.attach(parent);
             return result;
         }
     }
 
-    /** One thread's work on element ranges [from, to) of every step. */
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /**
-     * Runs {@code range} over [0, n) in grains of {@link #GRAIN} elements, shared through a counter
-     * between this thread and helpers from the common pool. Sharing rather than a fixed split,
-     * because a helper may start late: right after an engine operation, the engine's own threads
-     * still hold the other cores (OpenMP spins before it sleeps). This thread then takes most
-     * grains, waits only for grains a helper has claimed, and never for a helper that has not
-     * started (which later finds nothing left to do).
+     * Runs all T steps, {@link #CHUNK} elements of every step at a time. A chunk of step t is read
+     * before it is written, so input and output may be the same memory.
      *
+     * @param x the input, {@code T·n} values, step after step
+     * @param o the output, laid out as the input
      * @param n elements per step
-     * @param perThread makes the range runner of one thread (each has its own working chunks)
      */
-    private static void inParallel(int n, Supplier<Range> perThread) {
-        int grains = (n + GRAIN - 1) / GRAIN;
-        int helpers = Math.min(ForkJoinPool.getCommonPoolParallelism(), grains - 1);
-        if (helpers <= 0) {
-            perThread.get().run(0, n);
-            return;
-        }
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(grains);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable work = () -> {
-            Range range = perThread.get();
-            for (int g = next.getAndIncrement(); g < grains; g = next.getAndIncrement()) {
-                try {
-                    range.run(g * GRAIN, Math.min(n, (g + 1) * GRAIN));
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
+    private static void spikeSteps(FloatBuffer x, FloatBuffer o, int n, float[] alpha, ResetMode carry, float decay) {
+        float[] in = new float[CHUNK];
+        float[] u = new float[CHUNK];
+        float[] e = new float[CHUNK];
+        for (int c = 0; c < n; c += CHUNK) {
+            int len = Math.min(CHUNK, n - c);
+            for (int t = 0; t < alpha.length; t++) {
+                x.get(t * n + c, in, 0, len);
+                if (carry == null || t == 0) {
+                    float[] free = u; // u_t = x_t: the input chunk becomes the membrane
+                    u = in;
+                    in = free;
+                } else {
+                    carry.nextMembrane(u, e, in, len, decay, alpha[t - 1]);
                 }
-            }
-        };
-        for (int h = 0; h < helpers; h++) {
-            ForkJoinPool.commonPool().execute(work);
-        }
-        work.run();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await(); // a helper may still be writing into the output: never return before it ends
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("Spiking failed in a helper thread", failure.get());
-        }
-    }
-
-    /**
-     * All T steps of an element range, {@link #CHUNK} elements at a time, with one thread's working
-     * chunks. A chunk of step t is read before it is written, so input and output may be the same
-     * memory.
-     */
-    private static final class Steps implements Range {
-        private final FloatBuffer x;
-        private final FloatBuffer o;
-        private final int n;
-        private final float[] alpha;
-        private final ResetMode carry;
-        private final float decay;
-        private float[] in = new float[CHUNK];
-        private float[] u = new float[CHUNK];
-        private final float[] e = new float[CHUNK];
-
-        Steps(FloatBuffer x, FloatBuffer o, int n, float[] alpha, ResetMode carry, float decay) {
-            this.x = x;
-            this.o = o;
-            this.n = n;
-            this.alpha = alpha;
-            this.carry = carry;
-            this.decay = decay;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            for (int c = from; c < to; c += CHUNK) {
-                int len = Math.min(CHUNK, to - c);
-                for (int t = 0; t < alpha.length; t++) {
-                    x.get(t * n + c, in, 0, len);
-                    if (carry == null || t == 0) {
-                        float[] free = u; // u_t = x_t: the input chunk becomes the membrane
-                        u = in;
-                        in = free;
-                    } else {
-                        carry.nextMembrane(u, e, in, len, decay, alpha[t - 1]);
-                    }
-                    spike(u, e, len, alpha[t]);
-                    o.put(t * n + c, e, 0, len);
-                }
+                spike(u, e, len, alpha[t]);
+                o.put(t * n + c, e, 0, len);
             }
         }
     }

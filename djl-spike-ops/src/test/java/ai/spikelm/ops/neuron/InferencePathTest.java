@@ -4,6 +4,7 @@ import static ai.spikelm.ops.neuron.NeuronFixture.forward;
 import static ai.spikelm.ops.neuron.NeuronFixture.initialize;
 import static ai.spikelm.ops.neuron.NeuronFixture.steps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The one-pass inference path ({@link InferenceSpikes}) against the generic path, which a monitor
  * forces: the same spikes on the same input, ties, extremes and non-finite values included, across
- * chunks and parallel parts, owned or not.
+ * chunks and threads, owned or not.
  */
 class InferencePathTest {
 
@@ -59,10 +60,9 @@ class InferencePathTest {
     }
 
     @Test
-    void neuronSpikesAsTheGenericPathAcrossChunksAndParts() {
+    void neuronSpikesAsTheGenericPathAcrossChunks() {
         float[] alpha = {0.9f, 1.4f, 0.6f};
-        // wide enough to be cut into parallel parts, and no multiple of the chunk
-        int n = 2 * (5 * InferenceSpikes.GRAIN + 1234);
+        int n = 2 * (5 * InferenceSpikes.CHUNK + 1234); // no multiple of the chunk
         try (NDManager manager = NDManager.newBaseManager()) {
             ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(3).build();
             initialize(neuron, manager, new Shape(3, 2, n / 2));
@@ -74,7 +74,7 @@ class InferencePathTest {
     @Test
     void threadsSharingOneNeuronEachGetTheirOwnSpikes() throws Exception {
         float[] alpha = {0.9f, 1.4f, 0.6f, 1.1f};
-        int n = 3 * InferenceSpikes.GRAIN + 77; // parallel inside each call as well
+        int n = 3 * InferenceSpikes.CHUNK + 77;
         try (NDManager manager = NDManager.newBaseManager()) {
             ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(4).build();
             initialize(neuron, manager, new Shape(4, n));
@@ -167,6 +167,30 @@ class InferencePathTest {
                             .singletonOrThrow()
                             .toFloatArray();
             assertArrayEquals(want, got, 0f);
+        }
+    }
+
+    @Test
+    void aCallLeavesOnlyItsSpikesOnTheCallersManager() {
+        float[] alpha = {0.8f, 1.3f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(2).build();
+            initialize(neuron, manager, new Shape(2, 50));
+            neuron.setAmplitudes(alpha);
+            ParameterStore store = new ParameterStore(manager, false);
+            for (boolean owned : new boolean[] {false, true}) {
+                try (NDManager call = manager.newSubManager()) {
+                    NDArray input = steps(call, inputWithTies(alpha, 2, 50, 11));
+                    int before = ((ai.djl.ndarray.BaseNDManager) call).getManagedArrays().size();
+                    for (int i = 0; i < 10; i++) {
+                        NDArray spikes = neuron.forward(store, new NDList(input), false, owned ? SpikingNeuron.inputOwned() : null)
+                                .singletonOrThrow();
+                        assertTrue(spikes.getManager() == call, "the spikes belong to the input's manager");
+                        spikes.close();
+                    }
+                    assertEquals(before, ((ai.djl.ndarray.BaseNDManager) call).getManagedArrays().size(), "owned: " + owned);
+                }
+            }
         }
     }
 
