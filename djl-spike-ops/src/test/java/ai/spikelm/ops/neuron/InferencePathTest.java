@@ -5,15 +5,22 @@ import static ai.spikelm.ops.neuron.NeuronFixture.initialize;
 import static ai.spikelm.ops.neuron.NeuronFixture.steps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -88,9 +95,9 @@ class InferencePathTest {
                     want[i] = forward(neuron, manager, inputs[i], false).toFloatArray();
                 }
             }
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
-                java.util.List<java.util.concurrent.Future<float[]>> got = new java.util.ArrayList<>();
+                List<Future<float[]>> got = new ArrayList<>();
                 for (int i = 0; i < threads; i++) {
                     NDArray input = inputs[i];
                     got.add(pool.submit(() -> {
@@ -181,14 +188,14 @@ class InferencePathTest {
             for (boolean owned : new boolean[] {false, true}) {
                 try (NDManager call = manager.newSubManager()) {
                     NDArray input = steps(call, inputWithTies(alpha, 2, 50, 11));
-                    int before = ((ai.djl.ndarray.BaseNDManager) call).getManagedArrays().size();
+                    int before = ((BaseNDManager) call).getManagedArrays().size();
                     for (int i = 0; i < 10; i++) {
                         NDArray spikes = neuron.forward(store, new NDList(input), false, owned ? SpikingNeuron.inputOwned() : null)
                                 .singletonOrThrow();
-                        assertTrue(spikes.getManager() == call, "the spikes belong to the input's manager");
+                        assertSame(call, spikes.getManager(), "the spikes belong to the input's manager");
                         spikes.close();
                     }
-                    assertEquals(before, ((ai.djl.ndarray.BaseNDManager) call).getManagedArrays().size(), "owned: " + owned);
+                    assertEquals(before, ((BaseNDManager) call).getManagedArrays().size(), "owned: " + owned);
                 }
             }
         }
@@ -223,7 +230,7 @@ class InferencePathTest {
         }
     }
 
-    /** Runs the block unmonitored (in-place path) and monitored (generic path) and compares. */
+    /** Runs the block unmonitored (one-pass path) and monitored (generic path) and compares. */
     private static void assertSameAsGeneric(AbstractElasticSpikingBlock block, NDManager manager, NDArray input) {
         assertTrue(InferenceSpikes.supports(input), "the PyTorch engine lets Java address its memory");
         float[] fast = forward(block, manager, input, false).toFloatArray();
