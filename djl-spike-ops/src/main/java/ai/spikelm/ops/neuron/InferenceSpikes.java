@@ -6,13 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Inference-only spiking in one pass over memory: the whole T-step recurrence
- * α_t·clamp(round(u_t/α_t), −1, 1) runs in Java, chunk by chunk, on the arrays' own memory.
+ * α_t·clamp(round(u_t/α_t), −1, 1) runs on the arrays' own memory, in the {@link
+ * NativeSpikeKernel} where the build made it and in Java, chunk by chunk, elsewhere.
  *
  * <p>Why it exists: at inference a neuron costs memory traffic, not arithmetic. Composed of engine
  * operations, one step is five passes (divide, round, clamp, scale, carry) over an array that does
@@ -24,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       contract multiply-add), so the spikes are the same bits. Round half to even is {@code (v
  *       + 1.5·2²³) − 1.5·2²³}: the addition rounds to an integer exactly as {@code torch.round}
  *       does for |v| &lt; 2²², and for larger |v| the result keeps the sign of v, which is all the
- *       clamp looks at. The loops are plain array loops that the JIT vectorises.
+ *       clamp looks at. The Java loops are plain array loops that the JIT vectorises.
  *   <li>NaN propagates as on the generic path ({@link Math#min}/{@link Math#max} keep it), so no
  *       finiteness check is needed: it reaches the model's single check.
  *   <li>One difference: a silent site is +0 where the generic path may give −0 (equal in every sum
@@ -91,9 +93,13 @@ final class InferenceSpikes {
             NDArray flat = input.reshape(-1);
             flat.attach(scope);
             NDArray out = owned ? flat : scope.create(new Shape(input.size()), DataType.FLOAT32);
-            FloatBuffer x = flat.toByteBuffer(true).asFloatBuffer();
-            FloatBuffer o = out.toByteBuffer(true).asFloatBuffer();
-            spikeSteps(x, o, n, alpha, carry, decay);
+            ByteBuffer x = flat.toByteBuffer(true);
+            ByteBuffer o = out.toByteBuffer(true);
+            if (NativeSpikeKernel.AVAILABLE) {
+                NativeSpikeKernel.spike(x, o, n, alpha, carry, decay);
+            } else {
+                spikeSteps(x.asFloatBuffer(), o.asFloatBuffer(), n, alpha, carry, decay);
+            }
             NDArray result = out.reshape(shape);
             result.attach(parent);
             return result;
@@ -101,14 +107,17 @@ final class InferenceSpikes {
     }
 
     /**
-     * Runs all T steps, {@link #CHUNK} elements of every step at a time. A chunk of step t is read
-     * before it is written, so input and output may be the same memory.
+     * The Java kernel: runs all T steps, {@link #CHUNK} elements of every step at a time. A chunk
+     * of step t is read before it is written, so input and output may be the same memory.
      *
      * @param x the input, {@code T·n} values, step after step
      * @param o the output, laid out as the input
      * @param n elements per step
+     * @param alpha α_0 … α_{T−1}
+     * @param carry the membrane's carry, or {@code null} for none
+     * @param decay τ
      */
-    private static void spikeSteps(FloatBuffer x, FloatBuffer o, int n, float[] alpha, ResetMode carry, float decay) {
+    static void spikeSteps(FloatBuffer x, FloatBuffer o, int n, float[] alpha, ResetMode carry, float decay) {
         float[] in = new float[CHUNK];
         float[] u = new float[CHUNK];
         float[] e = new float[CHUNK];
@@ -149,7 +158,7 @@ final class InferenceSpikes {
         try (NDManager scope = manager.newSubManager()) {
             NDArray probe = scope.zeros(new Shape(1), DataType.FLOAT32, Device.cpu());
             ByteBuffer memory = probe.toByteBuffer(true);
-            if (!memory.isDirect() || memory.capacity() < Float.BYTES) {
+            if (!memory.isDirect() || memory.order() != ByteOrder.nativeOrder() || memory.capacity() < Float.BYTES) {
                 return false;
             }
             memory.asFloatBuffer().put(0, 0.375f);

@@ -8,5 +8,9 @@
  * variant used for keys and values. {@link ai.spikelm.ops.neuron.LifNeuron} is the classic {0,1}
  * baseline. {@link ai.spikelm.ops.neuron.ElasticSpike} holds the spike function itself with its
  * straight-through and LSQ gradients, for anyone writing their own neuron.
+ *
+ * <p>Calibrated, unmonitored inference skips the autograd-friendly generic path and spikes in one
+ * pass over the array's memory: a C kernel built into the jar on linux-x86_64, the same loop in
+ * Java elsewhere, both bit for bit the generic path's spikes.
  */
 package ai.spikelm.ops.neuron;

@@ -1,0 +1,101 @@
+package ai.spikelm.ops.neuron;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one-pass spiking recurrence of {@link InferenceSpikes} in C ({@code src/main/c}), built by
+ * gcc into the jar for linux-x86_64 when the build machine has gcc.
+ *
+ * <p>Why: the Java kernel has to copy every chunk into a Java array and back, because the JIT
+ * vectorises loops over arrays but not over direct buffers; the copies and the arithmetic then run
+ * one after the other. In C the loop reads the input and writes the output directly. The
+ * arithmetic is the same, operation for operation, compiled without fused multiply-add, so both
+ * kernels give the same bits ({@code NativeSpikeKernelTest} checks them against each other, and
+ * {@code InferencePathTest} against the generic path).
+ *
+ * <p>Where the library is missing (another platform, or a build without gcc) or fails to load,
+ * {@link #AVAILABLE} is false and the Java kernel runs. {@code -Dspikelm.native=false} turns it off.
+ */
+final class NativeSpikeKernel {
+
+    private static final Logger logger = LoggerFactory.getLogger(NativeSpikeKernel.class);
+
+    /** The library, beside this class in the jar. */
+    static final String RESOURCE = "linux-x86_64/libspikelm_neuron.so";
+
+    /** Whether the native kernel loaded. */
+    static final boolean AVAILABLE = load();
+
+    private NativeSpikeKernel() {}
+
+    /**
+     * Spikes all T steps: {@code o} gets α_t·s_t for the T·n float32 values of {@code x}, laid out
+     * step after step. {@code x} and {@code o} may be the same memory.
+     *
+     * @param x direct, native-order input
+     * @param o direct, native-order output, as large as the input
+     * @param n elements per step
+     * @param alpha α_0 … α_{T−1}
+     * @param carry the membrane's carry, or {@code null} for none
+     * @param decay τ
+     */
+    static void spike(ByteBuffer x, ByteBuffer o, int n, float[] alpha, ResetMode carry, float decay) {
+        spike(x, o, n, alpha, code(carry), decay);
+    }
+
+    /** The C kernel's code for a carry (its {@code enum}). */
+    private static int code(ResetMode carry) {
+        if (carry == null) {
+            return -1;
+        }
+        return switch (carry) {
+            case REFERENCE -> 0;
+            case HARD -> 1;
+            case SOFT -> 2;
+        };
+    }
+
+    private static native void spike(ByteBuffer x, ByteBuffer o, long n, float[] alpha, int carry, float decay);
+
+    private static boolean load() {
+        if (!Boolean.parseBoolean(System.getProperty("spikelm.native", "true")) || !isLinuxX86_64()) {
+            return false;
+        }
+        try (InputStream library = NativeSpikeKernel.class.getResourceAsStream(RESOURCE)) {
+            if (library == null) {
+                logger.debug("No native spike kernel in this build; using the Java kernel");
+                return false;
+            }
+            Path file = Files.createTempFile("spikelm_neuron", ".so");
+            try {
+                Files.copy(library, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toString());
+            } finally {
+                Files.deleteIfExists(file); // the loaded mapping outlives the file
+            }
+            return true;
+        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+            logger.warn("Native spike kernel not loaded, using the Java kernel: {}", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Returns whether this JVM runs on the platform the library is built for.
+     *
+     * @return true on Linux, x86-64
+     */
+    static boolean isLinuxX86_64() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+}
