@@ -4,7 +4,7 @@
 set -e
 out="$1"
 jdk="$2"
-src="$(dirname "$0")/spikelm_neuron.c"
+src="${0%/*}/spikelm_neuron.c"
 if ! command -v gcc >/dev/null 2>&1; then
     echo "[spikelm] gcc not found: no native spike kernel in this build (the Java kernel runs)"
     exit 0
