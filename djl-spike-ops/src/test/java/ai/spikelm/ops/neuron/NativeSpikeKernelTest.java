@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The C kernel against the Java kernel on the same buffers: the same bits for every carry, step
  * count and length (across the C kernel's 1024-element blocks and the Java kernel's chunks), in
- * place or not, with rounding ties, signed zeros, NaN, infinities and huge values in the input.
+ * place or not, with rounding ties and values a few ulps around them, signed zeros, NaN,
+ * infinities and huge values in the input.
  * {@link InferencePathTest} checks whichever kernel runs against the generic NDArray path.
  */
 class NativeSpikeKernelTest {
@@ -90,6 +91,8 @@ class NativeSpikeKernelTest {
                 int k = t * n + i;
                 if (i % 3 == 0) {
                     x[k] = (random.nextInt(7) - 3) * 0.5f * alpha[t];
+                } else if (i % 3 == 1 && i % 2 == 0) {
+                    x[k] = nearHalf(random, alpha[t]);
                 } else if (i % 97 == 1) {
                     x[k] = special[random.nextInt(special.length)];
                 } else {
@@ -98,6 +101,15 @@ class NativeSpikeKernelTest {
             }
         }
         return x;
+    }
+
+    /** ±α/2 moved by a few ulps: where rounding u/α to an integer decides between 0 and ±1. */
+    private static float nearHalf(Random random, float alpha) {
+        float v = 0.5f * alpha;
+        for (int steps = random.nextInt(7) - 3; steps != 0; steps -= Integer.signum(steps)) {
+            v = steps > 0 ? Math.nextUp(v) : Math.nextDown(v);
+        }
+        return random.nextBoolean() ? v : -v;
     }
 
     private static boolean onPath(String command) {
