@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       + 1.5·2²³) − 1.5·2²³}: the addition rounds to an integer exactly as {@code torch.round}
  *       does for |v| &lt; 2²², and for larger |v| the result keeps the sign of v, which is all the
  *       clamp looks at. The Java loops are plain array loops that the JIT vectorises.
- *   <li>NaN propagates as on the generic path ({@link Math#min}/{@link Math#max} keep it), so no
+ *   <li>NaN propagates as on the generic path (both kernels' clamps keep it), so no
  *       finiteness check is needed: it reaches the model's single check.
  *   <li>One difference: a silent site is +0 where the generic path may give −0 (equal in every sum
  *       and product that follows).
