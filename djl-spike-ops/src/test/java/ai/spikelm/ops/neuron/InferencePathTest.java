@@ -59,9 +59,9 @@ class InferencePathTest {
         float[][] x = inputWithTies(alpha, 4, 515, 5);
         try (NDManager manager = NDManager.newBaseManager()) {
             ElasticBiSpikingNeuron neuron =
-                    ElasticBiSpikingNeuron.builder().setTimeSteps(4).optResetMode(mode).build();
-            initialize(neuron, manager, new Shape(4, 515));
-            neuron.setAmplitudes(alpha);
+                    calibrated(
+                            ElasticBiSpikingNeuron.builder().setTimeSteps(4).optResetMode(mode).build(),
+                            manager, new Shape(4, 515), alpha);
             assertSameAsGeneric(neuron, manager, steps(manager, x));
         }
     }
@@ -71,9 +71,10 @@ class InferencePathTest {
         float[] alpha = {0.9f, 1.4f, 0.6f};
         int n = 2 * (5 * InferenceSpikes.CHUNK + 1234); // no multiple of the chunk
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(3).build();
-            initialize(neuron, manager, new Shape(3, 2, n / 2));
-            neuron.setAmplitudes(alpha);
+            ElasticBiSpikingNeuron neuron =
+                    calibrated(
+                            ElasticBiSpikingNeuron.builder().setTimeSteps(3).build(),
+                            manager, new Shape(3, 2, n / 2), alpha);
             assertSameAsGeneric(neuron, manager, steps(manager, inputWithTies(alpha, 3, n, 8)).reshape(3, 2, n / 2));
         }
     }
@@ -83,9 +84,10 @@ class InferencePathTest {
         float[] alpha = {0.9f, 1.4f, 0.6f, 1.1f};
         int n = 3 * InferenceSpikes.CHUNK + 77;
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(4).build();
-            initialize(neuron, manager, new Shape(4, n));
-            neuron.setAmplitudes(alpha);
+            ElasticBiSpikingNeuron neuron =
+                    calibrated(
+                            ElasticBiSpikingNeuron.builder().setTimeSteps(4).build(),
+                            manager, new Shape(4, n), alpha);
             int threads = 4;
             NDArray[] inputs = new NDArray[threads];
             float[][] want = new float[threads][];
@@ -125,15 +127,17 @@ class InferencePathTest {
     void quantizerAndSingleStepNeuronSpikeAsTheGenericPath() {
         float[] alpha = {0.8f, 1.3f, 0.25f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            TernarySpikeQuantizer quantizer = TernarySpikeQuantizer.builder().setTimeSteps(3).build();
-            initialize(quantizer, manager, new Shape(3, 2, 100));
-            quantizer.setAmplitudes(alpha);
+            TernarySpikeQuantizer quantizer =
+                    calibrated(
+                            TernarySpikeQuantizer.builder().setTimeSteps(3).build(),
+                            manager, new Shape(3, 2, 100), alpha);
             assertSameAsGeneric(
                     quantizer, manager, steps(manager, inputWithTies(alpha, 3, 200, 6)).reshape(3, 2, 100));
 
-            ElasticBiSpikingNeuron single = ElasticBiSpikingNeuron.builder().setTimeSteps(1).build();
-            initialize(single, manager, new Shape(1, 300));
-            single.setAmplitudes(new float[] {0.6f});
+            ElasticBiSpikingNeuron single =
+                    calibrated(
+                            ElasticBiSpikingNeuron.builder().setTimeSteps(1).build(),
+                            manager, new Shape(1, 300), new float[] {0.6f});
             assertSameAsGeneric(single, manager, steps(manager, inputWithTies(new float[] {0.6f}, 1, 300, 7)));
         }
     }
@@ -142,19 +146,17 @@ class InferencePathTest {
     void anOwnedInputMayBeOverwrittenAndAnyOtherIsLeftAlone() {
         float[] alpha = {0.8f, 1.3f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            TernarySpikeQuantizer quantizer = TernarySpikeQuantizer.builder().setTimeSteps(2).build();
-            initialize(quantizer, manager, new Shape(2, 50));
-            quantizer.setAmplitudes(alpha);
+            TernarySpikeQuantizer quantizer =
+                    calibrated(
+                            TernarySpikeQuantizer.builder().setTimeSteps(2).build(),
+                            manager, new Shape(2, 50), alpha);
             NDArray input = steps(manager, inputWithTies(alpha, 2, 50, 9));
             float[] before = input.toFloatArray();
             float[] kept = forward(quantizer, manager, input, false).toFloatArray();
             assertArrayEquals(before, input.toFloatArray(), 0f, "an input not handed over is not modified");
 
             NDArray owned = input.duplicate();
-            float[] spikes =
-                    quantizer.forward(new ParameterStore(manager, false), new NDList(owned), false, SpikingNeuron.inputOwned())
-                            .singletonOrThrow()
-                            .toFloatArray();
+            float[] spikes = forwardOwned(quantizer, manager, owned).toFloatArray();
             assertArrayEquals(kept, spikes, 0f);
         }
     }
@@ -163,16 +165,14 @@ class InferencePathTest {
     void anOwnedInputThatIsNotContiguousIsSpikedAsAnyOther() {
         float[] alpha = {0.8f, 1.3f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(2).build();
-            initialize(neuron, manager, new Shape(2, 7, 9));
-            neuron.setAmplitudes(alpha);
+            ElasticBiSpikingNeuron neuron =
+                    calibrated(
+                            ElasticBiSpikingNeuron.builder().setTimeSteps(2).build(),
+                            manager, new Shape(2, 7, 9), alpha);
             NDArray contiguous = steps(manager, inputWithTies(alpha, 2, 63, 10)).reshape(2, 9, 7);
             NDArray transposed = contiguous.transpose(0, 2, 1); // a strided view: [2, 7, 9]
             float[] want = forward(neuron, manager, transposed.duplicate(), false).toFloatArray();
-            float[] got =
-                    neuron.forward(new ParameterStore(manager, false), new NDList(transposed), false, SpikingNeuron.inputOwned())
-                            .singletonOrThrow()
-                            .toFloatArray();
+            float[] got = forwardOwned(neuron, manager, transposed).toFloatArray();
             assertArrayEquals(want, got, 0f);
         }
     }
@@ -181,9 +181,10 @@ class InferencePathTest {
     void aCallLeavesOnlyItsSpikesOnTheCallersManager() {
         float[] alpha = {0.8f, 1.3f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(2).build();
-            initialize(neuron, manager, new Shape(2, 50));
-            neuron.setAmplitudes(alpha);
+            ElasticBiSpikingNeuron neuron =
+                    calibrated(
+                            ElasticBiSpikingNeuron.builder().setTimeSteps(2).build(),
+                            manager, new Shape(2, 50), alpha);
             ParameterStore store = new ParameterStore(manager, false);
             for (boolean owned : new boolean[] {false, true}) {
                 try (NDManager call = manager.newSubManager()) {
@@ -228,6 +229,19 @@ class InferencePathTest {
                 assertSameAsGeneric(block, manager, input); // NaN equals NaN here
             }
         }
+    }
+
+    /** Initialises the block for {@code shape} and sets its amplitudes, as calibration would. */
+    private static <B extends AbstractElasticSpikingBlock> B calibrated(B block, NDManager manager, Shape shape, float[] alpha) {
+        initialize(block, manager, shape);
+        block.setAmplitudes(alpha);
+        return block;
+    }
+
+    /** Runs the block on an input it may overwrite ({@link SpikingNeuron#INPUT_OWNED}). */
+    private static NDArray forwardOwned(AbstractElasticSpikingBlock block, NDManager manager, NDArray input) {
+        return block.forward(new ParameterStore(manager, false), new NDList(input), false, SpikingNeuron.inputOwned())
+                .singletonOrThrow();
     }
 
     /** Runs the block unmonitored (one-pass path) and monitored (generic path) and compares. */
