@@ -16,5 +16,5 @@ fi
 mkdir -p "$out"
 # -ffp-contract=off: a*b + c stays two roundings, as in Java and PyTorch; no -ffast-math.
 gcc -std=c11 -O3 -ffp-contract=off -fPIC -shared -Wall -Wextra -Werror \
-    -I"$jdk/include" -I"$jdk/include/linux" -o "$out/libspikelm_neuron.so" "$src"
+    -I"$jdk/include" -I"$jdk/include/linux" -o "$out/libspikelm_neuron.so" "$src" -ldl -lpthread
 echo "[spikelm] built $out/libspikelm_neuron.so"

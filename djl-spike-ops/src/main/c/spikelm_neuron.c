@@ -6,29 +6,66 @@
  * Build flags matter for the bits: no -ffast-math, and -ffp-contract=off so that a*b + c is never
  * fused into one rounding. The clamp is written as comparisons, which keep NaN (fminf/fmaxf
  * would drop it).
+ *
+ * Large calls are shared out over the threads of the OpenMP runtime already loaded in the process
+ * (the engine's), as the engine shares out its own element-wise operations: its workers spin
+ * waiting for the next region, so a pool of our own would only fight them for the cores.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <jni.h>
+#include <link.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ROUNDING_SHIFT 12582912.0f /* 1.5 * 2^23: (v + S) - S rounds v half to even */
 #define BLOCK 1024                 /* elements of every step whose membrane stays in L1 */
+#define GRAIN 32768                /* values per call below which one thread does all (PyTorch's grain) */
 
 /* The carry codes of NativeSpikeKernel.code(): NONE for a quantiser without a membrane. */
 enum { NONE = -1, REFERENCE = 0, HARD = 1, SOFT = 2 };
 
+/* α·clamp(round(u/α), −1, 1). */
+static inline float spike(float u, float a) {
+    float r = (u / a + ROUNDING_SHIFT) - ROUNDING_SHIFT;
+    float s = r > 1.0f ? 1.0f : (r < -1.0f ? -1.0f : r);
+    return s * a;
+}
+
+/* All steps for elements [begin, end) of every step. */
 __attribute__((target_clones("avx512f", "avx2", "default")))
-static void spike_steps(const float *x, float *o, long n, int steps, const float *alpha, int mode, float decay) {
+static void spike_range(const float *x, float *o, long n, long begin, long end, int steps, const float *alpha, int mode,
+                        float decay) {
+    if (steps == 1 || mode == NONE) {
+        /* No membrane to carry: one streaming pass per step. */
+        for (int t = 0; t < steps; t++) {
+            const float *xt = x + (long) t * n;
+            float *ot = o + (long) t * n;
+            float a = alpha[t];
+            for (long i = begin; i < end; i++) ot[i] = spike(xt[i], a);
+        }
+        return;
+    }
     float u[BLOCK];
     float e[BLOCK];
-    for (long c = 0; c < n; c += BLOCK) {
-        int len = n - c < BLOCK ? (int) (n - c) : BLOCK;
+    for (long c = begin; c < end; c += BLOCK) {
+        int len = end - c < BLOCK ? (int) (end - c) : BLOCK;
         for (int t = 0; t < steps; t++) {
             const float *xt = x + (long) t * n + c;
             float *ot = o + (long) t * n + c;
             float a = alpha[t];
-            if (t == 0 || mode == NONE) {
-                for (int i = 0; i < len; i++) u[i] = xt[i];
-            } else if (mode == REFERENCE) {
+            if (t == 0) {
+                for (int i = 0; i < len; i++) {
+                    float v = spike(xt[i], a);
+                    u[i] = xt[i];
+                    e[i] = v;
+                    ot[i] = v;
+                }
+                continue;
+            }
+            if (mode == REFERENCE) {
                 float da = decay * alpha[t - 1];
                 for (int i = 0; i < len; i++) u[i] = (e[i] * -decay + da) * u[i] + xt[i];
             } else if (mode == HARD) {
@@ -41,13 +78,84 @@ static void spike_steps(const float *x, float *o, long n, int steps, const float
                 for (int i = 0; i < len; i++) u[i] = (u[i] - e[i]) * decay + xt[i];
             }
             for (int i = 0; i < len; i++) {
-                float r = (u[i] / a + ROUNDING_SHIFT) - ROUNDING_SHIFT;
-                float s = r > 1.0f ? 1.0f : (r < -1.0f ? -1.0f : r);
-                float v = s * a;
+                float v = spike(u[i], a);
                 e[i] = v;
                 ot[i] = v;
             }
         }
+    }
+}
+
+/* The process's OpenMP runtime, found once; parallel stays NULL where there is none. */
+static struct {
+    void (*parallel)(void (*)(void *), void *, unsigned, unsigned); /* GOMP_parallel: what #pragma omp parallel calls */
+    int (*max_threads)(void);
+    int (*thread_num)(void);
+    int (*num_threads)(void);
+    char path[PATH_MAX];
+} omp;
+static pthread_once_t omp_once = PTHREAD_ONCE_INIT;
+
+static int find_openmp(struct dl_phdr_info *info, size_t size, void *found) {
+    (void) size;
+    const char *slash = strrchr(info->dlpi_name, '/');
+    const char *base = slash ? slash + 1 : info->dlpi_name;
+    if (strncmp(base, "libgomp", 7) != 0 && strncmp(base, "libiomp", 7) != 0 && strncmp(base, "libomp", 6) != 0) {
+        return 0;
+    }
+    strncpy(found, info->dlpi_name, PATH_MAX - 1);
+    return 1;
+}
+
+static void resolve_openmp(void) {
+    char path[PATH_MAX] = {0};
+    if (!dl_iterate_phdr(find_openmp, path)) {
+        return;
+    }
+    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD); /* the loaded copy, never a second one */
+    if (lib == NULL) {
+        return;
+    }
+    *(void **) &omp.max_threads = dlsym(lib, "omp_get_max_threads");
+    *(void **) &omp.thread_num = dlsym(lib, "omp_get_thread_num");
+    *(void **) &omp.num_threads = dlsym(lib, "omp_get_num_threads");
+    *(void **) &omp.parallel = dlsym(lib, "GOMP_parallel");
+    if (omp.max_threads && omp.thread_num && omp.num_threads && omp.parallel) {
+        memcpy(omp.path, path, sizeof path);
+    } else {
+        omp.parallel = NULL;
+    }
+}
+
+struct call {
+    const float *x;
+    float *o;
+    long n;
+    int steps;
+    const float *alpha;
+    int mode;
+    float decay;
+};
+
+/* One thread's share: a contiguous run of whole blocks. */
+static void run_share(void *data) {
+    const struct call *c = data;
+    long blocks = (c->n + BLOCK - 1) / BLOCK;
+    long threads = omp.num_threads();
+    long id = omp.thread_num();
+    long begin = blocks * id / threads * BLOCK;
+    long end = blocks * (id + 1) / threads * BLOCK;
+    if (end > c->n) end = c->n;
+    if (begin < end) spike_range(c->x, c->o, c->n, begin, end, c->steps, c->alpha, c->mode, c->decay);
+}
+
+static void spike_steps(const struct call *c) {
+    pthread_once(&omp_once, resolve_openmp);
+    int threads = omp.parallel != NULL && c->n * c->steps >= GRAIN && c->n > BLOCK ? omp.max_threads() : 1;
+    if (threads > 1) {
+        omp.parallel(run_share, (void *) c, (unsigned) threads, 0);
+    } else {
+        spike_range(c->x, c->o, c->n, 0, c->n, c->steps, c->alpha, c->mode, c->decay);
     }
 }
 
@@ -67,6 +175,13 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_neuron_NativeSpikeKernel_spike(
         return;
     }
     (*env)->GetFloatArrayRegion(env, alpha, 0, steps, amplitudes);
-    spike_steps(in, out, n, steps, amplitudes, mode, decay);
+    struct call c = {in, out, n, steps, amplitudes, mode, decay};
+    spike_steps(&c);
     free(amplitudes);
+}
+
+JNIEXPORT jstring JNICALL Java_ai_spikelm_ops_neuron_NativeSpikeKernel_openMpRuntime(JNIEnv *env, jclass cls) {
+    (void) cls;
+    pthread_once(&omp_once, resolve_openmp);
+    return omp.parallel != NULL ? (*env)->NewStringUTF(env, omp.path) : NULL;
 }

@@ -35,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       contiguous array, which an engine may serve as a view of its memory (PyTorch does) or as a
  *       copy. Whether it is a view is probed once per engine; where it is a copy, {@link
  *       #supports} is false and callers take the generic path.
- *   <li>It runs on the calling thread. Helper threads (tried: grains shared with the common
- *       fork-join pool) gained nothing measurable inside a model, where the engine's OpenMP threads
- *       still spin on the other cores right after each operation.
+ *   <li>The Java kernel runs on the calling thread: threads of our own (tried: grains shared with
+ *       the common fork-join pool) gained nothing measurable inside a model, where the engine's
+ *       OpenMP workers spin on the other cores right after each operation. The C kernel hands
+ *       large calls to those same workers instead ({@link NativeSpikeKernel}).
  * </ul>
  */
 final class InferenceSpikes {

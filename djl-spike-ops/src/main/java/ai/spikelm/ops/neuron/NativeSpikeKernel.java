@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * kernels give the same bits ({@code NativeSpikeKernelTest} checks them against each other, and
  * {@code InferencePathTest} against the generic path).
  *
+ * <p>Calls of at least 32 768 values are shared out, block by block, over the threads of the
+ * OpenMP runtime the engine has already loaded (PyTorch's libgomp), as many as the engine would use
+ * on the calling thread; the engine's workers spin waiting for their next region, so they take
+ * the work at once, where threads of our own would fight them for the cores. Without such a
+ * runtime the kernel runs on the calling thread.
+ *
  * <p>Where the library is missing (another platform, or a build without gcc) or fails to load,
  * {@link #AVAILABLE} is false and the Java kernel runs. {@code -Dspikelm.native=false} turns it off.
  */
@@ -64,6 +70,15 @@ final class NativeSpikeKernel {
     }
 
     private static native void spike(ByteBuffer x, ByteBuffer o, long n, float[] alpha, int carry, float decay);
+
+    /**
+     * Returns the OpenMP runtime that large calls are shared out over, found in the process on the
+     * first call after the engine loaded it.
+     *
+     * @return the runtime library's path, or {@code null} if there is none and calls run on the
+     *     calling thread
+     */
+    static native String openMpRuntime();
 
     private static boolean load() {
         if (!Boolean.parseBoolean(System.getProperty("spikelm.native", "true")) || !isLinuxX86_64()) {

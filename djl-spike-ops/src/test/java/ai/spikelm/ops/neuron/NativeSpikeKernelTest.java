@@ -5,21 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.engine.Engine;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The C kernel against the Java kernel on the same buffers: the same bits for every carry, step
  * count and length (across the C kernel's 1024-element blocks and the Java kernel's chunks), in
  * place or not, with rounding ties and values a few ulps around them, signed zeros, NaN,
- * infinities and huge values in the input.
+ * infinities and huge values in the input. The engine is loaded first, as it always is before a
+ * neuron spikes, so that calls of 32 768 values or more are shared out over its OpenMP threads.
  * {@link InferencePathTest} checks whichever kernel runs against the generic NDArray path.
  */
 class NativeSpikeKernelTest {
+
+    @BeforeAll
+    static void loadTheEngine() {
+        Engine.getInstance(); // loads libtorch and, with it, the OpenMP runtime the kernel shares out over
+    }
 
     @Test
     void loadsWhereTheBuildHadGcc() {
@@ -32,6 +40,15 @@ class NativeSpikeKernelTest {
     }
 
     @Test
+    void findsTheEnginesOpenMpRuntime() {
+        assumeTrue(NativeSpikeKernel.AVAILABLE, "no native kernel on this platform");
+        assumeTrue("PyTorch".equals(Engine.getInstance().getEngineName()), "PyTorch brings libgomp");
+        String runtime = NativeSpikeKernel.openMpRuntime();
+        assertNotNull(runtime, "large calls are shared out over the engine's threads");
+        assertTrue(runtime.contains("libgomp"), runtime);
+    }
+
+    @Test
     void sameBitsAsTheJavaKernel() {
         assumeTrue(NativeSpikeKernel.AVAILABLE, "no native kernel on this platform");
         ResetMode[] carries = {null, ResetMode.REFERENCE, ResetMode.HARD, ResetMode.SOFT};
@@ -39,7 +56,8 @@ class NativeSpikeKernelTest {
         int cases = 0;
         for (ResetMode carry : carries) {
             for (int steps : new int[] {1, 2, 4}) {
-                for (int n : new int[] {1, 1023, 1025, InferenceSpikes.CHUNK + 5000}) {
+                // Shared out when T·n ≥ 32 768: the last at every T, the one before at T = 4.
+                for (int n : new int[] {1, 1023, 1025, InferenceSpikes.CHUNK + 5000, 40_001}) {
                     float[] alpha = new float[steps];
                     for (int t = 0; t < steps; t++) {
                         alpha[t] = (float) Math.exp(random.nextGaussian());
@@ -61,7 +79,7 @@ class NativeSpikeKernelTest {
                 }
             }
         }
-        assertEquals(4 * 3 * 4 * 2, cases);
+        assertEquals(4 * 3 * 5 * 2, cases);
     }
 
     /** One kernel on direct, native-order buffers. */
