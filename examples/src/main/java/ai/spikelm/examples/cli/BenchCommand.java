@@ -33,11 +33,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = {
-            "Forward time of one encoder as ANN, SpikeLM T=1 and T=4 (interleaved rounds, median),",
-            "with per-round ratios to the ANN (median and range) and the resident memory seen after",
-            "each configuration. PyTorch's threads: -Dai.djl.pytorch.num_threads=N before -jar."
-        })
+        description =
+                "Forward time of one encoder as ANN, SpikeLM T=1 and T=4 (interleaved rounds, median), "
+                + "with per-round ratios to the ANN (median and range) and the resident memory seen after "
+                + "each configuration. PyTorch's threads: -Dai.djl.pytorch.num_threads=N before -jar.")
 final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

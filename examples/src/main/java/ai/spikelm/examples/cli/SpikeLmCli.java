@@ -45,6 +45,7 @@ public final class SpikeLmCli {
     public static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new SpikeLmCli());
         cli.setExecutionExceptionHandler(SpikeLmCli::reportError);
+        cli.setUsageHelpAutoWidth(true); // wrap help to the terminal, not to 80 columns
         return cli;
     }
 
