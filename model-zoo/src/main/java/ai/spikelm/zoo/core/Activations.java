@@ -8,7 +8,6 @@ import java.util.function.UnaryOperator;
 /** The activation functions Hugging Face configs name in {@code hidden_act}. */
 public final class Activations {
 
-    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
     private Activations() {}
@@ -37,13 +36,15 @@ public final class Activations {
     }
 
     /**
-     * GELU with the exact Gaussian CDF: x · ½ · (1 + erf(x/√2)).
+     * GELU with the exact Gaussian CDF: x · ½ · (1 + erf(x/√2)), as the engine's own operator: one
+     * pass over memory where the formula spelled out in operations takes five (about five times
+     * the time on a BERT intermediate activation).
      *
      * @param x the input
      * @return the activation
      */
     public static NDArray gelu(NDArray x) {
-        return ScalarOps.mul(x.mul(ScalarOps.mul(x, SQRT_HALF).erf().add(1f)), 0.5f);
+        return Activation.gelu(x);
     }
 
     /**
