@@ -86,14 +86,12 @@ final class InferenceSpikes {
      * @return α_t·s_t for every step, on the input's manager
      */
     static NDArray spike(NDArray input, float[] alpha, ResetMode carry, float decay, boolean owned) {
-        NDManager parent = input.getManager();
         Shape shape = input.getShape();
         int n = Math.toIntExact(input.size() / alpha.length);
-        try (NDManager scope = parent.newSubManager()) {
-            // A view when the input is contiguous (so an owned input is overwritten), else a copy.
-            NDArray flat = input.reshape(-1);
-            flat.attach(scope);
-            NDArray out = owned ? flat : scope.create(new Shape(input.size()), DataType.FLOAT32);
+        // A view when the input is contiguous (so an owned input is overwritten), else a copy.
+        NDArray flat = input.reshape(-1);
+        NDArray out = owned ? flat.reshape(shape) : input.getManager().create(shape, DataType.FLOAT32);
+        try {
             ByteBuffer x = flat.toByteBuffer(true);
             ByteBuffer o = out.toByteBuffer(true);
             if (NativeSpikeKernel.AVAILABLE) {
@@ -101,10 +99,13 @@ final class InferenceSpikes {
             } else {
                 spikeSteps(x.asFloatBuffer(), o.asFloatBuffer(), n, alpha, carry, decay);
             }
-            NDArray result = out.reshape(shape);
-            result.attach(parent);
-            return result;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        } finally {
+            flat.close(); // the handle only: its memory lives on in out when owned
         }
+        return out;
     }
 
     /**

@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import java.util.ArrayList;
@@ -158,6 +159,29 @@ class InferencePathTest {
             NDArray owned = input.duplicate();
             float[] spikes = forwardOwned(quantizer, manager, owned).toFloatArray();
             assertArrayEquals(kept, spikes, 0f);
+        }
+    }
+
+    @Test
+    void anInputInAutogradsGraphGivesTheSameSpikesOutsideIt() {
+        float[] alpha = {0.9f, 1.4f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ElasticBiSpikingNeuron neuron =
+                    calibrated(ElasticBiSpikingNeuron.builder().setTimeSteps(2).build(), manager, new Shape(2, 50), alpha);
+            NDArray leaf = steps(manager, inputWithTies(alpha, 2, 50, 5));
+            float[] want = forward(neuron, manager, leaf, false).toFloatArray();
+            leaf.setRequiresGradient(true);
+            NDArray kept;
+            NDArray overwritten;
+            try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                kept = forward(neuron, manager, leaf.mul(1f), false);
+                overwritten = forwardOwned(neuron, manager, leaf.mul(1f));
+                // Spikes outside the graph add nothing to the gradient: d/dleaf of the sum is 1.
+                gc.backward(kept.sum().add(overwritten.sum()).add(leaf.sum()));
+            }
+            assertArrayEquals(new float[100], leaf.getGradient().sub(1f).toFloatArray(), 0f, "the spikes leave the graph");
+            assertArrayEquals(want, kept.toFloatArray(), 0f);
+            assertArrayEquals(want, overwritten.toFloatArray(), 0f);
         }
     }
 
