@@ -22,7 +22,7 @@
 
 #define ROUNDING_SHIFT 12582912.0f /* 1.5 * 2^23: (v + S) - S rounds v half to even */
 #define BLOCK 1024                 /* elements of every step whose membrane stays in L1 */
-#define GRAIN 32768                /* values per call below which one thread does all (PyTorch's grain) */
+#define GRAIN 32768                /* values per thread at least (PyTorch's grain) */
 
 /* The carry codes of NativeSpikeKernel.code(): NONE for a quantiser without a membrane. */
 enum { NONE = -1, REFERENCE = 0, HARD = 1, SOFT = 2 };
@@ -149,9 +149,17 @@ static void run_share(void *data) {
     if (begin < end) spike_range(c->x, c->o, c->n, begin, end, c->steps, c->alpha, c->mode, c->decay);
 }
 
+/* A thread per GRAIN values begun, up to as many as the engine would use (as at::parallel_for). */
+static long thread_count(const struct call *c) {
+    if (omp.parallel == NULL || c->n <= BLOCK) return 1;
+    long tasks = (c->n * c->steps + GRAIN - 1) / GRAIN;
+    long threads = omp.max_threads();
+    return tasks < threads ? tasks : threads;
+}
+
 static void spike_steps(const struct call *c) {
     pthread_once(&omp_once, resolve_openmp);
-    int threads = omp.parallel != NULL && c->n * c->steps >= GRAIN && c->n > BLOCK ? omp.max_threads() : 1;
+    long threads = thread_count(c);
     if (threads > 1) {
         omp.parallel(run_share, (void *) c, (unsigned) threads, 0);
     } else {

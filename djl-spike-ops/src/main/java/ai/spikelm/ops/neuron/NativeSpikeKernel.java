@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code InferencePathTest} against the generic path).
  *
  * <p>Calls of at least 32 768 values are shared out, block by block, over the threads of the
- * OpenMP runtime the engine has already loaded (PyTorch's libgomp), as many as the engine would use
- * on the calling thread; the engine's workers spin waiting for their next region, so they take
+ * OpenMP runtime the engine has already loaded (PyTorch's libgomp): a thread per 32 768 values
+ * begun, up to as many as the engine would use on the calling thread, as PyTorch's own {@code
+ * parallel_for} does. The engine's workers spin waiting for their next region, so they take
  * the work at once, where threads of our own would fight them for the cores. Without such a
  * runtime the kernel runs on the calling thread.
  *
