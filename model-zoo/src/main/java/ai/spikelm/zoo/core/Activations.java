@@ -8,7 +8,10 @@ import java.util.function.UnaryOperator;
 /** The activation functions Hugging Face configs name in {@code hidden_act}. */
 public final class Activations {
 
-    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+    /** a = 2√(2/π) and b = 0.044715·a of {@link #geluTanh}, rounded once from double. */
+    private static final float TANH_LINEAR = (float) (2 * Math.sqrt(2 / Math.PI));
+
+    private static final float TANH_CUBIC = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
 
     private Activations() {}
 
@@ -48,13 +51,16 @@ public final class Activations {
     }
 
     /**
-     * GELU with the tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+     * GELU with the tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), computed as the
+     * equal x·σ(x·(a + b·x²)) with a = 2√(2/π), b = 0.044715·a (since ½(1 + tanh u) = σ(2u)). That
+     * takes six element-wise passes instead of eight (about half the time), and keeps full relative
+     * precision in the negative tail, where 1 + tanh u cancels.
      *
      * @param x the input
      * @return the activation
      */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = ScalarOps.mul(x.add(ScalarOps.mul(ScalarOps.pow(x, 3), 0.044715f)), SQRT_2_OVER_PI);
-        return ScalarOps.mul(x.mul(inner.tanh().add(1f)), 0.5f);
+        NDArray inner = ScalarOps.mul(x.mul(x), TANH_CUBIC).add(TANH_LINEAR).mul(x);
+        return Activation.sigmoid(inner).mul(x);
     }
 }

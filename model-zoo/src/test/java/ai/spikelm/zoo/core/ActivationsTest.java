@@ -31,6 +31,20 @@ class ActivationsTest {
     }
 
     @Test
+    void geluNewKeepsItsRelativePrecisionInTheNegativeTail() {
+        float[] tail = {-3f, -4.5f, -6f, -8f};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] got = Activations.geluTanh(manager.create(tail)).toFloatArray();
+            for (int i = 0; i < tail.length; i++) {
+                // ½x(1 + tanh u) = x / (1 + e^(−2u)): in double without the cancellation of 1 + tanh u
+                double x = tail[i];
+                double want = x / (1 + Math.exp(-2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+                assertEquals(want, got[i], 1e-5 * Math.abs(want), "at " + x); // want is -3.6e-3 … -3.1e-21
+            }
+        }
+    }
+
+    @Test
     void reluIsMaxWithZero() {
         assertMatches(Activations.of("relu"), x -> Math.max(x, 0));
     }
