@@ -72,10 +72,7 @@ class InferencePathTest {
         float[] alpha = {0.9f, 1.4f, 0.6f};
         int n = 2 * (5 * InferenceSpikes.CHUNK + 1234); // no multiple of the chunk
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron =
-                    calibrated(
-                            ElasticBiSpikingNeuron.builder().setTimeSteps(3).build(),
-                            manager, new Shape(3, 2, n / 2), alpha);
+            ElasticBiSpikingNeuron neuron = calibratedNeuron(manager, new Shape(3, 2, n / 2), alpha);
             assertSameAsGeneric(neuron, manager, steps(manager, inputWithTies(alpha, 3, n, 8)).reshape(3, 2, n / 2));
         }
     }
@@ -85,10 +82,7 @@ class InferencePathTest {
         float[] alpha = {0.9f, 1.4f, 0.6f, 1.1f};
         int n = 3 * InferenceSpikes.CHUNK + 77;
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron =
-                    calibrated(
-                            ElasticBiSpikingNeuron.builder().setTimeSteps(4).build(),
-                            manager, new Shape(4, n), alpha);
+            ElasticBiSpikingNeuron neuron = calibratedNeuron(manager, new Shape(4, n), alpha);
             int threads = 4;
             NDArray[] inputs = new NDArray[threads];
             float[][] want = new float[threads][];
@@ -135,10 +129,7 @@ class InferencePathTest {
             assertSameAsGeneric(
                     quantizer, manager, steps(manager, inputWithTies(alpha, 3, 200, 6)).reshape(3, 2, 100));
 
-            ElasticBiSpikingNeuron single =
-                    calibrated(
-                            ElasticBiSpikingNeuron.builder().setTimeSteps(1).build(),
-                            manager, new Shape(1, 300), new float[] {0.6f});
+            ElasticBiSpikingNeuron single = calibratedNeuron(manager, new Shape(1, 300), new float[] {0.6f});
             assertSameAsGeneric(single, manager, steps(manager, inputWithTies(new float[] {0.6f}, 1, 300, 7)));
         }
     }
@@ -166,8 +157,7 @@ class InferencePathTest {
     void anInputInAutogradsGraphGivesTheSameSpikesOutsideIt() {
         float[] alpha = {0.9f, 1.4f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron =
-                    calibrated(ElasticBiSpikingNeuron.builder().setTimeSteps(2).build(), manager, new Shape(2, 50), alpha);
+            ElasticBiSpikingNeuron neuron = calibratedNeuron(manager, new Shape(2, 50), alpha);
             NDArray leaf = steps(manager, inputWithTies(alpha, 2, 50, 5));
             float[] want = forward(neuron, manager, leaf, false).toFloatArray();
             leaf.setRequiresGradient(true);
@@ -189,10 +179,7 @@ class InferencePathTest {
     void anOwnedInputThatIsNotContiguousIsSpikedAsAnyOther() {
         float[] alpha = {0.8f, 1.3f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron =
-                    calibrated(
-                            ElasticBiSpikingNeuron.builder().setTimeSteps(2).build(),
-                            manager, new Shape(2, 7, 9), alpha);
+            ElasticBiSpikingNeuron neuron = calibratedNeuron(manager, new Shape(2, 7, 9), alpha);
             NDArray contiguous = steps(manager, inputWithTies(alpha, 2, 63, 10)).reshape(2, 9, 7);
             NDArray transposed = contiguous.transpose(0, 2, 1); // a strided view: [2, 7, 9]
             float[] want = forward(neuron, manager, transposed.duplicate(), false).toFloatArray();
@@ -205,10 +192,7 @@ class InferencePathTest {
     void aCallLeavesOnlyItsSpikesOnTheCallersManager() {
         float[] alpha = {0.8f, 1.3f};
         try (NDManager manager = NDManager.newBaseManager()) {
-            ElasticBiSpikingNeuron neuron =
-                    calibrated(
-                            ElasticBiSpikingNeuron.builder().setTimeSteps(2).build(),
-                            manager, new Shape(2, 50), alpha);
+            ElasticBiSpikingNeuron neuron = calibratedNeuron(manager, new Shape(2, 50), alpha);
             ParameterStore store = new ParameterStore(manager, false);
             for (boolean owned : new boolean[] {false, true}) {
                 try (NDManager call = manager.newSubManager()) {
@@ -253,6 +237,11 @@ class InferencePathTest {
                 assertSameAsGeneric(block, manager, input); // NaN equals NaN here
             }
         }
+    }
+
+    /** A default neuron over T = {@code alpha.length} steps, calibrated to {@code alpha}. */
+    private static ElasticBiSpikingNeuron calibratedNeuron(NDManager manager, Shape shape, float[] alpha) {
+        return calibrated(ElasticBiSpikingNeuron.builder().setTimeSteps(alpha.length).build(), manager, shape, alpha);
     }
 
     /** Initialises the block for {@code shape} and sets its amplitudes, as calibration would. */
