@@ -15,7 +15,9 @@ import ai.djl.util.PairList;
  *
  * <p>With {@link SpikeBertModel#OUTPUT_HIDDEN_STATES} set in the forward parameters the output is
  * the last layer's output followed by every layer's output in order ({@code N + 1} arrays, the
- * last two the same array); otherwise it is the last layer's output alone.
+ * last two the same array); otherwise it is the last layer's output alone. With {@link
+ * SpikeBertModel#OUTPUT_ATTENTION_LOG_PROBS} every layer's attention log-probabilities {@code [T, B,
+ * H, L, L]} follow.
  */
 public class BertEncoder extends AbstractBlock {
 
@@ -38,18 +40,23 @@ public class BertEncoder extends AbstractBlock {
         NDArray hidden = inputs.get(0);
         NDArray mask = inputs.get(1);
         boolean all = SpikeBertModel.wantsHiddenStates(params);
+        boolean attentions = SpikeBertModel.wants(params, SpikeBertModel.OUTPUT_ATTENTION_LOG_PROBS);
         NDList layers = new NDList(all ? children.size() : 0);
+        NDList logProbs = new NDList(attentions ? children.size() : 0);
         NDManager parent = hidden.getManager();
         for (Block layer : children.values()) {
-            hidden = training || all
-                    ? layer.forward(ps, new NDList(hidden, mask), training).singletonOrThrow()
-                    : forwardScoped(layer, ps, hidden, mask, hidden != inputs.get(0), parent);
+            if (training || all || attentions) {
+                NDList out = layer.forward(ps, new NDList(hidden, mask), training, params);
+                hidden = out.get(0);
+                logProbs.addAll(out.subNDList(1));
+            } else {
+                hidden = forwardScoped(layer, ps, hidden, mask, hidden != inputs.get(0), parent);
+            }
             if (all) {
                 layers.add(hidden);
             }
         }
-        NDList out = new NDList(hidden);
-        return all ? out.addAll(layers) : out;
+        return new NDList(hidden).addAll(layers).addAll(logProbs);
     }
 
     /**

@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
  * </pre>
  *
  * <p>Input {@code [T, B, L, D]} and the additive mask {@code [B, 1, 1, L]}; output {@code [T, B, L,
- * D]}.
+ * D]}, followed by the self-attention's log-probabilities when the forward parameters ask for
+ * {@link SpikeBertModel#OUTPUT_ATTENTION_LOG_PROBS}.
  */
 public class BertLayer extends AbstractBlock {
 
@@ -48,10 +49,11 @@ public class BertLayer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray attended = attention.forward(ps, inputs, training).singletonOrThrow();
-        NDList hidden = intermediate.forward(ps, new NDList(attended), training);
+        NDList attended = attention.forward(ps, inputs, training, params);
+        NDList hidden = intermediate.forward(ps, new NDList(attended.get(0)), training);
         // The FFN activation exists only to be spiked: its neuron may overwrite it.
-        return output.forward(ps, new NDList(hidden.singletonOrThrow(), attended), training, SpikingNeuron.inputOwned());
+        NDList out = output.forward(ps, new NDList(hidden.singletonOrThrow(), attended.get(0)), training, SpikingNeuron.inputOwned());
+        return out.addAll(attended.subNDList(1)); // attention log-probabilities, when asked for
     }
 
     /** {@inheritDoc} */
@@ -82,9 +84,10 @@ public class BertLayer extends AbstractBlock {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray context = self.forward(ps, inputs, training).singletonOrThrow();
+            NDList attended = self.forward(ps, inputs, training, params);
             // The context exists only to be spiked: its neuron may overwrite it.
-            return output.forward(ps, new NDList(context, inputs.get(0)), training, SpikingNeuron.inputOwned());
+            NDList out = output.forward(ps, new NDList(attended.get(0), inputs.get(0)), training, SpikingNeuron.inputOwned());
+            return out.addAll(attended.subNDList(1));
         }
 
         @Override

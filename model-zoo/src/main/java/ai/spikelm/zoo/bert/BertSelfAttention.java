@@ -29,7 +29,9 @@ import ai.spikelm.ops.stats.SpikeMonitor;
  * </pre>
  *
  * <p>Input {@code [T, B, L, D]} and the additive mask {@code [B, 1, 1, L]}; output {@code [T, B, L,
- * D]}. When monitored it records Q·Kᵀ and P·V: accumulates for spiked K and V (each non-zero
+ * D]}, followed, when the forward parameters ask for {@link SpikeBertModel#OUTPUT_ATTENTION_LOG_PROBS},
+ * by the attention log-probabilities {@code log softmax(Q·Kᵀ/√d + mask)} of every time step, {@code
+ * [T, B, H, L, L]}. When monitored it records Q·Kᵀ and P·V: accumulates for spiked K and V (each non-zero
  * entry meets every query), real MACs otherwise.
  */
 public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
@@ -96,7 +98,10 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         NDArray v = spike(valueSpike, ps, new NDList(vProjected), training);
 
         NDArray scores = ScalarOps.div(heads(q).matMul(heads(k).transpose(0, 1, 2, 4, 3)), (float) Math.sqrt(headSize));
-        NDArray probs = scores.add(mask).softmax(-1);
+        boolean wantLogProbs = SpikeBertModel.wants(params, SpikeBertModel.OUTPUT_ATTENTION_LOG_PROBS);
+        // Log-probabilities, not probabilities, for distillation: a KL term then never takes log 0.
+        NDArray logProbs = wantLogProbs ? scores.add(mask).logSoftmax(-1) : null;
+        NDArray probs = wantLogProbs ? logProbs.exp() : scores.add(mask).softmax(-1);
         probs = Dropout.dropout(probs, dropout, training).singletonOrThrow();
         NDArray context = probs.matMul(heads(v));
 
@@ -105,7 +110,8 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
             record(site, x.getShape(), k, v);
         }
         Shape s = x.getShape();
-        return new NDList(context.transpose(0, 1, 3, 2, 4).reshape(s));
+        NDList out = new NDList(context.transpose(0, 1, 3, 2, 4).reshape(s));
+        return wantLogProbs ? out.addAll(new NDList(logProbs)) : out;
     }
 
     private boolean sharesInputSpikes() {

@@ -46,7 +46,7 @@ public class SpikeBertForMaskedLM extends SpikeBertPreTrainedModel {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList encoded = bert.forward(ps, inputs, training, params);
         NDList out = cls.forward(ps, encoded, training);
-        return SpikeBertModel.wantsHiddenStates(params) ? out.addAll(bert.hiddenStatesOf(encoded)) : out;
+        return out.addAll(bert.extraOutputsOf(encoded));
     }
 
     /** {@inheritDoc} */

@@ -47,7 +47,7 @@ public class SpikeBertForPreTraining extends SpikeBertPreTrainedModel {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList encoded = bert.forward(ps, inputs, training, params);
         NDList out = cls.forward(ps, encoded, training);
-        return SpikeBertModel.wantsHiddenStates(params) ? out.addAll(bert.hiddenStatesOf(encoded)) : out;
+        return out.addAll(bert.extraOutputsOf(encoded));
     }
 
     /** {@inheritDoc} */

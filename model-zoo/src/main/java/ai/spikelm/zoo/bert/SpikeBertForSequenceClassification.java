@@ -57,7 +57,7 @@ public class SpikeBertForSequenceClassification extends SpikeBertPreTrainedModel
         NDList encoded = bert.forward(ps, inputs, training, params);
         NDList dropped = Dropout.dropout(encoded.get(1), dropout, training);
         NDList out = classifier.forward(ps, dropped, training);
-        return SpikeBertModel.wantsHiddenStates(params) ? out.addAll(bert.hiddenStatesOf(encoded)) : out;
+        return out.addAll(bert.extraOutputsOf(encoded));
     }
 
     /** {@inheritDoc} */

@@ -28,7 +28,8 @@ import ai.spikelm.zoo.core.OutputChecks;
  * #OUTPUT_HIDDEN_STATES} = {@code true}, the outputs are followed by Hugging Face's {@code
  * hidden_states}: the embedding output and then each layer's output averaged over T, {@code
  * num_hidden_layers + 1} arrays of {@code [B, L, D]}. Models with a head append the same arrays
- * after their own outputs; {@link #forwardWithHiddenStates} splits them off.
+ * after their own outputs; {@link #forwardWithHiddenStates} splits them off. {@link
+ * #OUTPUT_ATTENTION_LOG_PROBS} appends every layer's attention log-probabilities after those.
  */
 public class SpikeBertModel extends SpikeBertPreTrainedModel {
 
@@ -37,6 +38,13 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
      * Hugging Face's {@code output_hidden_states}.
      */
     public static final String OUTPUT_HIDDEN_STATES = "output_hidden_states";
+
+    /**
+     * The forward-parameter key that asks for every layer's attention log-probabilities (value
+     * {@link Boolean#TRUE}), in the manner of Hugging Face's {@code output_attentions} but as {@code
+     * log softmax} per time step, {@code [T, B, H, L, L]}: what an attention-distillation loss needs.
+     */
+    public static final String OUTPUT_ATTENTION_LOG_PROBS = "output_attention_log_probs";
 
     private final int timeSteps;
     private final BertEmbeddings embeddings;
@@ -117,24 +125,28 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
         if (pooler != null) {
             out.add(pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
         }
+        int layers = getConfig().numHiddenLayers();
         if (wantsHiddenStates(params)) {
             out.add(embedded);
-            for (int i = 1; i < encoded.size() - 1; i++) {
+            for (int i = 1; i < layers; i++) {
                 out.add(TimeAxis.mean(encoded.get(i)));
             }
             out.add(hidden); // the last layer's mean is already computed
+        }
+        if (wants(params, OUTPUT_ATTENTION_LOG_PROBS)) {
+            out.addAll(encoded.subNDList(encoded.size() - layers));
         }
         return out;
     }
 
     /**
-     * Returns the hidden states that {@link #OUTPUT_HIDDEN_STATES} appended to this encoder's
-     * outputs.
+     * Returns what {@link #OUTPUT_HIDDEN_STATES} and {@link #OUTPUT_ATTENTION_LOG_PROBS} appended to
+     * this encoder's outputs, for a model with a head to append after its own.
      *
-     * @param outputs the outputs of a forward pass that asked for hidden states
-     * @return the embedding output and each layer's output, {@code num_hidden_layers + 1} arrays
+     * @param outputs the outputs of a forward pass of this encoder
+     * @return the hidden states and attention log-probabilities asked for (possibly none)
      */
-    NDList hiddenStatesOf(NDList outputs) {
+    NDList extraOutputsOf(NDList outputs) {
         return outputs.subNDList(pooler == null ? 1 : 2);
     }
 
@@ -145,7 +157,18 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel {
      * @return true if {@link #OUTPUT_HIDDEN_STATES} is {@code true}
      */
     static boolean wantsHiddenStates(PairList<String, Object> params) {
-        return params != null && Boolean.TRUE.equals(params.get(OUTPUT_HIDDEN_STATES));
+        return wants(params, OUTPUT_HIDDEN_STATES);
+    }
+
+    /**
+     * Returns whether forward parameters set a flag.
+     *
+     * @param params the forward parameters, possibly {@code null}
+     * @param key for example {@link #OUTPUT_ATTENTION_LOG_PROBS}
+     * @return true if the key maps to {@code true}
+     */
+    static boolean wants(PairList<String, Object> params, String key) {
+        return params != null && Boolean.TRUE.equals(params.get(key));
     }
 
     /** {@inheritDoc} */

@@ -155,16 +155,38 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements 
      * @param parameterStore the parameter store
      * @param inputs input_ids [, attention_mask [, token_type_ids]]
      * @param training true for a training pass (dropout on)
-     * @return the model's outputs and its hidden states
+     * @return the model's outputs and its hidden states (no attention log-probabilities)
      */
     public OutputsWithHiddenStates forwardWithHiddenStates(
             ParameterStore parameterStore, NDList inputs, boolean training) {
+        return forwardWithHiddenStates(parameterStore, inputs, training, false);
+    }
+
+    /**
+     * Runs the model and also returns every layer's hidden state and, if asked, every layer's
+     * attention log-probabilities: what layer-wise distillation compares.
+     *
+     * @param parameterStore the parameter store
+     * @param inputs input_ids [, attention_mask [, token_type_ids]]
+     * @param training true for a training pass (dropout on)
+     * @param attentions whether to return the attention log-probabilities too
+     * @return the model's outputs, hidden states and (possibly empty) attention log-probabilities
+     */
+    public OutputsWithHiddenStates forwardWithHiddenStates(
+            ParameterStore parameterStore, NDList inputs, boolean training, boolean attentions) {
         PairList<String, Object> params = new PairList<>();
         params.add(SpikeBertModel.OUTPUT_HIDDEN_STATES, Boolean.TRUE);
+        if (attentions) {
+            params.add(SpikeBertModel.OUTPUT_ATTENTION_LOG_PROBS, Boolean.TRUE);
+        }
         NDList all = forward(parameterStore, inputs, training, params);
-        int states = config.numHiddenLayers() + 1;
-        int outputs = all.size() - states;
-        return new OutputsWithHiddenStates(all.subNDList(0, outputs), all.subNDList(outputs));
+        int layers = config.numHiddenLayers();
+        int extra = layers + 1 + (attentions ? layers : 0);
+        int outputs = all.size() - extra;
+        return new OutputsWithHiddenStates(
+                all.subNDList(0, outputs),
+                all.subNDList(outputs, outputs + layers + 1),
+                all.subNDList(outputs + layers + 1));
     }
 
     /**
@@ -173,8 +195,10 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements 
      * @param outputs the model's ordinary outputs (for example the logits)
      * @param hiddenStates the embedding output and each layer's output averaged over T, {@code
      *     num_hidden_layers + 1} arrays of {@code [B, L, D]}
+     * @param attentionLogProbs each layer's attention log-probabilities {@code [T, B, H, L, L]} (log
+     *     softmax of the masked scores, per time step), or an empty list when not asked for
      */
-    public record OutputsWithHiddenStates(NDList outputs, NDList hiddenStates) {}
+    public record OutputsWithHiddenStates(NDList outputs, NDList hiddenStates, NDList attentionLogProbs) {}
 
     /** Returns (input_ids, additive mask [B,1,1,L], token_type_ids) with defaults filled in. */
     static NDList encoderInputs(NDList inputs) {

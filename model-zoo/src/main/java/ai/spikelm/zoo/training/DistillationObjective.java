@@ -4,31 +4,44 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.ops.ScalarOps;
+import ai.djl.ndarray.types.DataType;
+import ai.spikelm.zoo.bert.SpikeBertForMaskedLM;
+import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.Pooling;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Knowledge distillation from an ANN teacher, the cheap route from a pre-trained BERT to a usable
- * SpikeLM (BiPFT/TinyBERT style):
+ * SpikeLM (BiPFT/TinyBERT/MiniLM style). Task-agnostic (general) distillation on unlabelled text
+ * uses the first three terms; task distillation adds the last two:
  *
  * <pre>
- * loss = w_hidden · hiddenStateMse(student states, teacher states, real tokens)
- *      + w_logits · T² · softCE(student logits / T, teacher logits / T)    (MSE for regression)
- *      + w_task   · task loss against the labels                           (see TaskObjective)
+ * loss = w_hidden    · hiddenStateMse(student states, teacher states, real tokens)     every layer
+ *      + w_attention · attentionKl(student, teacher attention distributions)            every layer
+ *      + w_embedding · cosineDistance(pooled student, pooled teacher)                    sentence vector
+ *      + w_mlm       · masked-LM cross-entropy (models with an MLM head; both see the masked text)
+ *      + w_logits    · T² · softCE(student logits / T, teacher logits / T)  (MSE for regression)
+ *      + w_task      · task loss against the labels                         (see TaskObjective)
  * </pre>
  *
  * <p>Hidden states are the embedding output and every layer's output averaged over T ({@link
  * SpikeBertPreTrainedModel#forwardWithHiddenStates}); student state i is paired with teacher state
  * {@code layerMap[i]}, by default i·(teacher layers / student layers), so equal depths pair one to
- * one and a student half as deep takes every other teacher layer. Student and teacher must have
- * the same hidden size. The teacher runs in inference mode and is frozen when the objective is
- * built. Reports {@code hidden_mse}, {@code logit_kd} and {@code task_loss} (when weighted).
+ * one and a student half as deep takes every other teacher layer. Attention maps pair the same way
+ * (student layer i with teacher layer {@code layerMap[i + 1] − 1}); the teacher's single ANN map
+ * is compared with each of the student's T steps. Student and teacher must have the same hidden
+ * size. The teacher runs in inference mode and is frozen when the objective is built. Each
+ * weighted term is reported under its name: {@code hidden_mse}, {@code attention_kl}, {@code
+ * embedding_cos}, {@code mlm_loss}, {@code logit_kd}, {@code task_loss}.
  *
  * <pre>{@code
  * Objective kd = DistillationObjective.builder()
  *         .setTeacher(annTeacher)            // same architecture, spikelm.spiking = false
- *         .optTemperature(2f)
+ *         .optAttentionWeight(1f)
+ *         .optEmbeddingWeight(1f)
  *         .build();
  * }</pre>
  */
@@ -36,6 +49,11 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
 
     private final SpikeBertPreTrainedModel teacher;
     private final float hiddenWeight;
+    private final float attentionWeight;
+    private final float embeddingWeight;
+    private final Pooling pooling;
+    private final MlmMasker masker;
+    private final float mlmWeight;
     private final float logitWeight;
     private final float taskWeight;
     private final float temperature;
@@ -44,6 +62,11 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
     private DistillationObjective(Builder b) {
         this.teacher = b.teacher;
         this.hiddenWeight = b.hiddenWeight;
+        this.attentionWeight = b.attentionWeight;
+        this.embeddingWeight = b.embeddingWeight;
+        this.pooling = b.pooling;
+        this.masker = b.masker;
+        this.mlmWeight = b.mlmWeight;
         this.logitWeight = b.logitWeight;
         this.taskWeight = b.taskWeight;
         this.temperature = b.temperature;
@@ -86,48 +109,74 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
     @Override
     public NDArray loss(SpikeBertPreTrainedModel model, TrainingBatch batch, StepContext context) {
         NDManager manager = context.getManager();
-        NDList inputs = model.inputs(batch.inputs(), manager);
+        EncodedBatch in = batch.inputs();
+        MlmMasker.Masked masked = mlmWeight == 0f ? null : masker.mask(in.inputIds(), in.attentionMask(), context.getRandom());
+        NDList inputs = model.inputs(masked == null ? in : new EncodedBatch(masked.inputIds(), in.attentionMask(), in.tokenTypeIds()), manager);
+        boolean attentions = attentionWeight != 0f;
         context.lend(teacher);
-        var taught = teacher.forwardWithHiddenStates(context.getParameterStore(), inputs, false);
-        var student = model.forwardWithHiddenStates(context.getParameterStore(), inputs, true);
-        NDArray logits = student.outputs().get(0);
-        NDArray teacherLogits = taught.outputs().get(0).stopGradient();
+        var taught = teacher.forwardWithHiddenStates(context.getParameterStore(), inputs, false, attentions);
+        var student = model.forwardWithHiddenStates(context.getParameterStore(), inputs, true, attentions);
+        NDArray mask = manager.create(in.attentionMask());
+        int[] map = layerMap(model);
 
         NDArray loss = null;
         if (hiddenWeight != 0f) {
-            int[] map = layerMap != null
-                    ? layerMap
-                    : uniformLayerMap(model.getConfig().numHiddenLayers(), teacher.getConfig().numHiddenLayers());
-            if (map.length != student.hiddenStates().size()) {
-                throw new IllegalArgumentException(
-                        "Layer map has " + map.length + " entries for " + student.hiddenStates().size() + " student states");
-            }
             NDList paired = new NDList(map.length);
             for (int teacherState : map) {
                 paired.add(taught.hiddenStates().get(teacherState));
             }
-            NDArray mask = manager.create(batch.inputs().attentionMask());
-            NDArray hidden = Losses.hiddenStateMse(student.hiddenStates(), paired, mask);
-            context.report("hidden_mse", hidden);
-            loss = ScalarOps.mul(hidden, hiddenWeight);
+            loss = term(loss, "hidden_mse", Losses.hiddenStateMse(student.hiddenStates(), paired, mask), hiddenWeight, context);
+        }
+        if (attentions) {
+            NDList paired = new NDList(map.length - 1);
+            for (int i = 1; i < map.length; i++) {
+                paired.add(taught.attentionLogProbs().get(map[i] - 1));
+            }
+            loss = term(loss, "attention_kl", Losses.attentionKl(student.attentionLogProbs(), paired, mask), attentionWeight, context);
+        }
+        if (embeddingWeight != 0f) {
+            NDArray tokens = mask.toType(DataType.FLOAT32, false).expandDims(2);
+            NDList s = student.hiddenStates();
+            NDList t = taught.hiddenStates();
+            NDArray distance = Losses.cosineDistance(
+                    pooling.apply(s.get(s.size() - 1), tokens, false), pooling.apply(t.get(t.size() - 1), tokens, false));
+            loss = term(loss, "embedding_cos", distance, embeddingWeight, context);
+        }
+        if (mlmWeight != 0f) {
+            NDArray ce = Losses.softmaxCrossEntropy(student.outputs().get(0), manager.create(masked.labels()));
+            loss = term(loss, "mlm_loss", ce, mlmWeight, context);
         }
         if (logitWeight != 0f) {
+            NDArray logits = student.outputs().get(0);
+            NDArray teacherLogits = taught.outputs().get(0).stopGradient();
             NDArray kd = model.getConfig().isRegression()
                     ? Losses.mse(logits, teacherLogits)
                     : Losses.softTargetCrossEntropy(logits, teacherLogits, temperature);
-            context.report("logit_kd", kd);
-            loss = add(loss, ScalarOps.mul(kd, logitWeight));
+            loss = term(loss, "logit_kd", kd, logitWeight, context);
         }
         if (taskWeight != 0f) {
-            NDArray task = TaskObjective.taskLoss(model.getConfig(), logits, batch, manager);
-            context.report("task_loss", task);
-            loss = add(loss, ScalarOps.mul(task, taskWeight));
+            NDArray task = TaskObjective.taskLoss(model.getConfig(), student.outputs().get(0), batch, manager);
+            loss = term(loss, "task_loss", task, taskWeight, context);
         }
         return loss;
     }
 
-    private static NDArray add(NDArray sum, NDArray term) {
-        return sum == null ? term : sum.add(term);
+    private int[] layerMap(SpikeBertPreTrainedModel model) {
+        int[] map = layerMap != null
+                ? layerMap
+                : uniformLayerMap(model.getConfig().numHiddenLayers(), teacher.getConfig().numHiddenLayers());
+        if (map.length != model.getConfig().numHiddenLayers() + 1) {
+            throw new IllegalArgumentException(
+                    "Layer map has " + map.length + " entries for " + (model.getConfig().numHiddenLayers() + 1) + " student states");
+        }
+        return map;
+    }
+
+    /** Reports a term and adds it, weighted, to the sum. */
+    private static NDArray term(NDArray sum, String name, NDArray value, float weight, StepContext context) {
+        context.report(name, value);
+        NDArray weighted = ScalarOps.mul(value, weight);
+        return sum == null ? weighted : sum.add(weighted);
     }
 
     /**
@@ -143,7 +192,12 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
     public static final class Builder {
         private SpikeBertPreTrainedModel teacher;
         private float hiddenWeight = 1f;
-        private float logitWeight = 1f;
+        private float attentionWeight;
+        private float embeddingWeight;
+        private Pooling pooling = Pooling.MEAN;
+        private MlmMasker masker;
+        private float mlmWeight;
+        private Float logitWeight;
         private float taskWeight;
         private float temperature = 1f;
         private int[] layerMap;
@@ -174,7 +228,58 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
         }
 
         /**
-         * Sets the weight of the soft-target loss on the logits (default 1).
+         * Sets the weight of the attention-distribution KL divergence (default 0).
+         *
+         * @param weight ≥ 0
+         * @return this builder
+         */
+        public Builder optAttentionWeight(float weight) {
+            this.attentionWeight = weight(weight);
+            return this;
+        }
+
+        /**
+         * Sets the weight of the cosine distance between pooled sentence vectors (default 0).
+         *
+         * @param weight ≥ 0
+         * @return this builder
+         */
+        public Builder optEmbeddingWeight(float weight) {
+            this.embeddingWeight = weight(weight);
+            return this;
+        }
+
+        /**
+         * Sets how the sentence vectors of the embedding term are pooled (default mean of the real
+         * tokens, as sentence-transformers).
+         *
+         * @param pooling the pooling
+         * @return this builder
+         */
+        public Builder optPooling(Pooling pooling) {
+            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
+         * Adds the masked-LM term for a student and teacher with an MLM head ({@link
+         * ai.spikelm.zoo.bert.SpikeBertForMaskedLM}): both see the text masked by {@code masker}, and
+         * the student's cross-entropy on the masked positions is added with this weight.
+         *
+         * @param masker the masking rule, for the tokenizer's vocabulary
+         * @param weight &gt; 0
+         * @return this builder
+         */
+        public Builder optMlm(MlmMasker masker, float weight) {
+            this.masker = Objects.requireNonNull(masker, "masker");
+            this.mlmWeight = weight(weight);
+            return this;
+        }
+
+        /**
+         * Sets the weight of the soft-target loss on the logits (default 1 for a teacher with a
+         * classification head, 0 for a bare encoder or an MLM model, whose first output is not a
+         * class distribution worth matching at every position).
          *
          * @param weight ≥ 0
          * @return this builder
@@ -238,7 +343,19 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
             if (teacher == null) {
                 throw new IllegalArgumentException("DistillationObjective needs setTeacher(...)");
             }
-            if (hiddenWeight == 0f && logitWeight == 0f && taskWeight == 0f) {
+            if (logitWeight == null) {
+                logitWeight = teacher instanceof SpikeBertForSequenceClassification ? 1f : 0f;
+            } else if (logitWeight > 0f && !(teacher instanceof SpikeBertForSequenceClassification)) {
+                throw new IllegalArgumentException(
+                        "The logit term needs a teacher with a classification head; this "
+                                + teacher.architecture() + " has none");
+            }
+            if (mlmWeight > 0f && !(teacher instanceof SpikeBertForMaskedLM)) {
+                throw new IllegalArgumentException(
+                        "The masked-LM term needs a teacher with an MLM head (BertForMaskedLM); this "
+                                + teacher.architecture() + " has none");
+            }
+            if (hiddenWeight + attentionWeight + embeddingWeight + mlmWeight + logitWeight + taskWeight == 0f) {
                 throw new IllegalArgumentException("At least one loss weight must be positive");
             }
             if (layerMap != null) {

@@ -137,4 +137,61 @@ public final class Losses {
         NDArray logProbs = ScalarOps.div(studentLogits, temperature).logSoftmax(last);
         return ScalarOps.mul(target.mul(logProbs).sum(new int[] {last}).mean().neg(), temperature * temperature);
     }
+
+    /**
+     * Attention-distribution distillation (as MiniLM's self-attention transfer): the KL divergence
+     * KL(teacher ‖ student) of every query's attention distribution, averaged over layers, time
+     * steps, heads and real query positions. Both sides come as log-probabilities, so padded keys
+     * (probability 0) contribute exactly 0 rather than 0 · log 0.
+     *
+     * @param student each layer's student log-probabilities {@code [T, B, H, L, L]}
+     * @param teacher each layer's teacher log-probabilities {@code [T', B, H, L, L]} with T' = T or
+     *     1 (an ANN teacher, broadcast over the student's steps); treated as constants
+     * @param attentionMask {@code [B, L]}, 1 for real tokens; padded query rows do not count
+     * @return (1/layers) Σ_layers mean_{t, b, h, real i} Σ_j p_t(j) (log p_t(j) − log q_s(j))
+     * @throws IllegalArgumentException if the lists or shapes do not pair up
+     */
+    public static NDArray attentionKl(NDList student, NDList teacher, NDArray attentionMask) {
+        if (student.isEmpty() || student.size() != teacher.size()) {
+            throw new IllegalArgumentException(
+                    "Need as many teacher as student attention maps (at least one), got "
+                            + student.size()
+                            + " and "
+                            + teacher.size());
+        }
+        NDArray total = null;
+        for (int i = 0; i < student.size(); i++) {
+            NDArray s = student.get(i);
+            NDArray t = teacher.get(i).stopGradient();
+            Shape ss = s.getShape();
+            Shape ts = t.getShape();
+            if (ss.dimension() != 5 || !ss.slice(1).equals(ts.slice(1)) || (ts.get(0) != 1 && ts.get(0) != ss.get(0))) {
+                throw new IllegalArgumentException("Attention map " + i + ": student " + ss + " vs teacher " + ts);
+            }
+            NDArray perQuery = t.exp().mul(t.sub(s)).sum(new int[] {4}); // [T, B, H, L]
+            NDArray rows = attentionMask.toType(DataType.FLOAT32, false).reshape(1, ss.get(1), 1, ss.get(3));
+            NDArray term = perQuery.mul(rows).sum().div(ScalarOps.mul(rows.sum(), (float) (ss.get(0) * ss.get(2))));
+            total = total == null ? term : total.add(term);
+        }
+        return ScalarOps.div(total, (float) student.size());
+    }
+
+    /**
+     * Sentence-embedding distillation: the mean cosine distance between the student's and the
+     * teacher's pooled vectors.
+     *
+     * @param student {@code [B, D]}
+     * @param teacher {@code [B, D]}; treated as constants
+     * @return mean over the batch of 1 − cos(s_b, t_b)
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    public static NDArray cosineDistance(NDArray student, NDArray teacher) {
+        if (!student.getShape().equals(teacher.getShape()) || student.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("student " + student.getShape() + " vs teacher " + teacher.getShape() + " (need equal [B, D])");
+        }
+        NDArray t = teacher.stopGradient();
+        NDArray dot = student.mul(t).sum(new int[] {1});
+        NDArray norms = ScalarOps.maximum(student.norm(new int[] {1}).mul(t.norm(new int[] {1})), 1e-12f);
+        return ScalarOps.mul(dot.div(norms).mean(), -1f).add(1f);
+    }
 }

@@ -116,6 +116,7 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
     private final NDManager manager;
     private final TrainerState state = new TrainerState();
     private boolean announced;
+    private volatile boolean stopRequested;
 
     private SpikeLmTrainer(Builder<M> b) {
         this.model = b.model;
@@ -193,6 +194,11 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
         }
         state.seed = saved.seed;
         state.epochsCompleted = saved.epochsCompleted;
+        state.batchesInEpoch = saved.batchesInEpoch;
+        state.stepsInEpoch = saved.stepsInEpoch;
+        state.lossInEpoch = saved.lossInEpoch;
+        state.examplesInEpoch = saved.examplesInEpoch;
+        state.secondsInEpoch = saved.secondsInEpoch;
         state.optimizerSteps = saved.optimizerSteps;
         state.microSteps = saved.microSteps;
         state.bestEpoch = saved.bestEpoch;
@@ -222,12 +228,31 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
      */
     public TrainingSummary fit() throws IOException {
         announce();
-        while (!isFinished()) {
-            runEpoch();
+        while (!isFinished() && runEpoch() != null) {
+            // each epoch evaluates and checkpoints itself; a stop request ends the loop
         }
         TrainingSummary summary = summary();
         listeners.forEach(l -> l.onTrainingEnd(summary));
         return summary;
+    }
+
+    /**
+     * Asks the run to stop at the next step boundary: the step in progress finishes, {@code
+     * <out>/last} is written with the position inside the epoch, and {@link #fit()} or {@link
+     * #runEpoch()} returns. {@link #resume()} later continues exactly where it stopped. Safe to call
+     * from any thread (a timer, a shutdown hook); calls after the first do nothing.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Returns whether {@link #requestStop()} was called.
+     *
+     * @return true once a stop was requested
+     */
+    public boolean isStopRequested() {
+        return stopRequested;
     }
 
     /**
@@ -252,9 +277,11 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
     }
 
     /**
-     * Runs the next epoch: its steps, the evaluation, best-epoch selection and checkpoints.
+     * Runs the next epoch (or the rest of one a stopped run left): its steps, the evaluation,
+     * best-epoch selection and checkpoints.
      *
-     * @return what the epoch did
+     * @return what the epoch did, or {@code null} if {@link #requestStop()} ended it early (then
+     *     {@code <out>/last} holds the position inside the epoch)
      * @throws IOException if a checkpoint cannot be written
      * @throws IllegalStateException if every planned epoch is done or the epoch has no batches
      */
@@ -266,16 +293,24 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
         int epoch = state.epochsCompleted;
         Random order = new Random(Seeds.mix(state.seed, Seeds.DATA, epoch));
         Iterator<TrainingBatch> batches = trainData.epoch(epoch, order).iterator();
+        for (int i = 0; i < state.batchesInEpoch; i++) {
+            if (!batches.hasNext()) {
+                throw new IllegalStateException(
+                        "Epoch " + epoch + " has fewer batches than the " + state.batchesInEpoch + " the checkpoint already trained on");
+            }
+            batches.next(); // trained on before the run was stopped
+        }
         if (!batches.hasNext()) {
             throw new IllegalStateException("Epoch " + epoch + " has no batches");
         }
-        double lossSum = 0;
-        int steps = 0;
-        int done = 0;
-        long examples = 0;
-        double seconds = 0;
         List<TrainingBatch> group = new ArrayList<>(accumulation);
         while (batches.hasNext()) {
+            if (stopRequested) {
+                if (outputDir != null) {
+                    saveLast();
+                }
+                return null;
+            }
             group.clear();
             while (group.size() < accumulation && batches.hasNext()) {
                 group.add(batches.next());
@@ -283,15 +318,17 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
             if (calibrate) {
                 calibrateIfNeeded(group.get(0));
             }
-            done += group.size();
-            TrainingListener.StepEvent event = step(epoch, done, group);
-            lossSum += event.loss();
-            steps++;
-            examples += event.examples();
-            seconds += event.seconds();
+            state.batchesInEpoch += group.size();
+            TrainingListener.StepEvent event = step(epoch, state.batchesInEpoch, group);
+            state.lossInEpoch += event.loss();
+            state.stepsInEpoch++;
+            state.examplesInEpoch += event.examples();
+            state.secondsInEpoch += event.seconds();
             listeners.forEach(l -> l.onStep(event));
         }
-        return endEpoch(epoch, lossSum / steps, examples, seconds);
+        EpochResult result = endEpoch(
+                epoch, state.lossInEpoch / state.stepsInEpoch, state.examplesInEpoch, state.secondsInEpoch);
+        return result;
     }
 
     private EpochResult endEpoch(int epoch, double trainLoss, long examples, double seconds) throws IOException {
@@ -307,6 +344,11 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
                 new EpochResult(epoch, trainLoss, evaluation, value, best, optimizer.getStepCount(), examples, seconds);
         state.epochsCompleted = epoch + 1;
         state.optimizerSteps = optimizer.getStepCount();
+        state.batchesInEpoch = 0;
+        state.stepsInEpoch = 0;
+        state.lossInEpoch = 0;
+        state.examplesInEpoch = 0;
+        state.secondsInEpoch = 0;
         state.history.add(result);
         if (best) {
             state.bestEpoch = epoch;

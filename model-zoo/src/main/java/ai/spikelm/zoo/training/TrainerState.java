@@ -29,6 +29,8 @@ import java.util.Map;
  *   "micro_steps": 600,          micro-batches done (seeds masking and dropout)
  *   "gradient_accumulation": 2,
  *   "best_epoch": 1, "best_value": 0.84, "minimize": false,
+ *   "epoch_in_progress": {...}   only when the run was stopped inside an epoch: batches done, steps,
+ *                                loss sum, examples and seconds so far
  *   "history": [ {"epoch": 0, "train_loss": ..., "selection_value": ..., "best": true, "steps": ...,
  *                 "examples": ..., "seconds": ..., "main_metric": "accuracy", "metrics": {...}}, ... ]
  * }
@@ -50,6 +52,12 @@ final class TrainerState {
     int bestEpoch = -1;
     double bestValue = Double.NaN;
     boolean minimize;
+    /** The epoch in progress when a run was stopped between steps (all zero at an epoch boundary). */
+    int batchesInEpoch;
+    int stepsInEpoch;
+    double lossInEpoch;
+    long examplesInEpoch;
+    double secondsInEpoch;
     final List<EpochResult> history = new ArrayList<>();
 
     void write(Path file) throws IOException {
@@ -65,6 +73,14 @@ final class TrainerState {
         o.put("best_epoch", bestEpoch);
         putDouble(o, "best_value", bestValue);
         o.put("minimize", minimize);
+        if (batchesInEpoch > 0) {
+            ObjectNode p = o.putObject("epoch_in_progress");
+            p.put("batches_done", batchesInEpoch);
+            p.put("steps", stepsInEpoch);
+            p.put("loss_sum", lossInEpoch);
+            p.put("examples", examplesInEpoch);
+            p.put("seconds", secondsInEpoch);
+        }
         ArrayNode epochs = o.putArray("history");
         for (EpochResult r : history) {
             ObjectNode e = epochs.addObject();
@@ -116,6 +132,14 @@ final class TrainerState {
         s.bestEpoch = required(o, "best_epoch", file).asInt();
         s.bestValue = getDouble(o, "best_value");
         s.minimize = o.path("minimize").asBoolean();
+        JsonNode p = o.path("epoch_in_progress");
+        if (p.isObject()) {
+            s.batchesInEpoch = required(p, "batches_done", file).asInt();
+            s.stepsInEpoch = required(p, "steps", file).asInt();
+            s.lossInEpoch = required(p, "loss_sum", file).asDouble();
+            s.examplesInEpoch = required(p, "examples", file).asLong();
+            s.secondsInEpoch = required(p, "seconds", file).asDouble();
+        }
         for (JsonNode e : o.path("history")) {
             EvaluationResult evaluation = null;
             if (e.has("metrics")) {

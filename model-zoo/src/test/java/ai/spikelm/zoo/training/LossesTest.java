@@ -161,4 +161,82 @@ class LossesTest {
             assertThrows(IllegalArgumentException.class, () -> Losses.softTargetCrossEntropy(logits, logits, 0f));
         }
     }
+
+    /** log softmax of a row, written out. */
+    private static double[] logSoftmax(double... row) {
+        double z = 0;
+        for (double v : row) {
+            z += Math.exp(v);
+        }
+        double[] out = new double[row.length];
+        for (int i = 0; i < row.length; i++) {
+            out[i] = row[i] - Math.log(z);
+        }
+        return out;
+    }
+
+    private static double kl(double[] teacherLog, double[] studentLog) {
+        double sum = 0;
+        for (int j = 0; j < teacherLog.length; j++) {
+            sum += Math.exp(teacherLog[j]) * (teacherLog[j] - studentLog[j]);
+        }
+        return sum;
+    }
+
+    @Test
+    void attentionKlAveragesRealQueriesAndStepsAgainstABroadcastTeacher() {
+        // One layer, B = 1, H = 1, L = 3 with the last token padded (its key column −∞-like, its
+        // query row ignored); the student has T = 2 steps, the ANN teacher one.
+        double pad = -1e30;
+        double[][] teacher = {logSoftmax(1, 2, pad), logSoftmax(0.5, -1, pad), logSoftmax(0, 0, pad)};
+        double[][][] student = {
+            {logSoftmax(0, 2, pad), logSoftmax(1, 1, pad), logSoftmax(3, 3, pad)},
+            {logSoftmax(2, 0.5, pad), logSoftmax(-1, 0, pad), logSoftmax(0, 9, pad)}
+        };
+        double want = 0;
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < 2; i++) { // real queries only
+                want += kl(teacher[i], student[t][i]);
+            }
+        }
+        want /= 4;
+        try (NDManager m = NDManager.newBaseManager()) {
+            double[][] steps = java.util.stream.Stream.of(student).flatMap(java.util.Arrays::stream).toArray(double[][]::new);
+            NDArray s = m.create(flatten(steps), new Shape(2, 1, 1, 3, 3));
+            NDArray t = m.create(flatten(teacher), new Shape(1, 1, 1, 3, 3));
+            NDArray mask = m.create(new long[][] {{1, 1, 0}});
+            NDArray kl = Losses.attentionKl(new NDList(s), new NDList(t), mask);
+            assertEquals(want, kl.getFloat(), 1e-5);
+            assertEquals(0f, Losses.attentionKl(new NDList(t), new NDList(t), mask).getFloat(), 1e-6f, "KL(p‖p) = 0");
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Losses.attentionKl(new NDList(s), new NDList(s.get("0:1, :, :, 0:2, :")), mask));
+        }
+    }
+
+    private static float[] flatten(double[]... rows) {
+        int n = 0;
+        for (double[] r : rows) {
+            n += r.length;
+        }
+        float[] out = new float[n];
+        int k = 0;
+        for (double[] r : rows) {
+            for (double v : r) {
+                out[k++] = (float) Math.max(v, -1e30);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void cosineDistanceIsOneMinusTheMeanCosine() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray s = m.create(new float[][] {{1, 0}, {3, 4}});
+            NDArray t = m.create(new float[][] {{1, 1}, {-3, -4}});
+            double want = ((1 - 1 / Math.sqrt(2)) + (1 - (-1))) / 2;
+            assertEquals(want, Losses.cosineDistance(s, t).getFloat(), TOL);
+            assertThrows(IllegalArgumentException.class, () -> Losses.cosineDistance(s, t.get("0:1, :")));
+        }
+    }
 }

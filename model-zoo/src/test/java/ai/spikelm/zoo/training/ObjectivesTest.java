@@ -14,6 +14,7 @@ import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertForMaskedLM;
 import ai.spikelm.zoo.bert.SpikeBertForPreTraining;
 import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
+import ai.spikelm.zoo.bert.SpikeBertModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
@@ -237,6 +238,137 @@ class ObjectivesTest {
             assertEquals(8, components.size());
             assertTrue(components.stream().allMatch(c -> c.keySet().equals(java.util.Set.of("mlm_loss"))));
             assertFalse(components.stream().anyMatch(c -> !Float.isFinite(c.get("mlm_loss"))));
+        }
+    }
+
+    /** A bare ANN encoder and a SpikeLM encoder converted from it (α calibrated on one batch). */
+    private static SpikeBertModel[] encoders(NDManager manager, TrainingBatch calibration) {
+        var teacher = TinySpikeLm.initialize(new SpikeBertModel(noDropout(false), false), manager, 31);
+        var student = new SpikeBertModel(noDropout(true), false);
+        student.initialize(manager);
+        student.loadWeights(teacher.exportWeights());
+        student.forward(new ParameterStore(manager, false), student.inputs(calibration.inputs(), manager), false);
+        return new SpikeBertModel[] {teacher, student};
+    }
+
+    @Test
+    void generalDistillationIsTheWeightedSumOfHiddenAttentionAndEmbeddingTerms() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingBatch batch = TrainingBatch.unlabelled(TinySpikeLm.encode(DATA.subList(0, 6)));
+            SpikeBertModel[] models = encoders(manager, batch);
+            DistillationObjective kd =
+                    DistillationObjective.builder()
+                            .setTeacher(models[0])
+                            .optHiddenWeight(2f)
+                            .optAttentionWeight(0.5f)
+                            .optEmbeddingWeight(3f)
+                            .build();
+            float loss;
+            Map<String, Float> reported;
+            try (NDManager step = manager.newSubManager()) {
+                StepContext context = new StepContext(step, new Random(1));
+                loss = kd.loss(models[1], batch, context).getFloat();
+                reported = context.reported();
+            }
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDList inputs = batch.inputs().toNDList(manager);
+            var t = models[0].forwardWithHiddenStates(ps, inputs, false, true);
+            var s = models[1].forwardWithHiddenStates(ps, inputs, false, true);
+            NDArray mask = manager.create(batch.inputs().attentionMask());
+            assertEquals(2, s.attentionLogProbs().size());
+            assertEquals(new ai.djl.ndarray.types.Shape(2, 6, 4, s.hiddenStates().get(0).getShape().get(1), s.hiddenStates().get(0).getShape().get(1)),
+                    s.attentionLogProbs().get(0).getShape(), "[T, B, H, L, L]");
+            float hidden = Losses.hiddenStateMse(s.hiddenStates(), t.hiddenStates(), mask).getFloat();
+            float attention = Losses.attentionKl(s.attentionLogProbs(), t.attentionLogProbs(), mask).getFloat();
+            NDArray tokens = mask.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).expandDims(2);
+            float embedding = Losses.cosineDistance(
+                            ai.spikelm.zoo.core.Pooling.MEAN.apply(s.outputs().get(0), tokens, false),
+                            ai.spikelm.zoo.core.Pooling.MEAN.apply(t.outputs().get(0), tokens, false))
+                    .getFloat();
+            assertEquals(2f * hidden + 0.5f * attention + 3f * embedding, loss, 1e-5f);
+            assertEquals(Map.of("hidden_mse", hidden, "attention_kl", attention, "embedding_cos", embedding), reported);
+            assertTrue(attention > 0 && embedding > 0, "a spiking student differs from its teacher");
+        }
+    }
+
+    @Test
+    void termsThatNeedAHeadAreRefusedForABareEncoder() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var encoder = TinySpikeLm.initialize(new SpikeBertModel(noDropout(false), false), manager, 32);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> DistillationObjective.builder().setTeacher(encoder).optLogitWeight(1f).build());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> DistillationObjective.builder().setTeacher(encoder).optMlm(masker(), 1f).build());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> DistillationObjective.builder().setTeacher(encoder).optHiddenWeight(0f).build(),
+                    "every weight zero: the logit default is 0 for a bare encoder");
+        }
+    }
+
+    @Test
+    void maskedLmTermScoresTheStudentOnTheMaskedText() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var teacher = TinySpikeLm.initialize(new SpikeBertForMaskedLM(noDropout(false)), manager, 33);
+            var student = new SpikeBertForMaskedLM(noDropout(true));
+            student.initialize(manager);
+            student.loadWeights(teacher.exportWeights());
+            TrainingBatch batch = TrainingBatch.unlabelled(TinySpikeLm.encode(DATA.subList(0, 6)));
+            ParameterStore ps = new ParameterStore(manager, false);
+            student.forward(ps, student.inputs(batch.inputs(), manager), false); // calibrates α
+            DistillationObjective kd =
+                    DistillationObjective.builder().setTeacher(teacher).optHiddenWeight(0f).optMlm(masker(), 1f).build();
+            float loss;
+            try (NDManager step = manager.newSubManager()) {
+                loss = kd.loss(student, batch, new StepContext(step, new Random(7))).getFloat();
+            }
+            EncodedBatch in = batch.inputs();
+            MlmMasker.Masked masked = masker().mask(in.inputIds(), in.attentionMask(), new Random(7));
+            NDList out = student.forward(
+                    ps, new EncodedBatch(masked.inputIds(), in.attentionMask(), in.tokenTypeIds()).toNDList(manager), false);
+            assertEquals(Losses.softmaxCrossEntropy(out.get(0), manager.create(masked.labels())).getFloat(), loss, 1e-5f);
+        }
+    }
+
+    @Test
+    void generalDistillationRaisesTheStudentsSimilarityToTheTeacher() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<TrainingBatch> all = TinySpikeLm.batches(DATA, 4).stream()
+                    .map(b -> TrainingBatch.unlabelled(b.inputs()))
+                    .toList();
+            SpikeBertModel[] models = encoders(manager, all.get(0));
+            List<Map<String, Float>> components = new ArrayList<>();
+            Objective kd = DistillationObjective.builder()
+                    .setTeacher(models[0])
+                    .optAttentionWeight(1f)
+                    .optEmbeddingWeight(1f)
+                    .build();
+            try (AdamW adamW = TinySpikeLm.adamW(models[1], 3e-3f);
+                    SpikeLmTrainer trainer =
+                            SpikeLmTrainer.builder()
+                                    .setModel(models[1])
+                                    .setObjective(kd)
+                                    .setTrainData((epoch, random) -> all)
+                                    .setOptimizer(adamW)
+                                    .setEpochs(5)
+                                    .addListener(new TrainingListener() {
+                                        @Override
+                                        public void onStep(StepEvent event) {
+                                            components.add(event.components());
+                                        }
+                                    })
+                                    .build()) {
+                trainer.fit();
+            }
+            int n = all.size();
+            for (String term : List.of("hidden_mse", "attention_kl", "embedding_cos")) {
+                double first = components.subList(0, n).stream().mapToDouble(c -> c.get(term)).average().orElseThrow();
+                double last = components.subList(components.size() - n, components.size()).stream()
+                        .mapToDouble(c -> c.get(term)).average().orElseThrow();
+                assertTrue(last < first, term + " should fall over the epochs: " + first + " -> " + last);
+            }
         }
     }
 }

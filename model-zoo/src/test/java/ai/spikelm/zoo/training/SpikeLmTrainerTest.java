@@ -384,6 +384,59 @@ class SpikeLmTrainerTest {
     }
 
     @Test
+    void aRunStoppedBetweenStepsResumesInsideTheEpochWithTheSameLosses(@TempDir Path out) throws IOException {
+        List<Float> uninterrupted;
+        List<EpochResult> uninterruptedEpochs;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 9);
+            Recorder recorder = new Recorder();
+            try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, recorder).optSeed(5).build()) {
+                trainer.fit();
+            }
+            uninterrupted = recorder.losses;
+            uninterruptedEpochs = recorder.epochs;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 9);
+            Recorder recorder = new Recorder();
+            var holder = new java.util.concurrent.atomic.AtomicReference<SpikeLmTrainer<?>>();
+            TrainingListener stopAfterSixSteps = new TrainingListener() {
+                @Override
+                public void onStep(StepEvent event) {
+                    if (event.step() == 6) { // the middle of the second epoch (4 steps an epoch)
+                        holder.get().requestStop();
+                    }
+                }
+            };
+            try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, recorder)
+                            .addListener(stopAfterSixSteps).optSeed(5).optOutputDir(out).build()) {
+                holder.set(trainer);
+                TrainingSummary summary = trainer.fit();
+                assertEquals(1, summary.history().size(), "only the first epoch finished");
+                assertTrue(trainer.isStopRequested());
+            }
+            assertEquals(uninterrupted.subList(0, 6), recorder.losses);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 99);
+            Recorder recorder = new Recorder();
+            try (AdamW adamW = TinySpikeLm.adamW(model, 3e-3f);
+                    SpikeLmTrainer<?> trainer = trainer(model, adamW, 2, recorder).optSeed(77).optOutputDir(out).build()) {
+                assertTrue(trainer.resume());
+                assertEquals(6, adamW.getStepCount());
+                trainer.fit();
+            }
+            assertEquals(uninterrupted.subList(6, 8), recorder.losses, "the rest of the epoch, loss for loss");
+            EpochResult resumed = recorder.epochs.get(0);
+            assertEquals(uninterruptedEpochs.get(1).trainLoss(), resumed.trainLoss(), 1e-6,
+                    "the epoch's mean loss counts the steps before the stop");
+            assertEquals(uninterruptedEpochs.get(1).examples(), resumed.examples());
+        }
+    }
+
+    @Test
     void resumeRefusesAnotherGradientAccumulation(@TempDir Path out) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 10);
