@@ -4,8 +4,10 @@ package ai.spikelm.zoo.training;
  * Derives independent, reproducible seeds from a run's seed, so that the data order of an epoch,
  * the masking of a micro-batch and the engine's dropout draws depend only on (seed, position) and
  * not on what ran before; a resumed run then draws exactly what an uninterrupted one would.
+ * Public so that data sources (for example {@code ai.spikelm.zoo.corpus}) derive their orders the
+ * same way, each with its own stream numbers.
  */
-final class Seeds {
+public final class Seeds {
 
     /** The stream of per-epoch data-order seeds. */
     static final long DATA = 1;
@@ -28,7 +30,7 @@ final class Seeds {
      * @param index the position (epoch or micro-batch)
      * @return a well-mixed 64-bit seed
      */
-    static long mix(long seed, long stream, long index) {
+    public static long mix(long seed, long stream, long index) {
         return splitMix(splitMix(seed ^ (stream * GOLDEN)) + index * GOLDEN);
     }
 
