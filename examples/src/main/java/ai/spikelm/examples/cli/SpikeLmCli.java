@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class,
             GlueCommand.class,
+            DistillCommand.class,
             GlueReportCommand.class,
             GenerateCommand.class,
             PretrainLmCommand.class,
