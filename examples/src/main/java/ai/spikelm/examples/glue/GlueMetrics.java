@@ -1,7 +1,7 @@
 package ai.spikelm.examples.glue;
 
+import ai.spikelm.zoo.eval.Correlations;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
@@ -105,82 +105,39 @@ public final class GlueMetrics {
     }
 
     /**
-     * Computes the Pearson correlation coefficient. As in SciPy, it is {@code NaN} when either series
-     * is constant or contains {@code NaN}.
+     * Computes the Pearson correlation coefficient ({@link Correlations#pearson}). As in SciPy, it
+     * is {@code NaN} when either series is constant or contains {@code NaN}.
      *
      * @param x one series
      * @param y the other series
      * @return the coefficient, in [-1, 1], or {@code NaN}
      */
     public static double pearson(double[] x, double[] y) {
-        checkSeries(x, y);
-        double meanX = Arrays.stream(x).average().orElseThrow();
-        double meanY = Arrays.stream(y).average().orElseThrow();
-        // Centring first keeps precision when the values are large next to their spread.
-        double covariance = 0;
-        double varianceX = 0;
-        double varianceY = 0;
-        for (int i = 0; i < x.length; i++) {
-            double dx = x[i] - meanX;
-            double dy = y[i] - meanY;
-            covariance += dx * dy;
-            varianceX += dx * dx;
-            varianceY += dy * dy;
-        }
-        if (varianceX == 0 || varianceY == 0) {
-            return Double.NaN;
-        }
-        double r = covariance / Math.sqrt(varianceX * varianceY);
-        // Rounding can push a perfect correlation a hair past 1.
-        return Math.max(-1.0, Math.min(1.0, r));
+        return Correlations.pearson(x, y);
     }
 
     /**
-     * Computes the Spearman rank correlation: the Pearson correlation of the ranks, tied values
-     * sharing their average rank (SciPy's {@code spearmanr}). {@code NaN} when either series is
-     * constant or contains {@code NaN}.
+     * Computes the Spearman rank correlation ({@link Correlations#spearman}): the Pearson
+     * correlation of the ranks, tied values sharing their average rank (SciPy's {@code spearmanr}).
+     * {@code NaN} when either series is constant or contains {@code NaN}.
      *
      * @param x one series
      * @param y the other series
      * @return the coefficient, in [-1, 1], or {@code NaN}
      */
     public static double spearman(double[] x, double[] y) {
-        checkSeries(x, y);
-        if (containsNaN(x) || containsNaN(y)) {
-            return Double.NaN;
-        }
-        return pearson(averageRanks(x), averageRanks(y));
+        return Correlations.spearman(x, y);
     }
 
     /**
-     * Ranks values from 1 (smallest) to n; a run of equal values gets the mean of the ranks it spans,
-     * so {@code [10, 20, 20, 30]} ranks as {@code [1, 2.5, 2.5, 4]}.
+     * Ranks values from 1 (smallest) to n, ties sharing their average rank ({@link
+     * Correlations#averageRanks}).
      *
      * @param values the values, none {@code NaN}
      * @return the rank of each value, in input order
      */
     public static double[] averageRanks(double[] values) {
-        Integer[] order = IntStream.range(0, values.length).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
-        double[] ranks = new double[values.length];
-        int start = 0;
-        while (start < order.length) {
-            int end = start + 1;
-            while (end < order.length && values[order[end]] == values[order[start]]) {
-                end++;
-            }
-            // Sorted positions start..end-1 hold ranks start+1..end; their mean is the tie's rank.
-            double rank = (start + 1 + end) / 2.0;
-            for (int i = start; i < end; i++) {
-                ranks[order[i]] = rank;
-            }
-            start = end;
-        }
-        return ranks;
-    }
-
-    private static boolean containsNaN(double[] values) {
-        return Arrays.stream(values).anyMatch(Double::isNaN);
+        return Correlations.averageRanks(values);
     }
 
     private static int max(int[] values) {
@@ -195,10 +152,6 @@ public final class GlueMetrics {
                         "labels must be >= 0; position " + i + " has " + predicted[i] + " vs " + gold[i]);
             }
         }
-    }
-
-    private static void checkSeries(double[] x, double[] y) {
-        checkLengths(x.length, y.length);
     }
 
     private static void checkLengths(int a, int b) {

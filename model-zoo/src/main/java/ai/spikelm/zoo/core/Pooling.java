@@ -1,6 +1,7 @@
 package ai.spikelm.zoo.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 
 /** How token vectors {@code [B, L, D]} become one vector per sequence {@code [B, D]}. */
@@ -53,5 +54,28 @@ public enum Pooling {
                 pooled = hidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}));
         }
         return normalize ? pooled.div(pooled.norm(new int[] {1}, true).maximum(1e-12f)) : pooled;
+    }
+
+    /**
+     * Pools a batch given its attention mask and copies the result out: the one step from encoder
+     * output to sentence vectors that the embedding translator and the sentence embedder share.
+     * The arrays it creates belong to {@code hidden}'s manager.
+     *
+     * @param hidden {@code [B, L, D]} token vectors
+     * @param attentionMask {@code [B][L]}, 1 for real tokens and 0 for padding
+     * @param normalize whether to L2-normalise each vector
+     * @return B vectors of D values, in batch order
+     */
+    public float[][] vectors(NDArray hidden, long[][] attentionMask, boolean normalize) {
+        NDArray mask = hidden.getManager().create(attentionMask).toType(DataType.FLOAT32, false).expandDims(2);
+        NDArray pooled = apply(hidden, mask, normalize);
+        int dimension = Math.toIntExact(pooled.getShape().get(1));
+        // One copy out of the engine, then split: a copy per row would cross the JNI boundary B times.
+        float[] flat = pooled.toFloatArray();
+        float[][] out = new float[attentionMask.length][dimension];
+        for (int i = 0; i < out.length; i++) {
+            System.arraycopy(flat, i * dimension, out[i], 0, dimension);
+        }
+        return out;
     }
 }

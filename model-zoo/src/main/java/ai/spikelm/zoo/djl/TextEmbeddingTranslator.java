@@ -2,15 +2,14 @@ package ai.spikelm.zoo.djl;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslatorContext;
 import ai.spikelm.zoo.bert.SpikeBertModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.Pooling;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -57,13 +56,6 @@ public class TextEmbeddingTranslator extends BertTextTranslator<String, float[]>
     @Override
     public List<float[]> batchProcessOutput(TranslatorContext ctx, NDList list) {
         EncodedBatch batch = (EncodedBatch) ctx.getAttachment(BATCH);
-        NDArray hidden = list.get(0);
-        NDArray mask = ctx.getNDManager().create(batch.attentionMask()).toType(DataType.FLOAT32, false).expandDims(2);
-        NDArray pooled = pooling.apply(hidden, mask, normalize);
-        List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < batch.inputIds().length; i++) {
-            out.add(pooled.get(i).toFloatArray());
-        }
-        return out;
+        return new ArrayList<>(Arrays.asList(pooling.vectors(list.get(0), batch.attentionMask(), normalize)));
     }
 }
