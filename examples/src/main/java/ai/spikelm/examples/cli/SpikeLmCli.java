@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             RagCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
+            StsCommand.class,
             EnergyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
