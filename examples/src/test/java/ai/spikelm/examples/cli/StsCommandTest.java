@@ -1,6 +1,7 @@
 package ai.spikelm.examples.cli;
 
 import static ai.spikelm.examples.cli.CliRunner.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,9 +84,10 @@ class StsCommandTest {
     @Test
     void spikingRunReportsFiringRateAndEnergyPerToken(@TempDir Path dir) throws IOException {
         Path json = dir.resolve("sts.json");
-        String[] r = run("sts", "--file", fixture(dir).toString(), "-T", "1", "--batch-size", "4", "--json", json.toString());
+        Path tsv = fixture(dir);
+        String[] r = run("sts", "--file", tsv.toString(), "-T", "1", "--batch-size", "4", "--json", json.toString());
         assertEquals("0", r[0], r[2]);
-        scores(r[1], PAIRS.length);
+        double[] measured = scores(r[1], PAIRS.length);
         Matcher energy = Pattern.compile("firing rate (0\\.\\d+); energy per real token ANN ([0-9.]+) µJ, this model ([0-9.]+) µJ").matcher(r[1]);
         assertTrue(energy.find(), r[1]);
 
@@ -99,6 +101,12 @@ class StsCommandTest {
         // 6 layers of 384 → 1536, at least 6·(4·384² + 2·384·1536) MACs per token, 4.6 pJ each.
         assertTrue(ann >= 6 * (4 * 384 * 384 + 2 * 384 * 1536) * 4.6e-6, r[1]);
         assertTrue(root.get("tokens_measured").asLong() > 0);
+
+        // Counting spikes does not change them: the same scores without it.
+        String[] quiet = run("sts", "--file", tsv.toString(), "-T", "1", "--batch-size", "4", "--no-energy");
+        assertEquals("0", quiet[0], quiet[2]);
+        assertArrayEquals(measured, scores(quiet[1], PAIRS.length), 1e-9, quiet[1]);
+        assertFalse(quiet[1].contains("firing rate"), quiet[1]);
     }
 
     @Test
