@@ -36,7 +36,7 @@ import java.util.stream.IntStream;
  * NDManager}, closed before the next one starts.
  *
  * <p>A spiking model that is not calibrated yet calibrates α on its first forward pass: here the
- * batch of the longest texts.
+ * batch of the longest texts (by tokens).
  */
 public final class SentenceEmbedder {
 
@@ -115,9 +115,10 @@ public final class SentenceEmbedder {
 
     /**
      * Orders the texts by token count, longest first, ties in input order (so the batches, and a
-     * calibration on the first one, are deterministic), and checks that each fits the model. Sorting by tokens rather than characters
-     * leaves almost no padding in a batch. Only the counts are kept: each batch is tokenised again
-     * when it runs, so memory does not grow with token encodings of the whole input.
+     * calibration on the first one, are deterministic), and checks that each fits the model.
+     * Sorting by tokens rather than characters leaves almost no padding in a batch. Only the counts
+     * are kept: each batch is tokenised again when it runs, so memory does not grow with the token
+     * encodings of the whole input.
      */
     private int[] longestFirst(List<String> texts) {
         int positions = model.getConfig().maxPositionEmbeddings();
