@@ -196,14 +196,13 @@ final class PretrainLmCommand implements Callable<Integer> {
                     heldBatches.subList(0, Math.min(4, heldBatches.size())).stream().map(TrainingBatch::inputs).toList(),
                     EnergyModel.DEFAULT, i -> {});
             double seconds = (System.nanoTime() - started) / 1e9;
-            double perToken = 1.0 / energy.tokens() * energy.sequences();
             console.printf(Locale.ROOT, "%n%s%s%n", config.spiking(), teacher != null ? ", distilled from " + teacher : "");
             console.printf(Locale.ROOT, "  held-out perplexity %.3f (%.4f nats, %.4f bits per token) on %d tokens; best epoch %d%n",
                     last.perplexity(), last.crossEntropy(), last.crossEntropy() / Math.log(2), last.predictedTokens(), summary.bestEpoch());
             console.printf(Locale.ROOT, "  training %.0f tokens/s; evaluation %.0f tokens/s%n", trainedTokens[0] / trainSeconds[0], last.tokensPerSecond());
             console.printf(Locale.ROOT, "  firing rate %.4f; energy per token ANN %.4f µJ, this model %.4f µJ (%.1fx)%n",
-                    energy.overallFiringRate(), energy.perSequence().annJoules() * 1e6 * perToken,
-                    energy.perSequence().spikingJoules() * 1e6 * perToken, energy.perSequence().savingFactor());
+                    energy.overallFiringRate(), energy.perToken().annJoules() * 1e6,
+                    energy.perToken().spikingJoules() * 1e6, energy.perToken().savingFactor());
             console.printf(Locale.ROOT, "  time %.0f s; checkpoints in %s%n", seconds, out);
             console.flush();
             if (chart != null) {
@@ -237,8 +236,8 @@ final class PretrainLmCommand implements Callable<Integer> {
                 } else {
                     root.put("firing_rate", energy.overallFiringRate());
                 }
-                root.put("ann_uj_per_token", energy.perSequence().annJoules() * 1e6 * perToken);
-                root.put("model_uj_per_token", energy.perSequence().spikingJoules() * 1e6 * perToken);
+                root.put("ann_uj_per_token", energy.perToken().annJoules() * 1e6);
+                root.put("model_uj_per_token", energy.perToken().spikingJoules() * 1e6);
                 root.put("seconds", seconds);
                 Files.writeString(json, mapper.writeValueAsString(root));
             }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             RagCommand.class,
             ConvertCommand.class,
             EmbedCommand.class,
+            StsCommand.class,
             EnergyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -20,8 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a model costs on real text: firing rate per layer and energy per sequence, measured with a
- * {@link SpikeMonitor}.
+ * What a model costs on real text: firing rate per layer and energy per sequence and per real
+ * token, measured with a {@link SpikeMonitor}.
  *
  * <p>If the model is uncalibrated, its first batch calibrates α and is not measured (calibration
  * and measurement on the same data would flatter the firing rate), unless it is the only batch.
@@ -35,6 +35,7 @@ public final class EnergyReport {
     private final List<SiteStatistics> sites;
     private final Map<String, Double> layerFiringRates;
     private final EnergyEstimate perSequence;
+    private final EnergyEstimate perToken;
     private final long sequences;
     private final long tokens;
 
@@ -43,6 +44,8 @@ public final class EnergyReport {
         this.sites = sites;
         this.layerFiringRates = layerRates(sites);
         this.perSequence = total.perSequence(sequences);
+        // The same division, by real tokens: padding costs work but is not text.
+        this.perToken = total.perSequence(tokens);
         this.sequences = sequences;
         this.tokens = tokens;
     }
@@ -68,32 +71,88 @@ public final class EnergyReport {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("No text to measure on");
         }
-        boolean calibrating = HfWeights.spikingSites(model).values().stream().anyMatch(s -> !s.isCalibrated());
-        int first = calibrating && batches.size() > 1 ? 1 : 0;
-        long sequences = 0;
-        long tokens = 0;
-        SpikeMonitor monitor = null;
-        try {
+        try (Recorder recorder = Recorder.attach(model)) {
             for (int i = 0; i < batches.size(); i++) {
-                if (i == first) {
-                    monitor = SpikeMonitor.attach(model);
-                }
                 try (NDManager step = manager.newSubManager()) {
                     EncodedBatch batch = batches.get(i);
                     model.forward(new ParameterStore(step, false), model.inputs(batch, step), false);
-                    if (i >= first) {
-                        sequences += batch.inputIds().length;
-                        tokens += batch.realTokens();
-                    }
+                    recorder.batchDone(i, batches.size(), batch);
                 }
                 progress.accept(i);
             }
+            return recorder.report(label, energy);
+        }
+    }
+
+    /**
+     * Measures a model while something else runs it batch by batch (an evaluation, say), with the
+     * same rule as {@link #measure}: if the model is uncalibrated when the recorder attaches, the
+     * first of several batches calibrates α and is not counted.
+     *
+     * <pre>{@code
+     * try (EnergyReport.Recorder recorder = EnergyReport.Recorder.attach(model)) {
+     *     ... run batches, calling recorder.batchDone(index, batchCount, batch) after each ...
+     *     EnergyReport report = recorder.report("SpikeLM T=4", EnergyModel.DEFAULT);
+     * }
+     * }</pre>
+     */
+    public static final class Recorder implements AutoCloseable {
+        private final SpikeMonitor monitor;
+        private final boolean calibrating;
+        private long sequences;
+        private long tokens;
+
+        private Recorder(TrainableModel model) {
+            this.calibrating = HfWeights.spikingSites(model).values().stream().anyMatch(s -> !s.isCalibrated());
+            this.monitor = SpikeMonitor.attach(model);
+        }
+
+        /**
+         * Attaches a recorder to every spike site and layer of the model.
+         *
+         * @param model an initialised model
+         * @return the recorder; close it to detach
+         */
+        public static Recorder attach(TrainableModel model) {
+            return new Recorder(model);
+        }
+
+        /**
+         * Accounts for a batch that has just gone through the model.
+         *
+         * @param index the batch's index, from 0
+         * @param batchCount how many batches the run has
+         * @param batch the batch
+         */
+        public void batchDone(int index, int batchCount, EncodedBatch batch) {
+            if (index == 0 && calibrating && batchCount > 1) {
+                monitor.reset(); // the calibration batch: its spikes would flatter the rate
+                return;
+            }
+            sequences += batch.inputIds().length;
+            tokens += batch.realTokens();
+        }
+
+        /**
+         * Builds the report of the batches counted so far.
+         *
+         * @param label a name for the model in reports
+         * @param energy the energy constants
+         * @return the report
+         * @throws IllegalStateException if no batch was counted
+         */
+        public EnergyReport report(String label, EnergyModel energy) {
+            if (sequences == 0) {
+                throw new IllegalStateException("No batch was measured");
+            }
             List<SiteStatistics> stats = monitor.snapshot();
             return new EnergyReport(label, stats, energy.estimate(stats), sequences, tokens);
-        } finally {
-            if (monitor != null) {
-                monitor.close();
-            }
+        }
+
+        /** Detaches from the model. */
+        @Override
+        public void close() {
+            monitor.close();
         }
     }
 
@@ -182,6 +241,16 @@ public final class EnergyReport {
      */
     public EnergyEstimate perSequence() {
         return perSequence;
+    }
+
+    /**
+     * Returns the energy per real (unpadded) token: the whole run's energy, padding included,
+     * divided by the number of real tokens.
+     *
+     * @return the estimate
+     */
+    public EnergyEstimate perToken() {
+        return perToken;
     }
 
     /**

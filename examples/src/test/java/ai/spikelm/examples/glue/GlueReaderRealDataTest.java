@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.spikelm.zoo.eval.StsEvaluator;
+import ai.spikelm.zoo.eval.StsPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +135,21 @@ class GlueReaderRealDataTest {
     void colaDevEndsWithoutNewline() throws IOException {
         List<GlueExample> dev = read(GlueTask.COLA, "dev").examples();
         assertEquals("John talked to Bill about himself.", dev.get(dev.size() - 1).textA());
+    }
+
+    /** The STS evaluator's own small STS-B reader (model-zoo cannot use this one) reads the same pairs. */
+    @ParameterizedTest(name = "STS-B {0}")
+    @CsvSource({"train", "dev"})
+    void stsEvaluatorReaderAgrees(String split) throws IOException {
+        GlueSplitData data = read(GlueTask.STSB, split);
+        List<StsPair> pairs = StsEvaluator.readGlueStsb(data.file());
+        assertEquals(data.examples().size(), pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            GlueExample e = data.examples().get(i);
+            assertEquals(e.textA(), pairs.get(i).sentence1(), e.guid());
+            assertEquals(e.textB(), pairs.get(i).sentence2(), e.guid());
+            assertEquals(e.score(), pairs.get(i).score(), 1e-6, e.guid()); // GlueExample keeps a float
+        }
     }
 
     @Test

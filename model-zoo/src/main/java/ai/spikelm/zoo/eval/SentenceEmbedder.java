@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.eval;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -28,13 +29,14 @@ import java.util.stream.IntStream;
  * float[][] vectors = embedder.embed(List.of("A man is playing a guitar.", "A man plays guitar."));
  * }</pre>
  *
- * <p>Texts go through the model in batches of at most {@code batchSize}, longest first (by
- * characters, as sentence-transformers does), so each batch is padded to texts of similar length
- * and memory is bounded by the batch size, not by the number of texts. The vectors come back in
- * input order. Each batch runs in its own {@link NDManager}, closed before the next one starts.
+ * <p>Texts go through the model in batches of at most {@code batchSize}, longest first by token
+ * count (sentence-transformers sorts by characters; tokens leave less padding), so each batch is
+ * padded to texts of nearly the same length and memory is bounded by the batch size, not by the
+ * number of texts. The vectors come back in input order. Each batch runs in its own {@link
+ * NDManager}, closed before the next one starts.
  *
  * <p>A spiking model that is not calibrated yet calibrates α on its first forward pass: here the
- * batch of the longest texts.
+ * batch of the longest texts (by tokens).
  */
 public final class SentenceEmbedder {
 
@@ -90,13 +92,7 @@ public final class SentenceEmbedder {
                 throw new IllegalArgumentException("Text " + i + " is empty");
             }
         }
-        // Longest first; ties keep input order, so the batches (and a calibration) are deterministic.
-        int[] order =
-                IntStream.range(0, texts.size())
-                        .boxed()
-                        .sorted(Comparator.comparingInt((Integer i) -> -texts.get(i).length()))
-                        .mapToInt(Integer::intValue)
-                        .toArray();
+        int[] order = longestFirst(texts);
         float[][] out = new float[texts.size()][];
         int batchCount = (texts.size() + batchSize - 1) / batchSize;
         for (int b = 0; b < batchCount; b++) {
@@ -106,7 +102,6 @@ public final class SentenceEmbedder {
                 batchTexts.add(texts.get(i));
             }
             EncodedBatch batch = EncodedBatch.encode(tokenizer, batchTexts);
-            checkLength(batch, members);
             float[][] vectors = embedBatch(batch);
             for (int j = 0; j < members.length; j++) {
                 out[members[j]] = vectors[j];
@@ -118,24 +113,40 @@ public final class SentenceEmbedder {
         return out;
     }
 
+    /**
+     * Orders the texts by token count, longest first, ties in input order (so the batches, and a
+     * calibration on the first one, are deterministic), and checks that each fits the model.
+     * Sorting by tokens rather than characters leaves almost no padding in a batch. Only the counts
+     * are kept: each batch is tokenised again when it runs, so memory does not grow with the token
+     * encodings of the whole input.
+     */
+    private int[] longestFirst(List<String> texts) {
+        int positions = model.getConfig().maxPositionEmbeddings();
+        int[] tokens = new int[texts.size()];
+        for (int start = 0; start < texts.size(); start += batchSize) {
+            Encoding[] encodings = tokenizer.batchEncode(texts.subList(start, Math.min(texts.size(), start + batchSize)));
+            for (int j = 0; j < encodings.length; j++) {
+                tokens[start + j] = encodings[j].getIds().length;
+                // Too long for the position table would fail deep in the model; say which text instead.
+                if (tokens[start + j] > positions) {
+                    throw new IllegalArgumentException(
+                            "Text " + (start + j) + " has " + tokens[start + j] + " tokens, more than the model's "
+                                    + positions + " positions; use a tokenizer that truncates (optMaxLength, optTruncation)");
+                }
+            }
+        }
+        return IntStream.range(0, texts.size())
+                .boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> -tokens[i]))
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+
     private float[][] embedBatch(EncodedBatch batch) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray hidden =
                     model.forward(new ParameterStore(manager, false), model.inputs(batch, manager), false).get(0);
             return pooling.vectors(hidden, batch.attentionMask(), normalize);
-        }
-    }
-
-    /** A text longer than the position table would fail deep in the model; say which one instead. */
-    private void checkLength(EncodedBatch batch, int[] members) {
-        int positions = model.getConfig().maxPositionEmbeddings();
-        for (int j = 0; j < members.length; j++) {
-            long length = Arrays.stream(batch.attentionMask()[j]).sum();
-            if (length > positions) {
-                throw new IllegalArgumentException(
-                        "Text " + members[j] + " has " + length + " tokens, more than the model's " + positions
-                                + " positions; use a tokenizer that truncates (optMaxLength, optTruncation)");
-            }
         }
     }
 
