@@ -342,8 +342,8 @@ final class DistillCommand implements Callable<Integer> {
         }
         EnergyReport energy = EnergyReport.measure("student", model, manager, energyText, EnergyModel.DEFAULT, i -> {});
         metrics.put("firing_rate", energy.overallFiringRate());
-        metrics.put("ann_uj_per_token", energy.perSequence().annJoules() * 1e6 * energy.sequences() / energy.tokens());
-        metrics.put("uj_per_token", energy.perSequence().spikingJoules() * 1e6 * energy.sequences() / energy.tokens());
+        metrics.put("ann_uj_per_token", energy.perToken().annJoules() * 1e6);
+        metrics.put("uj_per_token", energy.perToken().spikingJoules() * 1e6);
         metrics.put("tokens_seen", (double) tokensSeen);
         ObjectNode entry = new ObjectMapper().createObjectNode();
         entry.put("epoch", epoch);
