@@ -6,8 +6,8 @@ import ai.spikelm.ops.stats.EnergyEstimate;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.ops.stats.SiteStatistics;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.EncodedBatch;
-import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.TrainableModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * What a model costs on real text: firing rate per layer and energy per sequence, measured with a
  * {@link SpikeMonitor}.
  *
- * <p>If the model is uncalibrated, its first batch calibrates α and is not measured (calibration
- * and measurement on the same data would flatter the firing rate), unless it is the only batch.
+ * <p>If the model is uncalibrated, α is calibrated on its first batch, over real tokens only
+ * ({@link Calibration}), and that batch is not measured (calibration and measurement on the same
+ * data would flatter the firing rate), unless it is the only batch.
  */
 public final class EnergyReport {
 
@@ -68,23 +69,28 @@ public final class EnergyReport {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("No text to measure on");
         }
-        boolean calibrating = HfWeights.spikingSites(model).values().stream().anyMatch(s -> !s.isCalibrated());
+        boolean calibrating = Calibration.needed(model);
         int first = calibrating && batches.size() > 1 ? 1 : 0;
+        if (calibrating) {
+            Calibration.calibrate(model, batches.get(0));
+        }
         long sequences = 0;
         long tokens = 0;
         SpikeMonitor monitor = null;
         try {
             for (int i = 0; i < batches.size(); i++) {
+                if (i < first) {
+                    progress.accept(i); // the calibration batch
+                    continue;
+                }
                 if (i == first) {
                     monitor = SpikeMonitor.attach(model);
                 }
                 try (NDManager step = manager.newSubManager()) {
                     EncodedBatch batch = batches.get(i);
                     model.forward(new ParameterStore(step, false), model.inputs(batch, step), false);
-                    if (i >= first) {
-                        sequences += batch.inputIds().length;
-                        tokens += batch.realTokens();
-                    }
+                    sequences += batch.inputIds().length;
+                    tokens += batch.realTokens();
                 }
                 progress.accept(i);
             }
