@@ -107,8 +107,9 @@ public final class SpikeCalibrator {
      *     one 1; any numeric type. Site inputs must be {@code [T, B, L, ...]}
      * @param forwardPass runs the model once on the batch the positions describe
      * @return the new α_0 … α_{T−1} of each attached site, by name
-     * @throws IllegalArgumentException if the positions are not 0/1 or have no 1, or a site's input
-     *     does not match them (the message names the site); the sites are then left uncalibrated
+     * @throws IllegalArgumentException if the positions are not 0/1 or have no 1 (the sites are
+     *     then untouched), or a site's input does not match them (the message names the site; the
+     *     sites are then left uncalibrated)
      * @throws IllegalStateException if the pass did not reach an attached site (named); the sites
      *     are then left uncalibrated
      */
