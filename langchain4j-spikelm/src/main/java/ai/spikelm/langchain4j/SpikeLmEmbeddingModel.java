@@ -36,6 +36,10 @@ import java.util.Objects;
  *         .build();
  * }</pre>
  *
+ * <p>A model converted on load is calibrated while it is built, before any request, on the
+ * embedded sample text or the {@link Builder#calibrationText} file, over real tokens only; its
+ * vectors do not depend on request order.
+ *
  * <p>Texts longer than the model's window ({@code maxLength} tokens) follow the {@link
  * LongInputPolicy}: {@link LongInputPolicy#TRUNCATE} keeps the first window;
  * {@link LongInputPolicy#AVERAGE_WINDOWS} (default) embeds consecutive windows and averages them.
@@ -73,6 +77,9 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
                         .optArgument("maxLength", b.maxLength);
         if (b.timeSteps != null) {
             criteria.optArgument("timeSteps", b.timeSteps);
+        }
+        if (b.calibrationText != null) {
+            criteria.optArgument("calibrationText", b.calibrationText.toAbsolutePath().toString());
         }
         try {
             ZooModel<String, float[]> model = criteria.build().loadModel();
@@ -222,6 +229,7 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         private Path modelPath;
         private String modelId;
         private Integer timeSteps;
+        private Path calibrationText;
         private Pooling pooling = Pooling.MEAN;
         private int maxLength = 256;
         private int batchSize = 16;
@@ -261,6 +269,21 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
          */
         public Builder timeSteps(Integer timeSteps) {
             this.timeSteps = timeSteps;
+            return this;
+        }
+
+        /**
+         * Sets the text file (UTF-8, one text per line) on which the spike amplitudes α are
+         * calibrated when the model is built, if the checkpoint has none (as when {@link
+         * #timeSteps} converts an ANN); default: the embedded sample text ({@link
+         * ai.spikelm.zoo.core.CalibrationSet#sample()}). Calibrating once, up front, over real
+         * tokens only, keeps results independent of which request comes first.
+         *
+         * @param calibrationText the file, or null for the default
+         * @return this builder
+         */
+        public Builder calibrationText(Path calibrationText) {
+            this.calibrationText = calibrationText;
             return this;
         }
 

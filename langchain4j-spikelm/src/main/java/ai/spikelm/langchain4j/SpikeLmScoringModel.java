@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * A LangChain4j {@link ScoringModel} from a SpikeLM cross-encoder: a {@code
  * BertForSequenceClassification} with one output (relevance), run on (query, segment) pairs. The
- * score is the model's raw output. One instance serves concurrent callers.
+ * score is the model's raw output. One instance serves concurrent callers. A model converted on load
+ * ({@link Builder#timeSteps}) is calibrated while it is built, on the embedded sample text or the
+ * {@link Builder#calibrationText} file (single texts, not pairs), over real tokens only.
  */
 public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
 
@@ -35,6 +37,9 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
                         .optArgument("maxLength", b.maxLength);
         if (b.timeSteps != null) {
             criteria.optArgument("timeSteps", b.timeSteps);
+        }
+        if (b.calibrationText != null) {
+            criteria.optArgument("calibrationText", b.calibrationText.toAbsolutePath().toString());
         }
         try {
             this.pool = new PredictorPool<>(criteria.build().loadModel(), b.batchSize, "scoring");
@@ -84,6 +89,7 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
         private Path modelPath;
         private String modelId;
         private Integer timeSteps;
+        private Path calibrationText;
         private int maxLength = 512;
         private int batchSize = 16;
 
@@ -120,6 +126,21 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
          */
         public Builder timeSteps(Integer timeSteps) {
             this.timeSteps = timeSteps;
+            return this;
+        }
+
+        /**
+         * Sets the text file (UTF-8, one text per line) on which the spike amplitudes α are
+         * calibrated when the model is built, if the checkpoint has none (as when {@link
+         * #timeSteps} converts an ANN); default: the embedded sample text ({@link
+         * ai.spikelm.zoo.core.CalibrationSet#sample()}). Calibrating once, up front, over real
+         * tokens only, keeps results independent of which request comes first.
+         *
+         * @param calibrationText the file, or null for the default
+         * @return this builder
+         */
+        public Builder calibrationText(Path calibrationText) {
+            this.calibrationText = calibrationText;
             return this;
         }
 

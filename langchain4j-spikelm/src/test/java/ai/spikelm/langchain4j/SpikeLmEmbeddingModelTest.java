@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.convert.BertCheckpointImport;
 import ai.spikelm.zoo.convert.ImportedBert;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.SpikingConfig;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -64,7 +65,7 @@ class SpikeLmEmbeddingModelTest {
             Files.copy(in, minilm.resolve("tokenizer.json"));
         }
         // A real document: the repository's embedded sample of public-domain prose and plain sentences.
-        document = Files.readAllLines(Path.of("../examples/src/main/resources/ai/spikelm/examples/sample-text.txt"), StandardCharsets.UTF_8);
+        document = CalibrationSet.sampleLines();
     }
 
     private static double hitRate(SpikeLmEmbeddingModel model) {
@@ -116,7 +117,6 @@ class SpikeLmEmbeddingModelTest {
     @Test
     void eightThreadsGetTheSingleThreadResults() throws Exception {
         try (SpikeLmEmbeddingModel model = SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(1).build()) {
-            model.embed(document.get(0)); // calibrate before the threads start
             List<float[]> reference = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 reference.add(model.embed(document.get(i)).content().vector());
@@ -140,6 +140,40 @@ class SpikeLmEmbeddingModelTest {
                 pool.shutdown();
             }
         }
+    }
+
+    @Test
+    void aModelConvertedOnLoadGivesTheSameVectorsWhateverTheRequestOrder() {
+        String a = "The train to the city was delayed by twenty minutes.";
+        String b = "Completely unrelated: cats, dogs, and the price of coffee in a long rainy spring.";
+        float[] aFirst;
+        float[] aSecond;
+        try (SpikeLmEmbeddingModel model = SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(2).build()) {
+            aFirst = model.embed(a).content().vector();
+            model.embed(b);
+        }
+        try (SpikeLmEmbeddingModel model = SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(2).build()) {
+            model.embed(b);
+            aSecond = model.embed(a).content().vector();
+        }
+        assertArrayEquals(aFirst, aSecond, 0f);
+    }
+
+    @Test
+    void calibrationTextNamesAnotherSet() throws Exception {
+        Path other = dir.resolve("calibration.txt");
+        Files.write(other, List.of("Cats sleep most of the day.", "The stock market fell sharply on Monday."), StandardCharsets.UTF_8);
+        String text = "A man is playing a guitar.";
+        try (SpikeLmEmbeddingModel byDefault = SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(1).build();
+                SpikeLmEmbeddingModel byFile =
+                        SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(1).calibrationText(other).build()) {
+            assertNotEquals(byDefault.embed(text).content(), byFile.embed(text).content(), "another set, other α, other vectors");
+        }
+        Path missing = dir.resolve("missing.txt");
+        RuntimeException e =
+                assertThrows(RuntimeException.class,
+                        () -> SpikeLmEmbeddingModel.builder().modelPath(minilm).timeSteps(1).calibrationText(missing).build().close());
+        assertTrue(e.getMessage().contains("missing.txt"), e.getMessage());
     }
 
     private static double norm(float[] v) {

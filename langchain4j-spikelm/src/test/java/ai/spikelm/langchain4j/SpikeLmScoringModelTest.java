@@ -54,5 +54,20 @@ class SpikeLmScoringModelTest {
             }
             assertThrows(IllegalArgumentException.class, () -> scorer.scoreAll(segments, " "));
         }
+
+        // Converted on load, the scorer is calibrated at build: a score does not depend on what came first.
+        TextSegment a = segments.get(0);
+        TextSegment b = TextSegment.from("A much longer segment about the weather, the harbour and the boats at sunset.");
+        double aFirst;
+        double aSecond;
+        try (SpikeLmScoringModel scorer = SpikeLmScoringModel.builder().modelPath(dir).timeSteps(2).build()) {
+            aFirst = scorer.score(a, "Who wrote Emma?").content();
+            scorer.score(b, "Who wrote Emma?");
+        }
+        try (SpikeLmScoringModel scorer = SpikeLmScoringModel.builder().modelPath(dir).timeSteps(2).build()) {
+            scorer.score(b, "Who wrote Emma?");
+            aSecond = scorer.score(a, "Who wrote Emma?").content();
+        }
+        assertEquals(aFirst, aSecond, 0.0);
     }
 }

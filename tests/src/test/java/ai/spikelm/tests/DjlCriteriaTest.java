@@ -123,7 +123,7 @@ class DjlCriteriaTest {
                     norm += y[i] * y[i];
                 }
                 // Conversion alone (no fine-tuning) moves the vector a lot; report it, check it is a spiking model.
-                System.out.printf("MiniLM ANN vs SpikeLM T=4 (calibrated on one sentence) cosine: %.3f%n", cosine);
+                System.out.printf("MiniLM ANN vs SpikeLM T=4 (calibrated on the embedded sample on load) cosine: %.3f%n", cosine);
                 assertTrue(cosine < 0.9999, "timeSteps=4 must give a spiking model: cosine " + cosine);
                 assertEquals(1.0, norm, 1e-5, "embeddings are normalised");
                 assertEquals(fetched, hub.bodies(), "the second load is a cache hit");

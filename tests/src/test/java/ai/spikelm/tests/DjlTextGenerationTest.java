@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import ai.spikelm.zoo.core.Calibration;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
 import ai.spikelm.zoo.generate.Generator;
@@ -56,11 +58,15 @@ class DjlTextGenerationTest {
                 .loadModel();
     }
 
-    /** The same text as the Generator run directly on the same weights (greedy and seeded sampling). */
+    /**
+     * The same text as the Generator run directly on the same weights (greedy and seeded sampling),
+     * calibrated as the DJL path calibrates on load: on the embedded sample text.
+     */
     private static String direct(boolean sample) throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer = Gpt2TokenizerJson.load(dir.resolve("tokenizer.json"))) {
             SpikeGpt2LMHeadModel lm = SpikeGpt2Loader.builder().setModelDir(dir).build().loadLanguageModel(manager);
+            Calibration.calibrate(lm, dir.resolve("tokenizer.json"), lm.getConfig().nPositions(), CalibrationSet.sample());
             Generator.Builder b = Generator.builder(lm).optCodec(TokenCodec.of(tokenizer)).optMaxNewTokens(12);
             if (sample) {
                 b.optSampling(0.8f).optTopK(40).optSeed(7);

@@ -26,7 +26,9 @@ import java.io.IOException;
  *
  * <p>Calibration: while uncalibrated, a forward pass computes α_t from u_t with the configured
  * {@link AmplitudeCalibration}, floored at {@link AmplitudeCalibration#MIN_AMPLITUDE}, uses it at
- * once, stores it and marks the block calibrated. The calibrated state is saved with the
+ * once, stores it and marks the block calibrated. By default the rule sees every element of that
+ * first batch, padding included; under a {@link SpikeCalibrator} it sees only the real positions
+ * the calibrator names. The calibrated state is saved with the
  * parameters ({@link #saveMetadata}) and can be set with {@link #setAmplitudes(float[])}. By
  * default α is frozen afterwards; with {@code optLearnableAmplitude(true)} it receives the LSQ
  * gradient (see {@link ElasticSpike}). Note that {@code freezeParameters(false)} on a whole model
@@ -48,6 +50,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     private final Object calibrationLock = new Object();
     private volatile boolean calibrated;
     private volatile SpikeMonitor.Site monitor;
+    private volatile SpikeCalibrator.Request calibrationRequest;
 
     @SuppressWarnings("this-escape")
     protected AbstractElasticSpikingBlock(BaseBuilder<?> builder) {
@@ -153,6 +156,19 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     /**
+     * Forgets the calibration and has the next calibrating pass weigh u by the request's positions
+     * (or, with {@code null}, return to weighing every element).
+     */
+    void requestCalibration(SpikeCalibrator.Request request) {
+        synchronized (calibrationLock) {
+            calibrationRequest = request;
+            if (request != null) {
+                calibrated = false;
+            }
+        }
+    }
+
+    /**
      * Returns the amplitudes α_0 … α_{T−1}.
      *
      * @return a copy of α
@@ -226,15 +242,30 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
             }
         }
         if (calibrated) {
-            return run(input, alpha, false, training);
+            return run(input, alpha, false, null, training);
         }
         // Two threads may see the first batch; only one calibrates.
         synchronized (calibrationLock) {
-            return run(input, alpha, !calibrated, training);
+            if (calibrated) {
+                return run(input, alpha, false, null, training);
+            }
+            SpikeCalibrator.Request request = calibrationRequest;
+            if (request != null) {
+                request.check(input); // before any work: a mismatch names the site
+            }
+            return run(input, alpha, true, request, training);
         }
     }
 
-    private NDList run(NDArray input, NDArray alpha, boolean calibrate, boolean training) {
+    /**
+     * Runs the T steps.
+     *
+     * @param calibrate whether to calibrate α on this input
+     * @param request when calibrating, the real positions u_t is weighed by, or {@code null} to
+     *     weigh every element
+     */
+    private NDList run(
+            NDArray input, NDArray alpha, boolean calibrate, SpikeCalibrator.Request request, boolean training) {
         NDManager parent = input.getManager();
         NDList outputs = new NDList(timeSteps);
         NDList spikes = new NDList(timeSteps);
@@ -255,7 +286,9 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 NDArray u = membrane(t, x, previous);
                 NDArray alphaT;
                 if (calibrate) {
-                    alphaT = calibration.amplitude(u.stopGradient()).maximum(AmplitudeCalibration.MIN_AMPLITUDE);
+                    // The positions are made in this step's scope, so the rule's temporaries die with it.
+                    NDArray positions = request == null ? null : request.positions(input, scope);
+                    alphaT = calibration.amplitude(u.stopGradient(), positions).maximum(AmplitudeCalibration.MIN_AMPLITUDE);
                 } else {
                     alphaT = alpha.get(t); // created on the parameter's manager: move it to the scope
                     alphaT.attach(scope);
@@ -377,7 +410,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         }
 
         /**
-         * Sets how α is calibrated on the first batch (default α = 2·mean|u|).
+         * Sets how α is calibrated (default α = 2·mean|u|).
          *
          * @param calibration the rule
          * @return this builder

@@ -1,10 +1,11 @@
 package ai.spikelm.ops.neuron;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
 
 /**
- * How an amplitude α_t is chosen from the membrane u_t of the first batch that passes through an
- * uncalibrated neuron.
+ * How an amplitude α_t is chosen from the membrane u_t of a calibration pass.
  *
  * <p>A neuron fires when |u| &gt; α/2, so α sets the firing rate. {@link #meanAbs(float)} is the
  * reference rule α = k·mean|u| (k = 2 by default), under which the firing rate follows the shape
@@ -12,7 +13,9 @@ import ai.djl.ndarray.NDArray;
  * #targetFiringRate(float)} instead places the threshold at the quantile of |u| that makes the
  * calibration batch fire at the given rate; this is how a user trades accuracy for energy.
  *
- * <p>Results are floored at {@link #MIN_AMPLITUDE} by the neuron.
+ * <p>Each rule is computed over the elements that count: every element of the first batch that
+ * passes through an uncalibrated neuron, or only the real (unpadded) positions when a {@link
+ * SpikeCalibrator} runs the pass. Results are floored at {@link #MIN_AMPLITUDE} by the neuron.
  */
 public interface AmplitudeCalibration {
 
@@ -23,15 +26,29 @@ public interface AmplitudeCalibration {
     AmplitudeCalibration DEFAULT = meanAbs(2f);
 
     /**
-     * Computes α for one time step.
+     * Computes α for one time step over the elements that count.
+     *
+     * @param membrane u_t, detached
+     * @param positions {@code null} when every element counts; otherwise 1 where an element counts
+     *     and 0 where it does not (padding), FLOAT32, of the membrane's rank with each dimension
+     *     either the membrane's size or 1 (broadcast), and at least one 1
+     * @return α as a scalar array (not yet floored)
+     */
+    NDArray amplitude(NDArray membrane, NDArray positions);
+
+    /**
+     * Computes α for one time step over every element.
      *
      * @param membrane u_t, detached
      * @return α as a scalar array (not yet floored)
      */
-    NDArray amplitude(NDArray membrane);
+    default NDArray amplitude(NDArray membrane) {
+        return amplitude(membrane, null);
+    }
 
     /**
-     * Returns the rule α = k·mean|u|.
+     * Returns the rule α = k·mean|u|: k·Σ|u|·m / Σm over the elements, m the positions broadcast
+     * over the membrane (1 everywhere when every element counts).
      *
      * @param k the multiplier; must be positive and finite
      * @return the rule
@@ -43,8 +60,9 @@ public interface AmplitudeCalibration {
         }
         return new AmplitudeCalibration() {
             @Override
-            public NDArray amplitude(NDArray membrane) {
-                return membrane.abs().mean().mul(k);
+            public NDArray amplitude(NDArray membrane, NDArray positions) {
+                NDArray abs = membrane.abs();
+                return counted(abs, positions, 0f).sum().div((float) count(abs, positions)).mul(k);
             }
 
             @Override
@@ -55,8 +73,9 @@ public interface AmplitudeCalibration {
     }
 
     /**
-     * Returns the rule that makes the calibration batch fire at {@code rate}: the threshold α/2 is
-     * set midway between the largest |u| that must stay silent and the smallest that must fire.
+     * Returns the rule that makes the calibration batch fire at {@code rate}: over the n elements
+     * that count, the threshold α/2 is set midway between the largest |u| that must stay silent and
+     * the smallest that must fire, round(rate·n) of them.
      *
      * @param rate the wanted fraction of non-zero spikes, in (0, 1)
      * @return the rule
@@ -68,18 +87,22 @@ public interface AmplitudeCalibration {
         }
         return new AmplitudeCalibration() {
             @Override
-            public NDArray amplitude(NDArray membrane) {
-                NDArray sorted = membrane.abs().flatten().sort();
-                long n = sorted.size();
+            public NDArray amplitude(NDArray membrane, NDArray positions) {
+                NDArray abs = membrane.abs();
+                // Elements that do not count become −1 and sort before every |u| ≥ 0, so the n
+                // that count are the last n of the sorted array.
+                NDArray sorted = counted(abs, positions, -1f).flatten().sort();
+                long total = sorted.size();
+                long n = count(abs, positions);
                 long firing = Math.round((double) rate * n);
                 if (firing == 0) {
-                    return sorted.get(n - 1).mul(2f);
+                    return sorted.get(total - 1).mul(2f);
                 }
                 if (firing == n) {
-                    return sorted.get(0);
+                    return sorted.get(total - n);
                 }
-                NDArray silent = sorted.get(n - firing - 1);
-                NDArray fires = sorted.get(n - firing);
+                NDArray silent = sorted.get(total - firing - 1);
+                NDArray fires = sorted.get(total - firing);
                 return silent.add(fires); // α = 2·midpoint
             }
 
@@ -88,5 +111,26 @@ public interface AmplitudeCalibration {
                 return "targetFiringRate(" + rate + ")";
             }
         };
+    }
+
+    /**
+     * Returns |u| where an element counts and {@code fill} where it does not (a select, not a
+     * product, so that a non-finite value at a padded position cannot leak into α).
+     */
+    private static NDArray counted(NDArray abs, NDArray positions, float fill) {
+        if (positions == null) {
+            return abs;
+        }
+        NDArray counts = positions.gt(0f).broadcast(abs.getShape());
+        return NDArrays.where(counts, abs, abs.getManager().full(abs.getShape(), fill, abs.getDataType()));
+    }
+
+    /** Returns the number of elements of the membrane that count. */
+    private static long count(NDArray abs, NDArray positions) {
+        if (positions == null) {
+            return abs.size();
+        }
+        long perPosition = abs.size() / positions.size();
+        return positions.gt(0f).toType(DataType.INT64, false).sum().getLong() * perPosition;
     }
 }

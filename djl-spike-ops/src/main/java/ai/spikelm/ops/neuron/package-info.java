@@ -4,7 +4,8 @@
  *
  * <p>{@link ai.spikelm.ops.neuron.ElasticBiSpikingNeuron} is SpikeLM's neuron: bidirectional
  * ternary spikes {@code {-α, 0, +α}} with a per-step elastic amplitude α calibrated on the first
- * batch. {@link ai.spikelm.ops.neuron.TernarySpikeQuantizer} is the membrane-free single-step
+ * batch, or, with a {@link ai.spikelm.ops.neuron.SpikeCalibrator}, over the real (unpadded)
+ * positions of a chosen batch. {@link ai.spikelm.ops.neuron.TernarySpikeQuantizer} is the membrane-free single-step
  * variant used for keys and values. {@link ai.spikelm.ops.neuron.LifNeuron} is the classic {0,1}
  * baseline. {@link ai.spikelm.ops.neuron.ElasticSpike} holds the spike function itself with its
  * straight-through and LSQ gradients, for anyone writing their own neuron.

@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
             ParameterStore store = new ParameterStore(manager, false);
             for (int w = 0; w < warmup; w++) {
                 for (SpikeBertPreTrainedModel m : models) {
-                    run(m, store, input); // the first calibrates the spiking models
+                    run(m, store, input); // the spiking models were calibrated on the sample text when loaded
                 }
             }
             for (int r = 0; r < rounds; r++) {

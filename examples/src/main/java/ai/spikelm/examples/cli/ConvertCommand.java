@@ -1,12 +1,11 @@
 package ai.spikelm.examples.cli;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
-import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.Calibration;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.SpikingConfig;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -68,7 +66,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        ModelSource source = new ModelSource(input, heads, allowPickle);
+        ModelSource source = new ModelSource(input, heads, allowPickle).calibrateOn(null); // calibrated below, every site
         Optional<Path> tokenizerFile = tokenizer != null ? Optional.of(tokenizer) : source.tokenizer();
         if (tokenizerFile.isEmpty()) {
             out.println("Note: the input has no tokenizer.json; pass --tokenizer to ship one.");
@@ -101,18 +99,14 @@ final class ConvertCommand implements Callable<Integer> {
         return spiking.apply(saved);
     }
 
+    /** Calibrates every site again (new settings need new α) on the text, over real tokens only. */
     private void calibrate(SpikeBertPreTrainedModel model, Path tokenizerJson, PrintWriter out) throws IOException {
-        List<String> lines = text.lines();
-        List<String> batch = lines.subList(0, Math.min(lines.size(), text.batchSize * 4));
+        CalibrationSet set = CalibrationSet.of(text.text == null ? "the embedded sample" : text.text.toString(), text.lines());
         for (AbstractElasticSpikingBlock site : HfWeights.spikingSites(model).values()) {
             site.resetCalibration();
         }
-        try (HuggingFaceTokenizer tok = text.tokenizer(tokenizerJson);
-                NDManager step = NDManager.newBaseManager()) {
-            EncodedBatch encoded = EncodedBatch.encode(tok, batch);
-            model.forward(new ParameterStore(step, false), encoded.toNDList(step), false);
-        }
-        out.printf(Locale.ROOT, "Calibrated α of %d spike sites on %d lines of %s%n",
-                HfWeights.spikingSites(model).size(), batch.size(), text.text == null ? "the embedded sample" : text.text);
+        int maxLength = Math.min(text.maxLength, model.getConfig().maxPositionEmbeddings());
+        int sites = Calibration.calibrate(model, tokenizerJson, maxLength, set).size();
+        out.printf(Locale.ROOT, "Calibrated α of %d spike sites on %s%n", sites, set);
     }
 }

@@ -3,11 +3,13 @@ package ai.spikelm.examples.cli;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.Pooling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -36,6 +38,12 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of vectors.")
     boolean json;
 
+    @Option(
+            names = "--calibration-text",
+            paramLabel = "FILE",
+            description = "Calibrate α of a model converted with -T on this text, one sequence per line (default: the embedded sample).")
+    Path calibrationText;
+
     @Mixin SpikingOptions spiking;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to embed.")
@@ -44,7 +52,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Pooling mode = Pooling.of(pooling);
-        ModelSource source = new ModelSource(model, null, allowPickle);
+        ModelSource source = new ModelSource(model, null, allowPickle)
+                .calibrateOn(calibrationText == null ? CalibrationSet.sample() : CalibrationSet.read(calibrationText));
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(source.requireTokenizer())) {

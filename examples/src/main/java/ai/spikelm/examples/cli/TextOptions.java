@@ -1,9 +1,9 @@
 package ai.spikelm.examples.cli;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.EncodedBatch;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +14,6 @@ import picocli.CommandLine.Option;
 
 /** Text input shared by the commands that run a model on text: one sequence per non-blank line. */
 final class TextOptions {
-
-    /** The embedded sample: public-domain prose (Austen, the World English Bible) and news-like lines. */
-    static final String SAMPLE = "/ai/spikelm/examples/sample-text.txt";
 
     @Option(
             names = {"--text", "--calibration-text"},
@@ -41,15 +38,10 @@ final class TextOptions {
     List<String> lines() {
         List<String> all;
         try {
-            if (text != null) {
-                all = Files.readAllLines(text, StandardCharsets.UTF_8);
-            } else {
-                try (InputStream in = TextOptions.class.getResourceAsStream(SAMPLE)) {
-                    all = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-                }
-            }
+            // The embedded sample (CalibrationSet.sample()): public-domain prose and plain sentences.
+            all = text != null ? Files.readAllLines(text, StandardCharsets.UTF_8) : CalibrationSet.sampleLines();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + (text != null ? text : SAMPLE), e);
+            throw new UncheckedIOException("Cannot read " + text, e);
         }
         List<String> lines = new ArrayList<>();
         for (String line : all) {
@@ -58,7 +50,7 @@ final class TextOptions {
             }
         }
         if (lines.isEmpty()) {
-            throw new IllegalArgumentException("No text: " + (text != null ? text : SAMPLE) + " has no non-blank line");
+            throw new IllegalArgumentException("No text: " + (text != null ? text : "the embedded sample") + " has no non-blank line");
         }
         return lines;
     }

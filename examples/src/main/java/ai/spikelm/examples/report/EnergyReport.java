@@ -6,6 +6,7 @@ import ai.spikelm.ops.stats.EnergyEstimate;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.ops.stats.SiteStatistics;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.TrainableModel;
@@ -22,6 +23,10 @@ import java.util.regex.Pattern;
 /**
  * What a model costs on real text: firing rate per layer and energy per sequence and per real
  * token, measured with a {@link SpikeMonitor}.
+ *
+ * <p>If the model is uncalibrated, {@link #measure} calibrates α on its first batch, over real
+ * tokens only ({@link Calibration}), and does not measure that batch (calibration and measurement
+ * on the same data would flatter the firing rate), unless it is the only batch.
  *
  * <p>If the model is uncalibrated, its first batch calibrates α and is not measured (calibration
  * and measurement on the same data would flatter the firing rate), unless it is the only batch.
@@ -71,12 +76,19 @@ public final class EnergyReport {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("No text to measure on");
         }
+        int first = 0;
+        if (Calibration.needed(model)) {
+            // Over real tokens only; the calibration batch is then not measured.
+            Calibration.calibrate(model, batches.get(0));
+            first = batches.size() > 1 ? 1 : 0;
+            progress.accept(0);
+        }
         try (Recorder recorder = Recorder.attach(model)) {
-            for (int i = 0; i < batches.size(); i++) {
+            for (int i = first; i < batches.size(); i++) {
                 try (NDManager step = manager.newSubManager()) {
                     EncodedBatch batch = batches.get(i);
                     model.forward(new ParameterStore(step, false), model.inputs(batch, step), false);
-                    recorder.batchDone(i, batches.size(), batch);
+                    recorder.batchDone(i - first, batches.size() - first, batch);
                 }
                 progress.accept(i);
             }

@@ -1,5 +1,6 @@
 package ai.spikelm.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,41 @@ class CliCommandsTest {
         assertTrue(per.find(), energy.out());
         double analyticMj = TransformerCost.encoderMacs(6, 128, 384, 1536) * 4.6e-12 * 1e3;
         assertEquals(analyticMj, Double.parseDouble(per.group(1)), 1e-3, energy.out());
+    }
+
+    private static double[] vector(Run r, int index) throws Exception {
+        assertEquals(0, r.code(), r.err());
+        JsonNode v = new ObjectMapper().readTree(r.out()).get(index);
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
+    }
+
+    @Test
+    void embedConvertedOnLoadIsCalibratedOnTheSampleWhateverItsOtherInputs(@TempDir Path dir) throws Exception {
+        String a = "A man is playing a guitar.";
+        String b = "The committee will meet again next Tuesday to review the budget for the coming year.";
+        double[] alone = vector(run("embed", "--json", "-T", "2", a), 0);
+        double[] withB = vector(run("embed", "--json", "-T", "2", b, a), 1);
+        assertArrayEquals(alone, withB, 1e-6, "A's vector must not depend on the other texts of the call");
+
+        // convert calibrates on the same default set: its saved model gives the same vector.
+        Path converted = dir.resolve("t2");
+        Run convert = run("convert", "--out", converted.toString(), "-T", "2");
+        assertEquals(0, convert.code(), convert.err());
+        assertTrue(convert.out().contains("on 40 lines of the embedded sample"), convert.out());
+        assertArrayEquals(alone, vector(run("embed", "--json", "--model", converted.toString(), a), 0), 1e-6);
+
+        Path other = Files.writeString(dir.resolve("calibration.txt"), "Cats sleep most of the day.\nThe stock market fell sharply.\n");
+        double[] calibratedElsewhere = vector(run("embed", "--json", "-T", "2", "--calibration-text", other.toString(), a), 0);
+        assertFalse(java.util.Arrays.equals(alone, calibratedElsewhere), "--calibration-text must change α");
+
+        Run missing = run("embed", "-T", "1", "--calibration-text", dir.resolve("nope.txt").toString(), a);
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nope.txt: no such file"), missing.err());
+        assertFalse(missing.err().contains("\tat "), missing.err());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.spikelm.zoo.core.CalibrationSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -26,7 +27,7 @@ class DistillCommandTest {
 
     /** Real prose to distil on: the embedded public-domain sample. */
     private static Path prose(Path dir) throws Exception {
-        try (var in = DistillCommandTest.class.getResourceAsStream(TextOptions.SAMPLE)) {
+        try (var in = CalibrationSet.class.getResourceAsStream(CalibrationSet.SAMPLE_RESOURCE)) {
             return Files.write(dir.resolve("prose.txt"), in.readAllBytes());
         }
     }

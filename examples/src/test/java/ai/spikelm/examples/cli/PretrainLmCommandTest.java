@@ -21,7 +21,7 @@ class PretrainLmCommandTest {
     /** The embedded public-domain prose, split: the first part trains, the last 2 KB are held out. */
     private static Path[] texts(Path dir) throws Exception {
         String prose = new String(PretrainLmCommandTest.class.getClassLoader()
-                .getResourceAsStream("ai/spikelm/examples/sample-text.txt").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                .getResourceAsStream("ai/spikelm/zoo/core/sample-text.txt").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         int cut = prose.length() - 2000;
         Path train = Files.writeString(dir.resolve("train.txt"), prose.substring(0, cut));
         Path held = Files.writeString(dir.resolve("held.txt"), prose.substring(cut));

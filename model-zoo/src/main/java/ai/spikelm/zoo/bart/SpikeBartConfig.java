@@ -139,6 +139,7 @@ public final class SpikeBartConfig {
     }
 
     private void validate() {
+        spiking.requireKnownSites(SPIKE_SITES);
         requirePositive("vocab_size", vocabSize);
         requirePositive("max_position_embeddings", maxPositionEmbeddings);
         requirePositive("d_model", dModel);

@@ -104,6 +104,7 @@ public final class SpikeBertConfig {
         requireAtMost("max_position_embeddings", maxPositionEmbeddings, 1_048_576);
         requireAtMost("type_vocab_size", typeVocabSize, 1_024);
         requireAtMost("spikelm.time_steps", spiking.timeSteps(), 256);
+        spiking.requireKnownSites(SPIKE_SITES);
         if (hiddenSize % numAttentionHeads != 0) {
             throw new InvalidConfigException(
                     "config.json: hidden_size ("

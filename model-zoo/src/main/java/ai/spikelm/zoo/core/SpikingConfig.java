@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The SpikeLM settings of a model, stored in {@code config.json} under {@value #JSON_KEY}:
@@ -26,6 +28,8 @@ import java.util.Set;
  *   "decay": 0.25,               membrane decay τ
  *   "alpha_multiplier": 2.0,     k in α = k·mean|u| at calibration
  *   "target_firing_rate": null,  if set, calibrate α to this firing rate instead of k
+ *   "site_firing_rates": {},     per-site firing-rate targets, e.g. {"key_states": 0.2}: these
+ *                                sites calibrate α to their rate, the others as above
  *   "alpha_learnable": false,    LSQ gradient for α after calibration
  *   "lif_threshold": 1.0,        LIF threshold θ
  *   "spike_sites": [...]         which sites spike (default: all of the family's sites)
@@ -60,6 +64,7 @@ public final class SpikingConfig {
     private final float decay;
     private final float alphaMultiplier;
     private final Float targetFiringRate;
+    private final Map<String, Float> siteFiringRates;
     private final boolean alphaLearnable;
     private final float lifThreshold;
     private final Set<String> spikeSites;
@@ -72,6 +77,7 @@ public final class SpikingConfig {
         this.decay = b.decay;
         this.alphaMultiplier = b.alphaMultiplier;
         this.targetFiringRate = b.targetFiringRate;
+        this.siteFiringRates = java.util.Collections.unmodifiableMap(new TreeMap<>(b.siteFiringRates));
         this.alphaLearnable = b.alphaLearnable;
         this.lifThreshold = b.lifThreshold;
         this.spikeSites = b.spikeSites == null ? null : Set.copyOf(b.spikeSites);
@@ -105,6 +111,25 @@ public final class SpikingConfig {
                 throw f.error("target_firing_rate", "must be in (0, 1), got " + rate);
             }
             b.optTargetFiringRate((float) rate);
+        }
+        ConfigFields rates = f.object("site_firing_rates");
+        if (rates != null) {
+            Map<String, Float> perSite = new TreeMap<>();
+            for (String site : knownSites) {
+                if (rates.has(site)) {
+                    double rate = rates.number(site, 0, 0, 1);
+                    if (rate <= 0 || rate >= 1) {
+                        throw rates.error(site, "must be in (0, 1), got " + rate);
+                    }
+                    perSite.put(site, (float) rate);
+                }
+            }
+            try {
+                rates.rejectUnknown();
+            } catch (InvalidConfigException e) {
+                throw new InvalidConfigException(e.getMessage() + "; known sites: " + String.join(", ", knownSites));
+            }
+            b.optSiteFiringRates(perSite);
         }
         b.optAlphaLearnable(f.bool("alpha_learnable", false));
         b.optLifThreshold((float) f.number("lif_threshold", 1.0, Float.MIN_VALUE, 1e6));
@@ -141,6 +166,10 @@ public final class SpikingConfig {
         o.put("alpha_multiplier", alphaMultiplier);
         if (targetFiringRate != null) {
             o.put("target_firing_rate", targetFiringRate);
+        }
+        if (!siteFiringRates.isEmpty()) {
+            ObjectNode rates = o.putObject("site_firing_rates");
+            siteFiringRates.forEach(rates::put);
         }
         o.put("alpha_learnable", alphaLearnable);
         o.put("lif_threshold", lifThreshold);
@@ -195,7 +224,7 @@ public final class SpikingConfig {
                 .setTimeSteps(timeSteps)
                 .optResetMode(resetMode)
                 .optDecay(decay)
-                .optCalibration(calibration())
+                .optCalibration(calibration(site))
                 .optLearnableAmplitude(alphaLearnable)
                 .optValidateInput(false)
                 .build();
@@ -217,7 +246,7 @@ public final class SpikingConfig {
         }
         return TernarySpikeQuantizer.builder()
                 .setTimeSteps(timeSteps)
-                .optCalibration(calibration())
+                .optCalibration(calibration(site))
                 .optLearnableAmplitude(alphaLearnable)
                 .optValidateInput(false)
                 .build();
@@ -227,10 +256,39 @@ public final class SpikingConfig {
         return LifNeuron.builder().setTimeSteps(timeSteps).optThreshold(lifThreshold).optValidateInput(false).build();
     }
 
-    private AmplitudeCalibration calibration() {
-        return targetFiringRate != null
-                ? AmplitudeCalibration.targetFiringRate(targetFiringRate)
-                : AmplitudeCalibration.meanAbs(alphaMultiplier);
+    /** The site's own firing-rate target, else the model's target rate, else α = k·mean|u|. */
+    private AmplitudeCalibration calibration(String site) {
+        Float rate = siteFiringRates.getOrDefault(site, targetFiringRate);
+        return rate != null ? AmplitudeCalibration.targetFiringRate(rate) : AmplitudeCalibration.meanAbs(alphaMultiplier);
+    }
+
+    /**
+     * Returns the per-site firing-rate targets.
+     *
+     * @return site name → rate, sorted by name; empty when no site has its own target
+     */
+    public Map<String, Float> siteFiringRates() {
+        return siteFiringRates;
+    }
+
+    /**
+     * Checks that the sites these settings name ({@code spike_sites}, {@code site_firing_rates})
+     * are sites of the model family.
+     *
+     * @param knownSites the family's spike sites
+     * @throws InvalidConfigException naming the first unknown site and the known ones
+     */
+    public void requireKnownSites(List<String> knownSites) {
+        Set<String> named = new LinkedHashSet<>(siteFiringRates.keySet());
+        if (spikeSites != null) {
+            named.addAll(spikeSites);
+        }
+        for (String site : named) {
+            if (!knownSites.contains(site)) {
+                throw new InvalidConfigException(
+                        "spikelm settings name unknown site '" + site + "'; known sites: " + String.join(", ", knownSites));
+            }
+        }
     }
 
     /**
@@ -247,6 +305,7 @@ public final class SpikingConfig {
         b.decay = decay;
         b.alphaMultiplier = alphaMultiplier;
         b.targetFiringRate = targetFiringRate;
+        b.siteFiringRates = new TreeMap<>(siteFiringRates);
         b.alphaLearnable = alphaLearnable;
         b.lifThreshold = lifThreshold;
         b.spikeSites = spikeSites;
@@ -266,6 +325,7 @@ public final class SpikingConfig {
                 && decay == c.decay
                 && alphaMultiplier == c.alphaMultiplier
                 && Objects.equals(targetFiringRate, c.targetFiringRate)
+                && siteFiringRates.equals(c.siteFiringRates)
                 && alphaLearnable == c.alphaLearnable
                 && lifThreshold == c.lifThreshold
                 && Objects.equals(spikeSites, c.spikeSites);
@@ -273,7 +333,7 @@ public final class SpikingConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(spiking, timeSteps, neuron, resetMode, decay, alphaMultiplier, targetFiringRate);
+        return Objects.hash(spiking, timeSteps, neuron, resetMode, decay, alphaMultiplier, targetFiringRate, siteFiringRates);
     }
 
     @Override
@@ -283,12 +343,13 @@ public final class SpikingConfig {
         }
         return String.format(
                 Locale.ROOT,
-                "SpikeLM(T=%d, %s, reset=%s, τ=%s, %s%s)",
+                "SpikeLM(T=%d, %s, reset=%s, τ=%s, %s%s%s)",
                 timeSteps,
                 neuron,
                 resetMode,
                 decay,
                 targetFiringRate != null ? "rate=" + targetFiringRate : "k=" + alphaMultiplier,
+                siteFiringRates.isEmpty() ? "" : ", site rates=" + siteFiringRates,
                 alphaLearnable ? ", learnable α" : "");
     }
 
@@ -310,6 +371,7 @@ public final class SpikingConfig {
         private float decay = ElasticBiSpikingNeuron.DEFAULT_DECAY;
         private float alphaMultiplier = 2f;
         private Float targetFiringRate;
+        private Map<String, Float> siteFiringRates = new TreeMap<>();
         private boolean alphaLearnable;
         private float lifThreshold = 1f;
         private Set<String> spikeSites;
@@ -397,6 +459,29 @@ public final class SpikingConfig {
                 AmplitudeCalibration.targetFiringRate(rate); // validates
             }
             this.targetFiringRate = rate;
+            return this;
+        }
+
+        /**
+         * Gives some sites their own firing-rate target: a site named here calibrates α to its
+         * rate; the others follow {@link #optTargetFiringRate} or k. Names are the family's site
+         * names (as in {@code spike_sites}, e.g. {@code key_states} or {@code intermediate} for
+         * BERT), checked when the model's config is built.
+         *
+         * @param rates site name → rate in (0, 1); empty or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if a rate is not in (0, 1)
+         */
+        public Builder optSiteFiringRates(Map<String, Float> rates) {
+            Map<String, Float> copy = new TreeMap<>();
+            if (rates != null) {
+                rates.forEach(
+                        (site, rate) -> {
+                            AmplitudeCalibration.targetFiringRate(Objects.requireNonNull(rate, site)); // validates
+                            copy.put(Objects.requireNonNull(site, "site"), rate);
+                        });
+            }
+            this.siteFiringRates = copy;
             return this;
         }
 

@@ -14,6 +14,13 @@ public final class SpikeLmArguments {
     public static final String SPIKING = "spiking";
     /** The Hugging Face architecture to build ({@code BertModel}, {@code BertForMaskedLM}, ...). */
     public static final String ARCHITECTURE = "architecture";
+    /**
+     * The path of a UTF-8 text file (relative paths against the working directory), one text per
+     * line, on which a model with uncalibrated spike sites (an ANN converted by {@link
+     * #TIME_STEPS}) is calibrated when it loads, over real tokens only; default: the embedded
+     * sample text ({@link ai.spikelm.zoo.core.CalibrationSet#sample()}).
+     */
+    public static final String CALIBRATION_TEXT = "calibrationText";
     /** {@code true} lets a missing {@code model.safetensors} fall back to {@code pytorch_model.bin}. */
     public static final String ALLOW_PICKLE = "allowPickle";
     /** Maximum tokens per text (default 512, capped at the model's positions). */

@@ -5,9 +5,14 @@ import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.Calibration;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.ConfigFields;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
+import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +25,14 @@ import java.util.Map;
  * names; {@code gpt2}: the SpikeLM-GPT-2 language model), initialises the block on the model's
  * manager and loads the weights.
  *
+ * <p>A model with uncalibrated spike sites (an ANN converted on load with {@code timeSteps}, or a
+ * checkpoint saved before calibration) is calibrated here, before any request, on the calibration
+ * set ({@code calibrationText}, default the embedded sample text) tokenised by the directory's
+ * {@code tokenizer.json}, over real positions only ({@link Calibration}). Its results therefore do
+ * not depend on which request comes first.
+ *
  * <p>Arguments ({@link SpikeLmArguments}): {@code timeSteps}, {@code spiking}, {@code architecture},
- * {@code allowPickle}. The model must be loaded with the option {@code hasParameter=false} (the
+ * {@code allowPickle}, {@code calibrationText}. The model must be loaded with the option {@code hasParameter=false} (the
  * weights are not DJL parameter files); {@code serving.properties} and the {@code hf://} scheme set
  * it for you.
  */
@@ -37,12 +48,15 @@ public class SpikeLmBlockFactory implements BlockFactory {
         String modelType = ConfigFields.read(dir.resolve("config.json")).modelType();
         if (SpikeGpt2Config.MODEL_TYPE.equals(modelType)) {
             SpikeGpt2Config config = SpikeGpt2Config.load(dir.resolve("config.json"));
-            return SpikeGpt2Loader.builder()
-                    .setModelDir(dir)
-                    .optSpiking(spiking(config.spiking(), arguments))
-                    .optAllowPickle(SpikeLmArguments.bool(arguments, SpikeLmArguments.ALLOW_PICKLE, false))
-                    .build()
-                    .loadLanguageModel(model.getNDManager());
+            SpikeGpt2LMHeadModel lm =
+                    SpikeGpt2Loader.builder()
+                            .setModelDir(dir)
+                            .optSpiking(spiking(config.spiking(), arguments))
+                            .optAllowPickle(SpikeLmArguments.bool(arguments, SpikeLmArguments.ALLOW_PICKLE, false))
+                            .build()
+                            .loadLanguageModel(model.getNDManager());
+            calibrate(lm, dir, config.nPositions(), arguments);
+            return lm;
         }
         SpikeBertConfig saved = SpikeBertConfig.load(dir.resolve("config.json"));
         SpikeBertLoader.Builder loader =
@@ -54,7 +68,20 @@ public class SpikeLmBlockFactory implements BlockFactory {
         if (architecture != null) {
             loader.optArchitecture(architecture).optAllowNewHead(true);
         }
-        return loader.build().load(model.getNDManager());
+        SpikeBertPreTrainedModel bert = loader.build().load(model.getNDManager());
+        calibrate(bert, dir, bert.getConfig().maxPositionEmbeddings(), arguments);
+        return bert;
+    }
+
+    /** Calibrates uncalibrated sites now, on the {@code calibrationText} file or the sample. */
+    private static void calibrate(TrainableModel block, Path dir, int maxPositions, Map<String, ?> arguments)
+            throws IOException {
+        if (!Calibration.needed(block)) {
+            return;
+        }
+        String file = SpikeLmArguments.string(arguments, SpikeLmArguments.CALIBRATION_TEXT, null);
+        CalibrationSet set = file == null ? CalibrationSet.sample() : CalibrationSet.read(Path.of(file));
+        Calibration.calibrate(block, dir.resolve("tokenizer.json"), maxPositions, set);
     }
 
     /** The saved settings with the arguments applied. */

@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link ai.spikelm.zoo.djl.SpikeLmBlockFactory} builds the model from {@code config.json}
  *       and loads its weights (safetensors; {@code pytorch_model.bin} only with {@code
- *       allowPickle}).
+ *       allowPickle}); a model with uncalibrated spike sites (converted with {@code timeSteps}) is
+ *       calibrated before its first request, on the embedded sample text or {@code
+ *       calibrationText}.
  *   <li>{@link ai.spikelm.zoo.djl.SpikeLmTranslatorFactory} offers text embedding ({@code String →
  *       float[]}), text classification and regression and fill-mask ({@code String →
  *       Classifications}) and cross-encoder scoring ({@code StringPair → float[]}).

@@ -113,6 +113,7 @@ public final class SpikeGpt2Config {
     }
 
     private void validate() {
+        spiking.requireKnownSites(SPIKE_SITES);
         requirePositive("vocab_size", vocabSize);
         requirePositive("n_positions", nPositions);
         requirePositive("n_embd", nEmbd);

@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.spikelm.ops.ScalarOps;
-import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
+import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.weights.CheckpointReader;
@@ -64,7 +63,8 @@ import java.util.stream.Stream;
  * are lent to the micro-batch's manager (see {@link ParameterScope}) and return when it closes.
  *
  * <p><b>Calibration.</b> Before the first step, if any spiking site is uncalibrated, one forward
- * pass in inference mode on the first batch sets every α; that batch is then trained on like any
+ * pass in inference mode on the first batch sets every α, over its real (unpadded) tokens only
+ * ({@link Calibration}); that batch is then trained on like any
  * other, and the calibration pass itself trains nothing. Afterwards α stays frozen or, with {@code
  * spikelm.alpha_learnable}, learns through its LSQ gradient like any other parameter (AdamW
  * exempts it from weight decay).
@@ -112,7 +112,6 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
     private final List<TrainingListener> listeners;
     private final Map<String, Path> checkpointFiles;
     private final List<NDArray> parameters;
-    private final Collection<AbstractElasticSpikingBlock> spikingSites;
     private final NDManager manager;
     private final TrainerState state = new TrainerState();
     private boolean announced;
@@ -136,7 +135,6 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
             throw new IllegalArgumentException("The model is not initialized: call model.initialize(manager) first");
         }
         requireSameModel(model, optimizer);
-        this.spikingSites = HfWeights.spikingSites(model).values();
         this.manager = NDManager.newBaseManager(parameters.get(0).getDevice());
         state.seed = b.seed;
         state.plannedEpochs = epochs;
@@ -420,20 +418,12 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
     }
 
     private void calibrateIfNeeded(TrainingBatch first) {
-        int uncalibrated = 0;
-        for (AbstractElasticSpikingBlock site : spikingSites) {
-            uncalibrated += site.isCalibrated() ? 0 : 1;
+        // Inference mode over the batch's real tokens only: padding does not move α, and the
+        // calibration pass trains nothing.
+        int sites = Calibration.calibrate(model, first.inputs()).size();
+        if (sites > 0) {
+            listeners.forEach(l -> l.onCalibrated(sites));
         }
-        if (uncalibrated == 0) {
-            return;
-        }
-        // Inference mode: no dropout, no gradient, so the calibration pass trains nothing.
-        try (NDManager scope = manager.newSubManager()) {
-            ParameterScope.lend(parameters, scope);
-            model.forward(new ParameterStore(scope, false), model.inputs(first.inputs(), scope), false);
-        }
-        int sites = uncalibrated;
-        listeners.forEach(l -> l.onCalibrated(sites));
     }
 
     private void announce() {

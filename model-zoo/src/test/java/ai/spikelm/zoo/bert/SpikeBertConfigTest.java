@@ -71,6 +71,31 @@ class SpikeBertConfigTest {
         assertTrue(SpikeBertConfig.parse(with(BERT_BASE, "\"problem_type\":\"regression\"")).isRegression());
     }
 
+    @Test
+    void siteFiringRatesRoundTripAndChooseTheSitesRule() {
+        String json = with(BERT_BASE, "\"spikelm\":{\"time_steps\":2,\"site_firing_rates\":{\"key_states\":0.2,\"intermediate\":0.3}}");
+        SpikeBertConfig c = SpikeBertConfig.parse(json);
+        assertEquals(Map.of("intermediate", 0.3f, "key_states", 0.2f), c.spiking().siteFiringRates());
+        assertEquals(c, SpikeBertConfig.parse(c.toJson()));
+        assertTrue(c.toJson().contains("\"site_firing_rates\""), c.toJson());
+        assertTrue(c.spiking().toString().contains("site rates"), c.spiking().toString());
+        // Changing a rate changes the settings (equals and hashCode see the map).
+        SpikingConfig other = c.spiking().toBuilder().optSiteFiringRates(Map.of("key_states", 0.25f)).build();
+        assertFalse(other.equals(c.spiking()));
+
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"site_firing_rates\":{\"kery_states\":0.2}}"), "kery_states", "known sites");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"site_firing_rates\":{\"key_states\":1.0}}"), "key_states", "(0, 1)");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"site_firing_rates\":[0.2]}"), "site_firing_rates");
+        InvalidConfigException builderSite =
+                assertThrows(
+                        InvalidConfigException.class,
+                        () -> SpikeBertConfig.builder()
+                                .optSpiking(SpikingConfig.builder().optSiteFiringRates(Map.of("keys", 0.2f)).build())
+                                .build());
+        assertTrue(builderSite.getMessage().contains("'keys'") && builderSite.getMessage().contains("key_states"), builderSite.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SpikingConfig.builder().optSiteFiringRates(Map.of("key_states", 0f)));
+    }
+
     private static void assertRejected(String json, String... fragments) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SpikeBertConfig.parse(json));
         for (String fragment : fragments) {
