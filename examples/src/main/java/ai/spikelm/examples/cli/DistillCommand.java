@@ -10,7 +10,9 @@ import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.corpus.CorpusBatches;
@@ -124,6 +126,12 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--embedding-weight", defaultValue = "1", description = "Weight of the pooled-vector cosine distance (default ${DEFAULT-VALUE}).")
     float embeddingWeight;
 
+    @Option(
+            names = "--train-embeddings",
+            description = "Train the (real-valued) embeddings too; by default they stay the teacher's, which"
+                    + " saves their 12 M-parameter gradient and update every step.")
+    boolean trainEmbeddings;
+
     @Option(names = "--pooling", defaultValue = "mean", description = "Pooling of sentence vectors (default ${DEFAULT-VALUE}).")
     String pooling;
 
@@ -186,6 +194,14 @@ final class DistillCommand implements Callable<Integer> {
             }
             SpikeBertPreTrainedModel student = source.load(manager, s -> spiking, null);
             requireSameRun(student.getConfig());
+            if (!trainEmbeddings) {
+                // Embeddings are real-valued and start equal to the teacher's: spiking does not change them.
+                HfWeights.parameters(student).forEach((name, p) -> {
+                    if (name.startsWith("embeddings.")) {
+                        p.freeze(true); // only these: freeze(false) elsewhere would unfreeze α
+                    }
+                });
+            }
             if (!stsPairs.isEmpty()) {
                 StsResult teacherScore = sts(ann, tokenizer, pool, stsPairs);
                 console.printf(Locale.ROOT, "teacher (ANN) zero-shot STS-B: Spearman %.2f, Pearson %.2f (%d pairs)%n",
@@ -437,7 +453,10 @@ final class DistillCommand implements Callable<Integer> {
         return b.optExclude(excluded).build();
     }
 
-    /** Energy is measured on the first STS sentences (or the embedded sample without --sts). */
+    /**
+     * Energy is measured on the first STS sentences (or the embedded sample without --sts), sorted
+     * by length so that batches carry almost no padding (padded positions would be counted).
+     */
     private static List<EncodedBatch> energyBatches(HuggingFaceTokenizer tokenizer, List<StsPair> pairs) {
         List<String> texts = new ArrayList<>();
         for (StsPair p : pairs.subList(0, Math.min(32, pairs.size()))) {
@@ -445,11 +464,12 @@ final class DistillCommand implements Callable<Integer> {
             texts.add(p.sentence2());
         }
         if (texts.isEmpty()) {
-            texts.addAll(QuickstartCommand.SENTENCES);
+            texts.addAll(CalibrationSet.sampleLines());
         }
+        texts.sort(java.util.Comparator.comparingInt(t -> tokenizer.encode(t).getIds().length));
         List<EncodedBatch> batches = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i += 32) {
-            batches.add(EncodedBatch.encode(tokenizer, texts.subList(i, Math.min(i + 32, texts.size()))));
+        for (int i = 0; i < texts.size(); i += 8) {
+            batches.add(EncodedBatch.encode(tokenizer, texts.subList(i, Math.min(i + 8, texts.size()))));
         }
         return batches;
     }
