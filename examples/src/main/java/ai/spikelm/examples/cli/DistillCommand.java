@@ -197,7 +197,7 @@ final class DistillCommand implements Callable<Integer> {
             if (!trainEmbeddings) {
                 // Embeddings are real-valued and start equal to the teacher's: spiking does not change them.
                 HfWeights.parameters(student).forEach((name, p) -> {
-                    if (name.startsWith("embeddings.")) {
+                    if (name.startsWith("embeddings.") || name.startsWith("bert.embeddings.")) {
                         p.freeze(true); // only these: freeze(false) elsewhere would unfreeze α
                     }
                 });
