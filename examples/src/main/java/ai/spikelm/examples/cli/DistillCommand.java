@@ -25,6 +25,7 @@ import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.DistillationObjective;
 import ai.spikelm.zoo.training.EpochResult;
 import ai.spikelm.zoo.training.EvaluationResult;
+import ai.spikelm.zoo.training.MlmMasker;
 import ai.spikelm.zoo.training.SpikeLmTrainer;
 import ai.spikelm.zoo.training.TrainingListener;
 import ai.spikelm.zoo.training.TrainingSummary;
@@ -127,6 +128,12 @@ final class DistillCommand implements Callable<Integer> {
     float embeddingWeight;
 
     @Option(
+            names = "--mlm-weight",
+            defaultValue = "0",
+            description = "Weight of a masked-LM term (15% of tokens masked for both models) for a teacher with an MLM head (default ${DEFAULT-VALUE}).")
+    float mlmWeight;
+
+    @Option(
             names = "--train-embeddings",
             description = "Train the (real-valued) embeddings too; by default they stay the teacher's, which"
                     + " saves their 12 M-parameter gradient and update every step.")
@@ -208,13 +215,16 @@ final class DistillCommand implements Callable<Integer> {
                         teacherScore.spearman() * 100, teacherScore.pearson() * 100, stsPairs.size());
             }
             List<EncodedBatch> energyText = energyBatches(tokenizer, stsPairs);
-            DistillationObjective objective = DistillationObjective.builder()
+            DistillationObjective.Builder objectiveBuilder = DistillationObjective.builder()
                     .setTeacher(ann)
                     .optHiddenWeight(hiddenWeight)
                     .optAttentionWeight(attentionWeight)
                     .optEmbeddingWeight(embeddingWeight)
-                    .optPooling(pool)
-                    .build();
+                    .optPooling(pool);
+            if (mlmWeight > 0) {
+                objectiveBuilder.optMlm(masker(tokenizer, ann.getConfig().vocabSize()), mlmWeight);
+            }
+            DistillationObjective objective = objectiveBuilder.build();
             CorpusBatches batches = CorpusBatches.builder()
                     .setCorpus(corpus)
                     .setTokenizer(tokenizer)
@@ -392,10 +402,31 @@ final class DistillCommand implements Callable<Integer> {
         console.flush();
     }
 
+    /** BERT's masking rule with the tokenizer's own [MASK] and special tokens. */
+    private static MlmMasker masker(HuggingFaceTokenizer tokenizer, int vocabSize) {
+        List<Long> special = new ArrayList<>();
+        for (String token : List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]")) {
+            special.add(singleId(tokenizer, token));
+        }
+        return MlmMasker.builder()
+                .setVocabSize(vocabSize)
+                .setMaskTokenId(singleId(tokenizer, "[MASK]"))
+                .optSpecialTokenIds(special)
+                .build();
+    }
+
+    private static long singleId(HuggingFaceTokenizer tokenizer, String token) {
+        long[] ids = tokenizer.encode(token, false, false).getIds();
+        if (ids.length != 1) {
+            throw new IllegalArgumentException("--mlm-weight needs a WordPiece tokenizer with " + token + " as one token");
+        }
+        return ids[0];
+    }
+
     /** Zero-shot STS: cosine of the pooled vectors against the gold scores. */
     private static StsResult sts(SpikeBertPreTrainedModel model, HuggingFaceTokenizer tokenizer, Pooling pool, List<StsPair> pairs) {
         SentenceEmbedder embedder =
-                SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).optPooling(pool).optBatchSize(64).build();
+                SentenceEmbedder.builder().setModel(model.getBert()).setTokenizer(tokenizer).optPooling(pool).optBatchSize(64).build();
         return new StsEvaluator(embedder).evaluate(pairs);
     }
 
@@ -491,6 +522,7 @@ final class DistillCommand implements Callable<Integer> {
             root.put("hidden_weight", hiddenWeight);
             root.put("attention_weight", attentionWeight);
             root.put("embedding_weight", embeddingWeight);
+            root.put("mlm_weight", mlmWeight);
             ArrayNode entries = root.putArray("history");
             history.forEach(entries::add);
             String body = mapper.writeValueAsString(root);

@@ -49,6 +49,11 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = {"-T", "--time-steps"}, defaultValue = "4", description = "SpikeLM time steps (default ${DEFAULT-VALUE}).")
     int timeSteps;
 
+    @Option(
+            names = "--student",
+            description = "Also compare a trained SpikeLM student of the same model, e.g. runs/minilm-t1/best written by spikelm distill.")
+    String student;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -90,7 +95,17 @@ final class QuickstartCommand implements Callable<Integer> {
                             + " embeddings, LayerNorm, softmax and GELU not counted)%n",
                     snnReport.perSequence().annJoules() * 1e3, snnReport.perSequence().spikingJoules() * 1e3,
                     snnReport.perSequence().savingFactor());
-            out.println("Converted without training; fine-tuning and distillation from the ANN (the paper's recipe) narrow the gap: see spikelm glue.");
+            if (student != null) {
+                SpikeBertPreTrainedModel trained = new ModelSource(student, null, false).load(manager, c -> c, "BertModel");
+                double[][] d = Embeddings.similarities(Embeddings.embed(trained, tokenizer, SENTENCES, Pooling.MEAN));
+                printMatrix(out, "Student " + student + " (" + trained.getConfig().spiking() + ") cosine similarity", d);
+                out.printf(Locale.ROOT, "%nStudent agreement with the ANN: Pearson r %.3f; same nearest neighbour for %d of %d sentences%n",
+                        offDiagonalCorrelation(a, d), sameNeighbours(a, d), SENTENCES.size());
+            } else {
+                out.println("Converted without training. Distillation from the ANN recovers what conversion loses:");
+                out.println("  spikelm distill -T " + timeSteps + " --text <folder of text> --out runs/minilm  (see the README),");
+                out.println("  then spikelm quickstart --student runs/minilm/best, or spikelm sts --model runs/minilm/best.");
+            }
         }
         out.flush();
         return 0;

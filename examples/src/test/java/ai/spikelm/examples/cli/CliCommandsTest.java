@@ -47,6 +47,22 @@ class CliCommandsTest {
     }
 
     @Test
+    void quickstartComparesAStudentToo(@TempDir Path dir) {
+        // The ANN itself as the "student": its agreement with the ANN must be perfect.
+        Path ann = dir.resolve("ann");
+        Run convert = run("convert", "--out", ann.toString(), "--ann");
+        assertEquals(0, convert.code(), convert.err());
+        Run r = run("quickstart", "-T", "1", "--student", ann.toString());
+        assertEquals(0, r.code(), r.err());
+        Matcher agreement =
+                Pattern.compile("Student agreement with the ANN: Pearson r ([0-9.-]+); same nearest neighbour for (\\d) of 8")
+                        .matcher(r.out());
+        assertTrue(agreement.find(), r.out());
+        assertEquals(1.0, Double.parseDouble(agreement.group(1)), 1e-3);
+        assertEquals("8", agreement.group(2));
+    }
+
+    @Test
     void embedPrintsUnitVectorsAsJson() throws Exception {
         Run r = run("embed", "--json", "A man is playing a guitar.", "The stock market fell.");
         assertEquals(0, r.code(), r.err());

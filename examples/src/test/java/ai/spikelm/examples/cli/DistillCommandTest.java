@@ -114,6 +114,11 @@ class DistillCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("no-such-folder") && !r[2].contains("\tat "), r[2]);
 
+        String[] mlm = run("distill", "-T", "1", "--text", prose(dir).toString(), "--out", dir.resolve("o3").toString(),
+                "--mlm-weight", "1");
+        assertEquals("1", mlm[0]);
+        assertTrue(mlm[2].contains("MLM head"), mlm[2]);
+
         Path blank = Files.writeString(dir.resolve("blank.txt"), "\n   \n\n");
         String[] empty = run("distill", "-T", "1", "--text", blank.toString(), "--out", dir.resolve("o2").toString(),
                 "--max-steps", "2", "--eval-every", "1", "--batch-size", "2");
