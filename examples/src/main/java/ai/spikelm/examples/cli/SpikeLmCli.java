@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             EnergyCommand.class,
             BenchCommand.class,
+            BenchTrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SpikeLmCli {
