@@ -135,21 +135,28 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     /**
-     * Returns whether, for inference, this block emits exactly the spikes {@code other} emits on the
-     * same input: same kind, same dynamics, both calibrated with equal amplitudes, and no monitor
-     * attached (each site keeps its own statistics). Three projections of one input (SpikeLM's Q,
-     * K and V, calibrated by k·mean|x| on the same x) then need one neuron, not three.
+     * Returns whether this block emits exactly the spikes {@code other} emits on the same input:
+     * same kind, same dynamics, both calibrated with equal amplitudes, and no monitor attached (each
+     * site keeps its own statistics). Three projections of one input (SpikeLM's Q, K and V,
+     * calibrated by k·mean|x| on the same x) then need one neuron, not three.
+     *
+     * <p>For training, both must also have frozen α: the straight-through gradient of equal spikes
+     * is then the same window on the same membrane, so one neuron whose spikes feed all three
+     * projections passes back the sum of what the three would pass back (up to the order of the
+     * additions). A learnable α is a parameter of its own site, with a gradient of its own.
      *
      * @param other another block
+     * @param training whether the spikes are for a training pass
      * @return true if the spikes are interchangeable
      */
-    public boolean sameSpikesAs(AbstractElasticSpikingBlock other) {
+    public boolean sameSpikesAs(AbstractElasticSpikingBlock other, boolean training) {
         return other.getClass() == getClass()
                 && sameDynamics(other)
                 && calibrated
                 && other.calibrated
                 && monitor == null
                 && other.monitor == null
+                && (!training || (!learnableAmplitude && !other.learnableAmplitude))
                 && java.util.Arrays.equals(getAmplitudes(), other.getAmplitudes());
     }
 
