@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         description =
                 "Time of one training step (forward in training mode, hidden-state MSE of every layer against "
                 + "fixed targets, backward, AdamW) of one encoder as ANN, SpikeLM T=1 and T=4: interleaved rounds, "
-                + "per-round ratios to the ANN (median and range), tokens/s, busy cores and resident memory. "
+                + "per-round ratios to the ANN of wall time and of CPU time (median and range), tokens/s, busy cores "
+                + "and resident memory. "
                 + "PyTorch's threads: -Dai.djl.pytorch.num_threads=N before -jar.")
 final class BenchTrainCommand implements Callable<Integer> {
 
@@ -177,14 +178,16 @@ final class BenchTrainCommand implements Callable<Integer> {
     private void report(PrintWriter out, InterleavedRounds timed, int length) {
         long tokens = (long) batchSize * length;
         out.printf(Locale.ROOT, "batch %d x %d tokens:%n", batchSize, length);
-        out.printf(Locale.ROOT, "  %-12s %9s %19s %9s %15s %10s %6s %9s%n",
-                "", "median", "(min - max) ms", "x ANN", "(ratio range)", "tokens/s", "cores", "resident");
+        out.printf(Locale.ROOT, "  %-12s %9s %19s %9s %15s %10s %15s %10s %6s %9s%n", "", "median", "(min - max) ms",
+                "x ANN", "(ratio range)", "CPU x ANN", "(ratio range)", "tokens/s", "cores", "resident");
         for (int i = 0; i < NAMES.length; i++) {
             double[] ms = timed.milliseconds(i);
             double[] ratios = timed.ratios(i, 0);
-            out.printf(Locale.ROOT, "  %-12s %9.1f %8.1f - %8.1f %9.2f %7.2f - %5.2f %10.0f %6.2f %6d MB%n",
+            double[] cpu = timed.cpuRatios(i, 0);
+            out.printf(Locale.ROOT, "  %-12s %9.1f %8.1f - %8.1f %9.2f %7.2f - %5.2f %10.2f %7.2f - %5.2f %10.0f %6.2f %6d MB%n",
                     NAMES[i], BenchCommand.median(ms), BenchCommand.min(ms), BenchCommand.max(ms),
                     BenchCommand.median(ratios), BenchCommand.min(ratios), BenchCommand.max(ratios),
+                    BenchCommand.median(cpu), BenchCommand.min(cpu), BenchCommand.max(cpu),
                     tokens / (BenchCommand.median(ms) / 1e3), timed.busyCores(i), timed.residentMegabytes(i));
         }
         out.flush();

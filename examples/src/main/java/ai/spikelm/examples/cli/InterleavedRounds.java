@@ -84,6 +84,23 @@ final class InterleavedRounds {
     }
 
     /**
+     * Returns, per round, the process's CPU time over configuration {@code i} divided by that over
+     * {@code base} in the same round: the ratio of work done, which other processes on a shared
+     * machine disturb far less than the ratio of wall times.
+     *
+     * @param i the configuration
+     * @param base the reference configuration
+     * @return one ratio per round (NaN where the JVM cannot tell CPU time)
+     */
+    double[] cpuRatios(int i, int base) {
+        double[] ratios = new double[cpuNanos[i].length];
+        for (int r = 0; r < ratios.length; r++) {
+            ratios[r] = cpuNanos[i][r] < 0 ? Double.NaN : (double) cpuNanos[i][r] / cpuNanos[base][r];
+        }
+        return ratios;
+    }
+
+    /**
      * Returns the cores a configuration kept busy: the process's CPU time over wall time, summed over
      * the rounds (garbage collection and compilation included).
      *
