@@ -33,6 +33,11 @@ import java.io.IOException;
  * default α is frozen afterwards; with {@code optLearnableAmplitude(true)} it receives the LSQ
  * gradient (see {@link ElasticSpike}). Note that {@code freezeParameters(false)} on a whole model
  * unfreezes α as well.
+ *
+ * <p>A calibrated block training with frozen α takes a leaner path than the generic one, with the
+ * same values and gradients: one scope per call rather than one per step, every step spiked at
+ * once where the membrane is the input (the quantiser, or T = 1), and otherwise one split of the
+ * input into steps instead of a selection per step.
  */
 public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         implements SpikingNeuron, MonitoredBlock {
@@ -97,6 +102,17 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         return null;
     }
 
+    /**
+     * Returns whether u_t = x_t at every step, so that all steps can be spiked at once: true for
+     * the single-step quantiser at any T and for the elastic neuron at T = 1, false for a subclass
+     * that may redefine {@link #membrane}.
+     *
+     * @return true if the membrane is the input
+     */
+    boolean membraneIsInput() {
+        return false;
+    }
+
     /** {@inheritDoc} */
     @Override
     public int getTimeSteps() {
@@ -122,21 +138,28 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     /**
-     * Returns whether, for inference, this block emits exactly the spikes {@code other} emits on the
-     * same input: same kind, same dynamics, both calibrated with equal amplitudes, and no monitor
-     * attached (each site keeps its own statistics). Three projections of one input (SpikeLM's Q,
-     * K and V, calibrated by k·mean|x| on the same x) then need one neuron, not three.
+     * Returns whether this block emits exactly the spikes {@code other} emits on the same input:
+     * same kind, same dynamics, both calibrated with equal amplitudes, and no monitor attached (each
+     * site keeps its own statistics). Three projections of one input (SpikeLM's Q, K and V,
+     * calibrated by k·mean|x| on the same x) then need one neuron, not three.
+     *
+     * <p>For training, both must also have frozen α: the straight-through gradient of equal spikes
+     * is then the same window on the same membrane, so one neuron whose spikes feed all three
+     * projections passes back the sum of what the three would pass back (up to the order of the
+     * additions). A learnable α is a parameter of its own site, with a gradient of its own.
      *
      * @param other another block
+     * @param training whether the spikes are for a training pass
      * @return true if the spikes are interchangeable
      */
-    public boolean sameSpikesAs(AbstractElasticSpikingBlock other) {
+    public boolean sameSpikesAs(AbstractElasticSpikingBlock other, boolean training) {
         return other.getClass() == getClass()
                 && sameDynamics(other)
                 && calibrated
                 && other.calibrated
                 && monitor == null
                 && other.monitor == null
+                && (!training || (!learnableAmplitude && !other.learnableAmplitude))
                 && java.util.Arrays.equals(getAmplitudes(), other.getAmplitudes());
     }
 
@@ -241,6 +264,9 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 return new NDList(spikes);
             }
         }
+        if (calibrated && training && !learnableAmplitude) {
+            return new NDList(train(input, alpha.toFloatArray()));
+        }
         if (calibrated) {
             return run(input, alpha, false, null, training);
         }
@@ -255,6 +281,60 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
             }
             return run(input, alpha, true, request, training);
         }
+    }
+
+    /**
+     * The training pass of a calibrated block with frozen α: the same values and gradients as the
+     * generic path ({@link #run}), with less work. Steps whose membrane is the input are spiked all
+     * at once, α broadcast over them; otherwise the steps are views of one split of the input (whose
+     * gradient is one concatenation, where a selection per step would cost a zero-filled copy of
+     * the whole input per step) and the spikes are stacked once. One scope holds every temporary.
+     */
+    private NDArray train(NDArray input, float[] alpha) {
+        NDManager parent = input.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            // Results belong to the manager of the array an operation is called on: lent to the
+            // scope, the input makes every temporary close with it, and goes back afterwards.
+            input.tempAttach(scope);
+            NDArray output;
+            NDList spikes;
+            if (membraneIsInput()) {
+                ElasticSpike.Result fired = ElasticSpike.fire(input, amplitudes(scope, alpha, input.getShape()), false);
+                output = fired.output();
+                spikes = monitor == null ? null : fired.spike().split(timeSteps);
+            } else {
+                NDList steps = input.split(timeSteps);
+                NDList outputs = new NDList(timeSteps);
+                spikes = new NDList(timeSteps);
+                Step previous = null;
+                for (int t = 0; t < timeSteps; t++) {
+                    NDArray u = membrane(t, steps.get(t).squeeze(0), previous);
+                    NDArray alphaT = scope.create(alpha[t]);
+                    ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, false);
+                    previous = new Step(u, fired.spike(), alphaT, fired.output().stopGradient());
+                    outputs.add(fired.output());
+                    spikes.add(fired.spike());
+                }
+                output = NDArrays.stack(outputs);
+            }
+            SpikeMonitor.Site site = monitor;
+            if (site != null) {
+                NeuronSupport.recordSpikes(site, spikes);
+            }
+            output.attach(parent);
+            return output;
+        }
+    }
+
+    /** α as a scalar for one step, else {@code [T, 1, …, 1]}, which broadcasts step by step. */
+    private static NDArray amplitudes(NDManager manager, float[] alpha, Shape shape) {
+        if (alpha.length == 1) {
+            return manager.create(alpha[0]);
+        }
+        long[] dims = new long[shape.dimension()];
+        java.util.Arrays.fill(dims, 1L);
+        dims[0] = alpha.length;
+        return manager.create(alpha, new Shape(dims));
     }
 
     /**

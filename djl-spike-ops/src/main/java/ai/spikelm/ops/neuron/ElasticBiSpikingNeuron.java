@@ -54,6 +54,12 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
         return InferenceSpikes.spike(input, alpha, resetMode, decay, owned);
     }
 
+    /** At T = 1 the membrane is the input, unless a subclass redefines {@link #membrane}. */
+    @Override
+    boolean membraneIsInput() {
+        return getTimeSteps() == 1 && getClass() == ElasticBiSpikingNeuron.class;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected boolean sameDynamics(AbstractElasticSpikingBlock other) {

@@ -21,6 +21,14 @@ import ai.djl.ndarray.types.DataType;
  *
  * <p>Both are produced by a zero-valued carrier: output = α·s + (c − stopGradient(c)) where c has
  * exactly the wanted derivatives; its value cancels bit for bit, so the forward value is exact.
+ *
+ * <p>With v = u/α, clipping v to [−1, 1] gives both what the spike and the window need: s =
+ * round(clip(v)) (equal to clamp(round(v), −1, 1), since v beyond ±1 clips to ±1 and rounds
+ * there), and |v| ≤ 1 exactly where clip(v) = v: nine passes forward, one backward (the gradient
+ * times the window). The window is a float mask: PyTorch multiplies by a boolean one through a
+ * float copy made forward and again backward, and its {@code where} is slower still (measured on
+ * {@code [32, 64, 1536]}, forward and backward: boolean mask 1.07x, {@code where} 1.32x the float
+ * mask's CPU time).
  */
 public final class ElasticSpike {
 
@@ -53,15 +61,17 @@ public final class ElasticSpike {
      * gradients.
      *
      * @param u the membrane potential (any shape)
-     * @param alpha the amplitude, a positive scalar array
+     * @param alpha the amplitude: a positive scalar array, or (frozen α only) one that broadcasts
+     *     against {@code u}, such as {@code [T, 1, …, 1]} for a step per leading index
      * @param learnableAlpha whether to route the LSQ gradient to {@code alpha}
      * @return the spikes and the detached ternary sign pattern
      */
     public static Result fire(NDArray u, NDArray alpha, boolean learnableAlpha) {
         NDArray alphaValue = alpha.stopGradient();
         NDArray scaled = u.stopGradient().div(alphaValue);
-        NDArray spike = ternary(scaled);
-        NDArray inside = scaled.abs().lte(1f).toType(DataType.FLOAT32, false);
+        NDArray clipped = scaled.clip(-1f, 1f);
+        NDArray spike = clipped.round();
+        NDArray inside = clipped.eq(scaled).toType(DataType.FLOAT32, false); // |u/α| ≤ 1; NaN is outside
 
         NDArray carrier = u.mul(inside);
         if (learnableAlpha) {

@@ -27,6 +27,12 @@ public class TernarySpikeQuantizer extends AbstractElasticSpikingBlock {
         return getClass() == TernarySpikeQuantizer.class ? InferenceSpikes.spike(input, alpha, null, 0f, owned) : null;
     }
 
+    /** Every step on its own: all spiked at once in training too. */
+    @Override
+    boolean membraneIsInput() {
+        return getClass() == TernarySpikeQuantizer.class;
+    }
+
     /**
      * Returns a builder.
      *

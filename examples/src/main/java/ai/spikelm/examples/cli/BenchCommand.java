@@ -79,8 +79,7 @@ final class BenchCommand implements Callable<Integer> {
             SpikingConfig.builder().optTimeSteps(1).build(),
             SpikingConfig.builder().optTimeSteps(4).build()
         };
-        long[][] times = new long[settings.length][rounds];
-        long[] rss = new long[settings.length];
+        InterleavedRounds timed;
         try (NDManager manager = NDManager.newBaseManager()) {
             List<SpikeBertPreTrainedModel> models = new ArrayList<>();
             for (SpikingConfig s : settings) {
@@ -91,32 +90,21 @@ final class BenchCommand implements Callable<Integer> {
             NDList input =
                     new NDList(manager.randomInteger(1000, Math.min(vocab, 29000), new Shape(batch, sequenceLength), DataType.INT64));
             ParameterStore store = new ParameterStore(manager, false);
-            for (int w = 0; w < warmup; w++) {
-                for (SpikeBertPreTrainedModel m : models) {
-                    run(m, store, input); // the spiking models were calibrated on the sample text when loaded
-                }
+            List<Runnable> runs = new ArrayList<>();
+            for (SpikeBertPreTrainedModel m : models) {
+                runs.add(() -> run(m, store, input)); // the spiking models were calibrated on the sample text when loaded
             }
-            for (int r = 0; r < rounds; r++) {
-                for (int k = 0; k < models.size(); k++) {
-                    int i = (r + k) % models.size(); // rotate the order from round to round
-                    long start = System.nanoTime();
-                    run(models.get(i), store, input);
-                    times[i][r] = System.nanoTime() - start;
-                    rss[i] = Math.max(rss[i], residentMegabytes());
-                }
-            }
+            timed = InterleavedRounds.measure(runs, warmup, rounds);
         }
         out.printf(Locale.ROOT, "%s, batch %d x %d tokens, %d warm-up + %d interleaved rounds, %d processors:%n",
                 source.name(), batch, sequenceLength, warmup, rounds, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "  %-12s %9s %19s %9s %15s%n", "", "median", "(min - max) ms", "x ANN", "(ratio range)");
         for (int i = 0; i < settings.length; i++) {
-            double[] ratios = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratios[r] = (double) times[i][r] / times[0][r]; // both taken in the same round
-            }
-            double[] ms = Arrays.stream(times[i]).mapToDouble(t -> t / 1e6).toArray();
+            double[] ratios = timed.ratios(i, 0);
+            double[] ms = timed.milliseconds(i);
             out.printf(Locale.ROOT, "  %-12s %9.1f %8.1f - %8.1f %9.2f %7.2f - %5.2f   resident memory %d MB%n",
-                    NAMES[i], median(ms), min(ms), max(ms), median(ratios), min(ratios), max(ratios), rss[i]);
+                    NAMES[i], median(ms), min(ms), max(ms), median(ratios), min(ratios), max(ratios),
+                    timed.residentMegabytes(i));
         }
         out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", peakMegabytes());
         out.flush();
@@ -138,12 +126,26 @@ final class BenchCommand implements Callable<Integer> {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
-    private static double min(double[] values) {
+    static double min(double[] values) {
         return Arrays.stream(values).min().orElse(Double.NaN);
     }
 
-    private static double max(double[] values) {
+    static double max(double[] values) {
         return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    /**
+     * Returns how many threads PyTorch's operators use ({@code -Dai.djl.pytorch.num_threads}, else
+     * PyTorch's default), asked of the engine, which the command line has only at run time.
+     */
+    static String pytorchThreads() {
+        ai.djl.engine.Engine.getInstance(); // loads the native library, which applies the property
+        try {
+            Object n = Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("getNumThreads").invoke(null);
+            return n.toString();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "unknown (" + e.getClass().getSimpleName() + ")";
+        }
     }
 
     static long residentMegabytes() {

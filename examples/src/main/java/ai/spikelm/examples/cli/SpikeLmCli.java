@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             StsCommand.class,
             EnergyCommand.class,
             BenchCommand.class,
+            BenchTrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SpikeLmCli {

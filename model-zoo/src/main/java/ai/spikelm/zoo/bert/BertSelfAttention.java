@@ -83,12 +83,13 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         NDArray q;
         NDArray kProjected;
         NDArray vProjected;
-        if (!training && sharesInputSpikes()) {
-            // Q, K and V neurons see the same x and, calibrated alike, spike alike: spike once.
-            NDArray spikes = query.getNeuron().forward(ps, new NDList(x), false).singletonOrThrow();
-            q = query.project(ps, spikes, false);
-            kProjected = key.project(ps, spikes, false);
-            vProjected = value.project(ps, spikes, false);
+        if (sharesInputSpikes(training)) {
+            // Q, K and V neurons see the same x and, calibrated alike, spike alike: spike once. In
+            // training the shared spikes gather the three projections' gradients before the window.
+            NDArray spikes = query.getNeuron().forward(ps, new NDList(x), training).singletonOrThrow();
+            q = query.project(ps, spikes, training);
+            kProjected = key.project(ps, spikes, training);
+            vProjected = value.project(ps, spikes, training);
         } else {
             q = query.forward(ps, new NDList(x), training).singletonOrThrow();
             kProjected = key.forward(ps, new NDList(x), training).singletonOrThrow();
@@ -114,15 +115,15 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         return wantLogProbs ? out.addAll(new NDList(logProbs)) : out;
     }
 
-    private boolean sharesInputSpikes() {
+    private boolean sharesInputSpikes(boolean training) {
         if (!(query.getNeuron() instanceof AbstractElasticSpikingBlock)) {
             return false;
         }
         AbstractElasticSpikingBlock q = (AbstractElasticSpikingBlock) query.getNeuron();
         return key.getNeuron() instanceof AbstractElasticSpikingBlock
                 && value.getNeuron() instanceof AbstractElasticSpikingBlock
-                && q.sameSpikesAs((AbstractElasticSpikingBlock) key.getNeuron())
-                && q.sameSpikesAs((AbstractElasticSpikingBlock) value.getNeuron());
+                && q.sameSpikesAs((AbstractElasticSpikingBlock) key.getNeuron(), training)
+                && q.sameSpikesAs((AbstractElasticSpikingBlock) value.getNeuron(), training);
     }
 
     /** Spikes a projection made only for this: the quantiser may overwrite it. */

@@ -1,0 +1,140 @@
+package ai.spikelm.examples.cli;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * Times several configurations of one workload in interleaved rounds, so that machine noise hits
+ * all of them alike: each round runs every configuration once, in an order that rotates from round
+ * to round (so that no configuration always follows the same one). Ratios are then taken within a
+ * round, from times measured seconds apart, which on a shared machine is far steadier than a ratio
+ * of separate medians.
+ *
+ * <p>Besides wall time it records the process's CPU time over each run (how many cores were busy)
+ * and the resident memory seen after each configuration.
+ */
+final class InterleavedRounds {
+
+    private final long[][] wallNanos;
+    private final long[][] cpuNanos;
+    private final long[] residentMegabytes;
+
+    private InterleavedRounds(int configurations, int rounds) {
+        wallNanos = new long[configurations][rounds];
+        cpuNanos = new long[configurations][rounds];
+        residentMegabytes = new long[configurations];
+    }
+
+    /**
+     * Runs {@code warmup} untimed rounds, then {@code rounds} timed ones.
+     *
+     * @param configurations one run of each configuration
+     * @param warmup untimed rounds first (at least 1: the first calibrates spiking models)
+     * @param rounds timed rounds
+     * @return the times
+     */
+    static InterleavedRounds measure(List<Runnable> configurations, int warmup, int rounds) {
+        int n = configurations.size();
+        InterleavedRounds result = new InterleavedRounds(n, rounds);
+        for (int w = 0; w < warmup; w++) {
+            configurations.forEach(Runnable::run);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < n; k++) {
+                int i = (r + k) % n;
+                long cpu = processCpuNanos();
+                long start = System.nanoTime();
+                configurations.get(i).run();
+                result.wallNanos[i][r] = System.nanoTime() - start;
+                result.cpuNanos[i][r] = processCpuNanos() - cpu;
+                result.residentMegabytes[i] = Math.max(result.residentMegabytes[i], BenchCommand.residentMegabytes());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Returns the wall times of a configuration in milliseconds, one per round.
+     *
+     * @param i the configuration
+     * @return milliseconds
+     */
+    double[] milliseconds(int i) {
+        double[] ms = new double[wallNanos[i].length];
+        for (int r = 0; r < ms.length; r++) {
+            ms[r] = wallNanos[i][r] / 1e6;
+        }
+        return ms;
+    }
+
+    /**
+     * Returns, per round, the wall time of configuration {@code i} over that of {@code base} in the
+     * same round.
+     *
+     * @param i the configuration
+     * @param base the reference configuration
+     * @return one ratio per round
+     */
+    double[] ratios(int i, int base) {
+        double[] ratios = new double[wallNanos[i].length];
+        for (int r = 0; r < ratios.length; r++) {
+            ratios[r] = (double) wallNanos[i][r] / wallNanos[base][r];
+        }
+        return ratios;
+    }
+
+    /**
+     * Returns, per round, the process's CPU time over configuration {@code i} divided by that over
+     * {@code base} in the same round: the ratio of work done, which other processes on a shared
+     * machine disturb far less than the ratio of wall times.
+     *
+     * @param i the configuration
+     * @param base the reference configuration
+     * @return one ratio per round (NaN where the JVM cannot tell CPU time)
+     */
+    double[] cpuRatios(int i, int base) {
+        double[] ratios = new double[cpuNanos[i].length];
+        for (int r = 0; r < ratios.length; r++) {
+            ratios[r] = cpuNanos[i][r] < 0 ? Double.NaN : (double) cpuNanos[i][r] / cpuNanos[base][r];
+        }
+        return ratios;
+    }
+
+    /**
+     * Returns the cores a configuration kept busy: the process's CPU time over wall time, summed over
+     * the rounds (garbage collection and compilation included).
+     *
+     * @param i the configuration
+     * @return busy cores, or NaN where the JVM cannot tell CPU time
+     */
+    double busyCores(int i) {
+        long cpu = 0;
+        long wall = 0;
+        for (int r = 0; r < wallNanos[i].length; r++) {
+            if (cpuNanos[i][r] < 0) {
+                return Double.NaN;
+            }
+            cpu += cpuNanos[i][r];
+            wall += wallNanos[i][r];
+        }
+        return (double) cpu / wall;
+    }
+
+    /**
+     * Returns the largest resident memory seen right after a run of a configuration.
+     *
+     * @param i the configuration
+     * @return MB, or -1 where /proc is missing
+     */
+    long residentMegabytes(int i) {
+        return residentMegabytes[i];
+    }
+
+    /** The CPU time of every thread of this process, or −1 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+}
