@@ -84,13 +84,7 @@ public final class Losses {
      * @throws IllegalArgumentException if the lists or shapes do not pair up
      */
     public static NDArray hiddenStateMse(NDList student, NDList teacher, NDArray attentionMask) {
-        if (student.isEmpty() || student.size() != teacher.size()) {
-            throw new IllegalArgumentException(
-                    "Need as many teacher as student hidden states (at least one), got "
-                            + student.size()
-                            + " and "
-                            + teacher.size());
-        }
+        requirePairs(student, teacher, "hidden states");
         NDArray total = null;
         for (int i = 0; i < student.size(); i++) {
             NDArray s = student.get(i);
@@ -152,13 +146,7 @@ public final class Losses {
      * @throws IllegalArgumentException if the lists or shapes do not pair up
      */
     public static NDArray attentionKl(NDList student, NDList teacher, NDArray attentionMask) {
-        if (student.isEmpty() || student.size() != teacher.size()) {
-            throw new IllegalArgumentException(
-                    "Need as many teacher as student attention maps (at least one), got "
-                            + student.size()
-                            + " and "
-                            + teacher.size());
-        }
+        requirePairs(student, teacher, "attention maps");
         NDArray total = null;
         for (int i = 0; i < student.size(); i++) {
             NDArray s = student.get(i);
@@ -193,5 +181,12 @@ public final class Losses {
         NDArray dot = student.mul(t).sum(new int[] {1});
         NDArray norms = ScalarOps.maximum(student.norm(new int[] {1}).mul(t.norm(new int[] {1})), 1e-12f);
         return ScalarOps.mul(dot.div(norms).mean(), -1f).add(1f);
+    }
+
+    private static void requirePairs(NDList student, NDList teacher, String what) {
+        if (student.isEmpty() || student.size() != teacher.size()) {
+            throw new IllegalArgumentException(
+                    "Need as many teacher as student " + what + " (at least one), got " + student.size() + " and " + teacher.size());
+        }
     }
 }
