@@ -160,6 +160,11 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--chart", description = "Write the loss curve with the STS-B Spearman (PNG).")
     Path chart;
 
+    /** Tokens trained on before this run (a resumed run's earlier runs), and as of the last checkpoint. */
+    private long tokensBefore;
+
+    private long tokensSaved;
+
     /** Counted down when the command is done, so a shutdown hook can wait for the last checkpoint. */
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -255,7 +260,7 @@ final class DistillCommand implements Callable<Integer> {
                             .optSeed(seed)
                             .optOutputDir(out)
                             .addCheckpointFile("tokenizer.json", tokenizerFile)
-                            .optEvaluator((m, epoch) -> evaluate(m, epoch, tokenizer, pool, duringTraining, energyText, manager, tokens[0], history, console))
+                            .optEvaluator((m, epoch) -> evaluate(m, epoch, tokenizer, pool, duringTraining, energyText, manager, tokensBefore + tokens[0], history, console))
                             .addListener(lossChart)
                             .addListener(new TrainingListener() {
                                 @Override
@@ -281,7 +286,9 @@ final class DistillCommand implements Callable<Integer> {
 
                                 @Override
                                 public void onCheckpoint(Path directory, CheckpointKind kind) {
-                                    if (json != null && kind == CheckpointKind.LAST) {
+                                    if (kind == CheckpointKind.LAST) {
+                                        // With last/, so a resumed run counts its tokens from here.
+                                        tokensSaved = tokensBefore + tokens[0];
                                         writeHistory(history);
                                     }
                                 }
@@ -292,6 +299,7 @@ final class DistillCommand implements Callable<Integer> {
                     bar.stepTo(optimizer.getStepCount());
                     startStep[0] = optimizer.getStepCount();
                     history.addAll(readHistory());
+                    tokensBefore = tokensSaved;
                 }
                 console.flush();
                 summary = runUntilDone(trainer);
@@ -518,6 +526,7 @@ final class DistillCommand implements Callable<Integer> {
             root.put("batch_size", batchSize);
             root.put("eval_every", evalEvery);
             root.put("max_steps", maxSteps);
+            root.put("tokens_seen", tokensSaved);
             root.put("lr", learningRate);
             root.put("hidden_weight", hiddenWeight);
             root.put("attention_weight", attentionWeight);
@@ -535,10 +544,13 @@ final class DistillCommand implements Callable<Integer> {
         }
     }
 
+    /** Reads the history and the tokens seen up to the checkpoint being resumed. */
     private List<ObjectNode> readHistory() throws IOException {
         List<ObjectNode> entries = new ArrayList<>();
         if (Files.isRegularFile(historyFile())) {
-            for (var node : new ObjectMapper().readTree(historyFile().toFile()).path("history")) {
+            var root = new ObjectMapper().readTree(historyFile().toFile());
+            tokensSaved = root.path("tokens_seen").asLong(0);
+            for (var node : root.path("history")) {
                 entries.add((ObjectNode) node);
             }
         }

@@ -91,11 +91,18 @@ class DistillCommandTest {
         byte[] png = Arrays.copyOf(Files.readAllBytes(dir.resolve("loss.png")), 4);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
 
-        // The same command with more steps continues from last/ and keeps the history.
+        long tokensBefore = new ObjectMapper().readTree(dir.resolve("history.json").toFile()).get("tokens_seen").asLong();
+        assertEquals(tokensBefore, history.get(1).get("tokens_seen").asLong(), "tokens of the run so far");
+
+        // The same command with more steps continues from last/ and keeps the history and the token count.
         String[] again = distill(dir, out, "--max-steps", "6");
         assertEquals("0", again[0], again[2]);
         assertTrue(again[1].contains("resuming from") && again[1].contains("at step 4"), again[1]);
-        assertEquals(3, new ObjectMapper().readTree(dir.resolve("history.json").toFile()).get("history").size());
+        JsonNode resumed = new ObjectMapper().readTree(dir.resolve("history.json").toFile());
+        assertEquals(3, resumed.get("history").size());
+        long tokensAfter = resumed.get("tokens_seen").asLong();
+        assertTrue(tokensAfter > tokensBefore, tokensBefore + " -> " + tokensAfter);
+        assertEquals(tokensAfter, resumed.get("history").get(2).get("tokens_seen").asLong(), "counted across the resume");
 
         // Other spiking settings on the same folder are refused, naming both.
         String[] other = distill(dir, out, "--max-steps", "8", "-T", "2");
