@@ -91,6 +91,12 @@ final class DistillCommand implements Callable<Integer> {
 
     @Mixin SpikingOptions spikingOptions = new SpikingOptions();
 
+    @Option(
+            names = "--init-from",
+            description = "Start the student from this model (for example a T = 1 run's best/ for a T = 4 run) instead of"
+                    + " the converted teacher; its α is kept for the same T and recalibrated for another.")
+    String initFrom;
+
     @Option(names = "--out", required = true, description = "Checkpoint folder: best/ (highest STS-B) and last/ (resumable).")
     Path out;
 
@@ -204,7 +210,9 @@ final class DistillCommand implements Callable<Integer> {
             if (!spiking.isSpiking()) {
                 throw new IllegalArgumentException("The student must spike: give -T (and the neuron options), not --ann");
             }
-            SpikeBertPreTrainedModel student = source.load(manager, s -> spiking, null);
+            SpikeBertPreTrainedModel student = initFrom == null
+                    ? source.load(manager, s -> spiking, null)
+                    : initialStudent(manager, spiking, ann.getConfig());
             requireSameRun(student.getConfig());
             if (!trainEmbeddings) {
                 // Embeddings are real-valued and start equal to the teacher's: spiking does not change them.
@@ -440,6 +448,24 @@ final class DistillCommand implements Callable<Integer> {
 
     private String source() {
         return teacher == null ? ModelSource.EMBEDDED_NAME : teacher;
+    }
+
+    /** Loads --init-from as this run's student, refusing one whose shapes differ from the teacher's. */
+    private SpikeBertPreTrainedModel initialStudent(NDManager manager, SpikingConfig spiking, SpikeBertConfig teacher)
+            throws IOException {
+        SpikeBertPreTrainedModel student = new ModelSource(initFrom, null, false).load(manager, s -> spiking, null);
+        SpikeBertConfig c = student.getConfig();
+        if (c.vocabSize() != teacher.vocabSize() || c.hiddenSize() != teacher.hiddenSize()
+                || c.numHiddenLayers() != teacher.numHiddenLayers() || c.numAttentionHeads() != teacher.numAttentionHeads()
+                || c.intermediateSize() != teacher.intermediateSize()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "--init-from %s does not have the teacher's shapes: vocabulary %d, hidden %d, layers %d, heads %d,"
+                            + " intermediate %d vs %d, %d, %d, %d, %d",
+                    initFrom, c.vocabSize(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.intermediateSize(),
+                    teacher.vocabSize(), teacher.hiddenSize(), teacher.numHiddenLayers(), teacher.numAttentionHeads(),
+                    teacher.intermediateSize()));
+        }
+        return student;
     }
 
     /** Refuses to resume a checkpoint made with other spiking settings. */

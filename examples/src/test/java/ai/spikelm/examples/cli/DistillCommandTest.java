@@ -111,6 +111,26 @@ class DistillCommandTest {
     }
 
     @Test
+    void initFromStartsAnotherTimeStepCountFromADistilledStudent(@TempDir Path dir) throws Exception {
+        Path t1 = dir.resolve("t1");
+        assertEquals("0", distill(dir, t1, "--max-steps", "2")[0]);
+
+        Path t2 = dir.resolve("t2");
+        String[] r = distill(dir, t2, "--max-steps", "2", "-T", "2", "--init-from", t1.resolve("best").toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode e = new ObjectMapper().readTree(dir.resolve("history.json").toFile()).get("history").get(0);
+        double rate = e.get("firing_rate").asDouble();
+        assertTrue(rate > 0.05 && rate < 0.95, "recalibrated for T = 2: " + e);
+        JsonNode config = new ObjectMapper().readTree(t2.resolve("best").resolve("config.json").toFile());
+        assertEquals(2, config.findValue("time_steps").asInt(), config.toString());
+
+        String[] other = distill(dir, dir.resolve("t3"), "--max-steps", "2", "--init-from", GlueCommandTest.tinyModel(dir).toString());
+        assertEquals("1", other[0]);
+        assertTrue(other[2].contains("--init-from") && other[2].contains("teacher's shapes") && other[2].contains("hidden 32"), other[2]);
+        assertFalse(Files.exists(dir.resolve("t3").resolve("last")), "nothing written");
+    }
+
+    @Test
     void badTextIsAOneLineErrorNamingIt(@TempDir Path dir) throws Exception {
         String[] none = run("distill", "-T", "1", "--out", dir.resolve("o").toString());
         assertEquals("1", none[0]);

@@ -42,7 +42,8 @@ class GlueCommandTest {
         return dir.resolve("glue");
     }
 
-    private static Path tinyModel(Path dir) throws Exception {
+    /** A randomly initialised two-layer SpikeLM-BERT (T = 2) with the MiniLM tokenizer. */
+    static Path tinyModel(Path dir) throws Exception {
         Path model = dir.resolve("tiny");
         SpikeBertConfig config = SpikeBertConfig.builder()
                 .optHiddenSize(32)

@@ -97,7 +97,8 @@ public final class HfWeights {
      *
      * <p>Amplitudes ({@code *.alpha}) and calibrated flags are optional: a site without them stays
      * uncalibrated and calibrates on its first batch, which is how an ANN checkpoint becomes a
-     * SpikeLM.
+     * SpikeLM. Amplitudes saved for another number of time steps (a T = 1 model loaded as T = 4)
+     * are dropped the same way: α is one value per time step, so the site recalibrates.
      *
      * @param root the model
      * @param checkpoint name → tensor, already mapped to the model's names (see {@link
@@ -129,6 +130,9 @@ public final class HfWeights {
                 continue;
             }
             Shape want = entry.getValue().getArray().getShape();
+            if (isAmplitude(name, sites) && isRetimed(tensor, want)) {
+                continue; // recalibrated in loadCalibration
+            }
             if (!Arrays.equals(want.getShape(), tensor.shape())) {
                 mismatched.add(name + " is " + Arrays.toString(tensor.shape()) + ", model needs " + want);
             } else if (!tensor.dtype().isFloating()) {
@@ -162,7 +166,7 @@ public final class HfWeights {
             throw new WeightsMismatchException(
                     List.of(), List.of(), List.of(BlockPaths.join(path, CALIBRATED) + " must be a scalar"));
         }
-        if (alpha != null && calibrated) {
+        if (alpha != null && calibrated && alpha.numel() == site.getTimeSteps()) {
             try {
                 site.setAmplitudes(alpha.toFloatArray());
             } catch (IllegalArgumentException e) {
@@ -172,6 +176,11 @@ public final class HfWeights {
         } else {
             site.resetCalibration();
         }
+    }
+
+    /** Whether a saved amplitude vector belongs to a model with another number of time steps. */
+    private static boolean isRetimed(HostTensor saved, Shape want) {
+        return saved.shape().length == 1 && want.dimension() == 1 && saved.shape()[0] != want.get(0);
     }
 
     private static boolean isAmplitude(String name, Map<String, AbstractElasticSpikingBlock> sites) {

@@ -118,6 +118,44 @@ class SpikeBertModelTest {
     }
 
     @Test
+    void spikingCheckpointLoadedWithOtherTimeStepsKeepsWeightsAndRecalibrates(@TempDir Path dir) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel t2 = new SpikeBertModel(TinyBert.config(T2));
+            t2.initialize(manager);
+            TinyBert.randomize(t2, 6);
+            TinyBert.run(t2, manager, TinyBert.batch(manager)); // calibrates α, one value per step
+            SpikeBertLoader.save(t2, dir);
+
+            SpikeBertPreTrainedModel same = SpikeBertLoader.builder().setModelDir(dir).build().load(manager);
+            SpikeBertPreTrainedModel t4 = SpikeBertLoader.builder().setModelDir(dir).optSpiking(T4).build().load(manager);
+            assertEquals(4, t4.getConfig().spiking().timeSteps());
+            for (AbstractElasticSpikingBlock site : HfWeights.spikingSites(same).values()) {
+                assertTrue(site.isCalibrated(), "same T keeps α");
+            }
+            for (AbstractElasticSpikingBlock site : HfWeights.spikingSites(t4).values()) {
+                assertFalse(site.isCalibrated(), "α of T = 2 cannot serve T = 4");
+                assertEquals(4, site.getTimeSteps());
+            }
+            Map<String, float[]> saved = new LinkedHashMap<>();
+            HfWeights.parameters(t2).forEach((n, p) -> saved.put(n, p.getArray().toFloatArray()));
+            HfWeights.parameters(t4).forEach((n, p) -> {
+                if (!n.endsWith(".alpha")) {
+                    assertArrayEquals(saved.get(n), p.getArray().toFloatArray(), 0f, n);
+                }
+            });
+            try (SpikeMonitor monitor = SpikeMonitor.attach(t4)) {
+                TinyBert.run(t4, manager, TinyBert.batch(manager));
+                for (SiteStatistics s : monitor.snapshot()) {
+                    if (s.hasSpikes()) {
+                        assertEquals(4, s.timeSteps());
+                    }
+                }
+            }
+            HfWeights.spikingSites(t4).values().forEach(site -> assertTrue(site.isCalibrated()));
+        }
+    }
+
+    @Test
     void annCheckpointConvertsToSpikingAndCalibratesOnFirstBatch(@TempDir Path dir) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeBertModel ann = new SpikeBertModel(TinyBert.config(SpikingConfig.ANN));
