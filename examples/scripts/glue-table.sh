@@ -10,13 +10,20 @@
 # scored on the rest), seeded dev subset of at most 500, batch 16, constant lr 1e-4, max length 64,
 # seed 42; the ANN trains 3 epochs, each spiking model 1. JAVA_OPTS passes JVM options, e.g.
 # JAVA_OPTS=-Dai.djl.pytorch.num_threads=1 to run two tasks side by side on two cores.
+#
+# DISTILLED="t1d=runs/minilm-t1/best t4d=runs/minilm-t4/best" adds, per task, a spiking model that
+# starts from that distilled encoder (a `spikelm distill` output) and is fine-tuned with the ANN's
+# schedule (3 epochs) and distillation from the fine-tuned ANN (run NAME-kd).
+# ROWS="t1 t1kd t4 t4kd" (the default) picks the converted-ANN rows; ROWS= runs none of them.
+# SPIKELM="java -jar /path/spikelm.jar" runs another build than this checkout's ./spikelm.
 set -u
 if [ $# -lt 2 ]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 glue=$1 out=$2
+spikelm=${SPIKELM:-$here/spikelm}
 shift 2
 mkdir -p "$out"
 tasks=("$@")
@@ -31,9 +38,13 @@ run() { # name args...
   local name=$1; shift
   if [ -f "$out/$name.json" ]; then echo "== $name: done"; return 0; fi
   echo "== $name: spikelm glue $*"
-  "$here/spikelm" glue "$@" --out "$out/$name" --json "$out/$name.json" --chart "$out/$name.png" 2> "$out/$name.err" \
+  $spikelm glue "$@" --out "$out/$name" --json "$out/$name.json" --chart "$out/$name.png" 2> "$out/$name.err" \
     || { echo "== $name failed, see $out/$name.err"; return 1; }
 }
+
+rows=${ROWS-t1 t1kd t4 t4kd}
+read -r -a distilled <<< "${DISTILLED:-}"
+has() { [[ " $rows " == *" $1 "* ]]; }
 
 for task in "${tasks[@]}"; do
   slug=$(echo "$task" | tr -d '-' | tr '[:upper:]' '[:lower:]')
@@ -41,9 +52,12 @@ for task in "${tasks[@]}"; do
   t=(--task "$task" "${common[@]}" "${data[@]}")
   ann="$out/$slug-ann/best"
   run "$slug-ann" "${t[@]}" --ann --epochs 3 || continue
-  run "$slug-t1" "${t[@]}" --model "$ann" --epochs 1 -T 1
-  run "$slug-t1kd" "${t[@]}" --model "$ann" --epochs 1 -T 1 --distill-from "$ann"
-  run "$slug-t4" "${t[@]}" --model "$ann" --epochs 1 -T 4
-  run "$slug-t4kd" "${t[@]}" --model "$ann" --epochs 1 -T 4 --distill-from "$ann"
+  has t1 && run "$slug-t1" "${t[@]}" --model "$ann" --epochs 1 -T 1
+  has t1kd && run "$slug-t1kd" "${t[@]}" --model "$ann" --epochs 1 -T 1 --distill-from "$ann"
+  has t4 && run "$slug-t4" "${t[@]}" --model "$ann" --epochs 1 -T 4
+  has t4kd && run "$slug-t4kd" "${t[@]}" --model "$ann" --epochs 1 -T 4 --distill-from "$ann"
+  for d in "${distilled[@]}"; do
+    run "$slug-${d%%=*}-kd" "${t[@]}" --model "${d#*=}" --epochs 3 --distill-from "$ann"
+  done
 done
-"$here/spikelm" glue-report "$out" --chart "$out/glue.png"
+$spikelm glue-report "$out" --chart "$out/glue.png"
