@@ -11,6 +11,7 @@ import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.convert.BertCheckpointImport;
 import ai.spikelm.zoo.convert.ImportedBert;
 import ai.spikelm.zoo.core.CalibrationSet;
+import ai.spikelm.zoo.eval.RetrievalQuestion;
 import ai.spikelm.zoo.core.SpikingConfig;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -38,18 +39,6 @@ class SpikeLmEmbeddingModelTest {
     static Path minilm;
     static List<String> document;
 
-    /** Questions and a phrase of the passage that answers each. */
-    static final String[][] QUESTIONS = {
-        {"What did God call the light?", "God called the light"},
-        {"Who told Mrs. Bennet that Netherfield Park is let?", "Mrs. Long has just been here"},
-        {"Why was the train late?", "signal failure"},
-        {"How much flour does the recipe need?", "two cups of flour"},
-        {"When does the library close early?", "library closes early on Sundays"},
-        {"What did the doctor tell him to do?", "rest for a week"},
-        {"What happened to the price of coffee?", "price of coffee has risen"},
-        {"Which team won the final?", "Our team won the final match"}
-    };
-
     @BeforeAll
     static void convertMiniLm() throws Exception {
         Path onnx = dir.resolve("minilm.onnx");
@@ -72,14 +61,15 @@ class SpikeLmEmbeddingModelTest {
         InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
         List<TextSegment> segments = document.stream().map(TextSegment::from).toList();
         store.addAll(model.embedAll(segments).content(), segments);
+        List<RetrievalQuestion> questions = RetrievalQuestion.sample();
         int hits = 0;
-        for (String[] q : QUESTIONS) {
-            Embedding query = model.embed(q[0]).content();
+        for (RetrievalQuestion q : questions) {
+            Embedding query = model.embed(q.question()).content();
             String best = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(1).build())
                     .matches().get(0).embedded().text();
-            hits += best.contains(q[1]) ? 1 : 0;
+            hits += q.isAnsweredBy(best) ? 1 : 0;
         }
-        return (double) hits / QUESTIONS.length;
+        return (double) hits / questions.size();
     }
 
     @Test
@@ -90,7 +80,7 @@ class SpikeLmEmbeddingModelTest {
             double annHits = hitRate(ann);
             double spikingHits = hitRate(spiking);
             System.out.printf(Locale.ROOT, "Retrieval hit@1 on %d questions: ANN %.3f, SpikeLM T=1 %.3f%n",
-                    QUESTIONS.length, annHits, spikingHits);
+                    RetrievalQuestion.sample().size(), annHits, spikingHits);
             assertTrue(annHits >= 0.75, "ANN hit rate " + annHits);
             assertTrue(spikingHits > 1.0 / document.size(), "SpikeLM must beat chance: " + spikingHits);
         }

@@ -4,9 +4,17 @@ import ai.djl.ndarray.NDManager;
 import ai.spikelm.langchain4j.SpikeLmEmbeddingModel;
 import ai.spikelm.langchain4j.SpikeLmStreamingChatModel;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.eval.RetrievalQuestion;
+import ai.spikelm.zoo.eval.RetrievalResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import ai.spikelm.zoo.generate.PromptPolicy;
 import dev.langchain4j.data.document.Document;
+import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.document.loader.FileSystemDocumentLoader;
 import dev.langchain4j.data.document.parser.TextDocumentParser;
 import dev.langchain4j.data.document.splitter.DocumentSplitters;
@@ -30,6 +38,7 @@ import java.io.PrintWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -56,11 +65,21 @@ final class RagCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--docs", required = true, description = "Folder of text files (*.txt, *.md, *.text), read recursively.")
+    @Option(names = "--docs", description = "Folder of text files (*.txt, *.md, *.text), read recursively (default: the embedded sample text).")
     Path docs;
 
-    @Option(names = "--question", required = true, description = "The question.")
+    @Option(names = "--question", description = "The question.")
     String question;
+
+    @Option(
+            names = "--questions",
+            paramLabel = "FILE|sample",
+            description = "Score retrieval instead: a TSV of question<TAB>phrase of the answering passage, or 'sample' for the"
+                    + " eight questions over the embedded sample text; prints hit@1, hit@top and MRR.")
+    String questions;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "With --questions: write the scores as JSON.")
+    Path json;
 
     @Option(names = "--model", description = "Embedding model: a SpikeLM/BERT folder or a Hub id (default: embedded all-MiniLM-L6-v2).")
     String model;
@@ -99,10 +118,21 @@ final class RagCommand implements Callable<Integer> {
         if (!(minScore >= 0 && minScore <= 1)) {
             throw new IllegalArgumentException("--min-score must be in [0, 1], got " + minScore);
         }
-        if (question.isBlank()) {
+        if ((question == null) == (questions == null)) {
+            throw new IllegalArgumentException("Give one of --question TEXT or --questions FILE|sample");
+        }
+        if (question != null && question.isBlank()) {
             throw new IllegalArgumentException("The question is empty");
         }
-        List<Document> documents = load(docs);
+        if (json != null && questions == null) {
+            throw new IllegalArgumentException("--json goes with --questions");
+        }
+        if (chatModel != null && questions != null) {
+            throw new IllegalArgumentException("--chat-model answers one --question, not --questions");
+        }
+        List<RetrievalQuestion> evaluated = questions == null ? null
+                : questions.equals("sample") ? RetrievalQuestion.sample() : RetrievalQuestion.read(Path.of(questions));
+        List<Document> documents = docs == null ? List.of(sampleDocument()) : load(docs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path scratch = null;
@@ -130,6 +160,10 @@ final class RagCommand implements Callable<Integer> {
                         .maxResults(top)
                         .minScore(minScore)
                         .build();
+                if (evaluated != null) {
+                    evaluate(retriever, evaluated, documents.size(), store.size(), out);
+                    return 0;
+                }
                 List<Content> passages = retriever.retrieve(Query.from(question));
                 err.printf(Locale.ROOT, "[%d documents, %d passages, embedding model %s%s]%n", documents.size(),
                         store.size(), model == null ? "all-MiniLM-L6-v2 (embedded)" : model,
@@ -157,6 +191,49 @@ final class RagCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Retrieves the passages of every question and scores where the first answering one ranks. */
+    private void evaluate(ContentRetriever retriever, List<RetrievalQuestion> evaluated, int documents, int passages,
+            PrintWriter out) throws IOException {
+        List<Integer> ranks = new ArrayList<>();
+        for (RetrievalQuestion q : evaluated) {
+            List<Content> found = retriever.retrieve(Query.from(q.question()));
+            int rank = 0;
+            for (int i = 0; i < found.size() && rank == 0; i++) {
+                rank = q.isAnsweredBy(found.get(i).textSegment().text()) ? i + 1 : 0;
+            }
+            ranks.add(rank);
+            out.printf(Locale.ROOT, "%s  %s%n", rank == 0 ? "-" : String.valueOf(rank), q.question());
+        }
+        RetrievalResult r = RetrievalResult.of(ranks, top);
+        String name = model == null ? "all-MiniLM-L6-v2 (embedded)" : model;
+        out.printf(Locale.ROOT, "%s%s: hit@1 %.3f, hit@%d %.3f, MRR %.3f (%d questions, %d passages of %d documents)%n",
+                name, timeSteps == null ? "" : ", T=" + timeSteps, r.hitAt1(), top, r.hitAtDepth(), r.mrr(),
+                r.questions(), passages, documents);
+        out.flush();
+        if (json != null) {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            root.put("model", name);
+            if (timeSteps != null) {
+                root.put("time_steps", timeSteps);
+            }
+            root.put("questions", r.questions());
+            root.put("passages", passages);
+            root.put("depth", top);
+            root.put("hit_at_1", r.hitAt1());
+            root.put("hit_at_depth", r.hitAtDepth());
+            root.put("mrr", r.mrr());
+            ArrayNode rankList = root.putArray("ranks");
+            ranks.forEach(rankList::add);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+        }
+    }
+
+    /** The embedded sample text as one document. */
+    private static Document sampleDocument() {
+        return Document.from(String.join("\n", CalibrationSet.sampleLines()),
+                Metadata.from(Document.FILE_NAME, "sample-text.txt"));
     }
 
     private static List<Document> load(Path dir) {

@@ -10,6 +10,8 @@ import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
 import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -72,7 +74,29 @@ class RagCommandTest {
     }
 
     @Test
+    void scoresTheSampleQuestionsOverTheEmbeddedSampleText(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("rag.json");
+        String[] r = run("rag", "--questions", "sample", "--top", "3", "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode scores = new ObjectMapper().readTree(json.toFile());
+        assertEquals(8, scores.get("questions").asInt());
+        List<Integer> ranks = new java.util.ArrayList<>();
+        scores.get("ranks").forEach(n -> ranks.add(n.asInt()));
+        assertEquals(8, ranks.size());
+        assertEquals(ranks.stream().filter(k -> k == 1).count() / 8.0, scores.get("hit_at_1").asDouble(), 1e-12);
+        assertTrue(scores.get("hit_at_1").asDouble() >= 0.5, "the ANN finds most answers first: " + scores);
+        assertTrue(scores.get("mrr").asDouble() >= scores.get("hit_at_1").asDouble(), scores.toString());
+        assertTrue(r[1].contains("hit@1 ") && r[1].contains("8 questions"), r[1]);
+    }
+
+    @Test
     void errorsAreOneLine(@TempDir Path empty) {
+        String[] both = run("rag", "--question", "x", "--questions", "sample");
+        assertEquals("1", both[0]);
+        assertTrue(both[2].contains("one of --question"), both[2]);
+        String[] badFile = run("rag", "--questions", empty.resolve("q.tsv").toString());
+        assertEquals("1", badFile[0]);
+        assertTrue(badFile[2].contains("q.tsv") && !badFile[2].contains("\tat "), badFile[2]);
         String[] missing = run("rag", "--docs", empty.resolve("nope").toString(), "--question", "x");
         assertEquals("1", missing[0]);
         assertTrue(missing[2].startsWith("spikelm rag: error: --docs "), missing[2]);
