@@ -69,6 +69,11 @@ public final class ModelCost {
             return new Field(name, value);
         }
 
+        /**
+         * Returns the field as messages show it.
+         *
+         * @return {@code name = value}
+         */
         @Override
         public String toString() {
             return name + " = " + value;
