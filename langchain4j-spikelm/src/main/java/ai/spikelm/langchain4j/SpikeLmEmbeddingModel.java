@@ -9,6 +9,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.Pooling;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
 import dev.langchain4j.data.embedding.Embedding;
 import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
@@ -89,12 +90,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
                 int window = Math.min(b.maxLength, block.getConfig().maxPositionEmbeddings());
                 this.windowTokens = window - 2; // room for [CLS] and [SEP]
                 // Counting and windowing need the whole text: no truncation, whatever tokenizer.json says.
-                this.tokenizer =
-                        HuggingFaceTokenizer.builder()
-                                .optTokenizerPath(model.getModelPath().resolve("tokenizer.json"))
-                                .optTruncation(false)
-                                .optPadding(false)
-                                .build();
+                this.tokenizer = TokenizerFiles.load(model.getModelPath().resolve("tokenizer.json"),
+                        tb -> tb.optTruncation(false).optPadding(false));
             } catch (IOException | RuntimeException e) {
                 model.close(); // a model that cannot serve must not outlive the failed build
                 throw e;

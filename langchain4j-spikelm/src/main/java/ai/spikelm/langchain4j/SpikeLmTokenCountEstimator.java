@@ -1,5 +1,6 @@
 package ai.spikelm.langchain4j;
 
+import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -27,13 +28,8 @@ public final class SpikeLmTokenCountEstimator implements TokenCountEstimator, Au
      */
     public SpikeLmTokenCountEstimator(Path tokenizerJson) {
         try {
-            this.tokenizer =
-                    HuggingFaceTokenizer.builder()
-                            .optTokenizerPath(tokenizerJson)
-                            .optTruncation(false)
-                            .optPadding(false)
-                            .optAddSpecialTokens(false)
-                            .build();
+            this.tokenizer = TokenizerFiles.load(tokenizerJson,
+                    b -> b.optTruncation(false).optPadding(false).optAddSpecialTokens(false));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + tokenizerJson + ": " + e.getMessage(), e);
         }

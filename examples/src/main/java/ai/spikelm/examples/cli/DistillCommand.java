@@ -15,6 +15,7 @@ import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.spikelm.zoo.corpus.CorpusBatches;
 import ai.spikelm.zoo.corpus.TextCorpus;
 import ai.spikelm.zoo.eval.SentenceEmbedder;
@@ -46,10 +47,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -171,15 +168,14 @@ final class DistillCommand implements Callable<Integer> {
 
     private long tokensSaved;
 
-    /** Counted down when the command is done, so a shutdown hook can wait for the last checkpoint. */
-    private final CountDownLatch finished = new CountDownLatch(1);
+    /** Stops the run at a step boundary on Ctrl-C, SIGTERM or --max-minutes, after last/ is written. */
+    private CleanStop stop;
 
     @Override
     public Integer call() throws Exception {
-        try {
+        try (CleanStop installed = CleanStop.install("distill")) {
+            stop = installed;
             return distill();
-        } finally {
-            finished.countDown();
         }
     }
 
@@ -199,12 +195,8 @@ final class DistillCommand implements Callable<Integer> {
         TextCorpus corpus = corpus(stsPairs);
         int epochs = (maxSteps + evalEvery - 1) / evalEvery;
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-                        .optTokenizerPath(tokenizerFile)
-                        .optMaxLength(maxLength)
-                        .optTruncation(true)
-                        .optPadding(false)
-                        .build()) {
+                HuggingFaceTokenizer tokenizer = TokenizerFiles.load(tokenizerFile,
+                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
             SpikeBertPreTrainedModel ann = source.load(manager, s -> SpikingConfig.ANN, null);
             SpikingConfig spiking = spikingOptions.apply(SpikingConfig.ANN);
             if (!spiking.isSpiking()) {
@@ -330,37 +322,12 @@ final class DistillCommand implements Callable<Integer> {
 
     /**
      * Runs the trainer, stopping it cleanly at --max-minutes or on Ctrl-C / SIGTERM: the step in
-     * progress finishes and {@code last/} is written before the JVM exits (a JVM torn down in the
-     * middle of a backward pass can crash inside the engine).
+     * progress finishes and {@code last/} is written before the JVM exits ({@link CleanStop}).
      */
     private TrainingSummary runUntilDone(SpikeLmTrainer<?> trainer) throws IOException {
-        Thread hook = new Thread(() -> {
-            trainer.requestStop();
-            try {
-                finished.await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "spikelm-distill-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spikelm-distill-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        if (maxMinutes != null) {
-            timer.schedule(trainer::requestStop, Math.round(maxMinutes * 60_000), TimeUnit.MILLISECONDS);
-        }
-        try {
-            return trainer.fit();
-        } finally {
-            timer.shutdownNow();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // The JVM is shutting down: the hook is waiting for this command to finish.
-            }
-        }
+        stop.onStop(trainer::requestStop);
+        stop.stopAfter(maxMinutes);
+        return trainer.fit();
     }
 
     private EvaluationResult evaluate(

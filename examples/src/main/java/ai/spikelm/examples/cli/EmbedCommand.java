@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.Pooling;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class EmbedCommand implements Callable<Integer> {
                 .calibrateOn(calibrationText == null ? CalibrationSet.sample() : CalibrationSet.read(calibrationText));
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(source.requireTokenizer())) {
+                HuggingFaceTokenizer tokenizer = TokenizerFiles.load(source.requireTokenizer())) {
             SpikeBertPreTrainedModel encoder =
                     source.load(manager, saved -> spiking.given() ? spiking.apply(saved) : saved, "BertModel");
             float[][] vectors = Embeddings.embed(encoder, tokenizer, texts, mode);

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +64,13 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try (CleanStop signal = CleanStop.install("generate")) {
+            return generate(signal);
+        }
+    }
+
+    /** Generates; Ctrl-C or SIGTERM ends it after the current token, with the engine's memory released. */
+    private int generate(CleanStop signal) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = LanguageModelFiles.modelDir(model);
         SpikingConfig saved = SpikeGpt2Config.load(dir.resolve("config.json")).spiking();
@@ -94,10 +102,22 @@ final class GenerateCommand implements Callable<Integer> {
             }
             out.print(prompt);
             out.flush();
-            GenerationResult result = builder.build().generate(manager, prompt, (i, id, text) -> {
-                out.print(text);
+            GenerationResult result;
+            try {
+                result = builder.build().generate(manager, prompt, (i, id, text) -> {
+                    out.print(text);
+                    out.flush();
+                    if (signal.isRequested()) {
+                        throw new CancellationException("stopped after token " + (i + 1));
+                    }
+                });
+            } catch (CancellationException e) {
+                out.println();
                 out.flush();
-            });
+                spec.commandLine().getErr().println("[" + e.getMessage() + " by a signal]");
+                spec.commandLine().getErr().flush();
+                return 0;
+            }
             out.println();
             spec.commandLine().getErr().printf(Locale.ROOT, "[%d tokens, %s, %.1f tokens/s, seed %d, %s]%n",
                     result.tokens().length, result.finishReason(), result.decodeTokensPerSecond(), result.seed(), spiking);

@@ -15,6 +15,7 @@ import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.BatchSource;
 import ai.spikelm.zoo.training.DistillationObjective;
@@ -124,8 +125,18 @@ final class GlueCommand implements Callable<Integer> {
 
     private TrainingChart lossChart;
 
+    /** Stops fine-tuning at a step boundary on Ctrl-C or SIGTERM. */
+    private CleanStop stop;
+
     @Override
     public Integer call() throws IOException {
+        try (CleanStop installed = CleanStop.install("glue")) {
+            stop = installed;
+            return run();
+        }
+    }
+
+    private int run() throws IOException {
         GlueTask task = GlueTask.fromName(taskName);
         GlueReader reader = new GlueReader(data);
         PrintWriter console = spec.commandLine().getOut();
@@ -137,13 +148,8 @@ final class GlueCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path tokenizerFile = source.requireTokenizer();
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer =
-                        HuggingFaceTokenizer.builder()
-                                .optTokenizerPath(tokenizerFile)
-                                .optMaxLength(maxLength)
-                                .optTruncation(true)
-                                .optPadding(false)
-                                .build()) {
+                HuggingFaceTokenizer tokenizer = TokenizerFiles.load(tokenizerFile,
+                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
             SpikingConfig spiking = spiking(source.savedSpiking());
             SpikeBertPreTrainedModel classifier = source.loadClassifier(manager, spiking, id2label, task.isRegression());
             Map<String, List<GlueExample>> dev = new LinkedHashMap<>();
@@ -163,6 +169,13 @@ final class GlueCommand implements Callable<Integer> {
             TrainingSummary summary = null;
             if (train) {
                 summary = fineTune(classifier, task, trainExamples, dev, tokenizer, tokenizerFile, manager, console);
+                if (stop.isRequested()) {
+                    // Scores of a model stopped mid-epoch would be read as the run's result.
+                    console.printf(Locale.ROOT, "%nstopped by a signal during fine-tuning%s; no scores reported%n",
+                            out != null ? " (" + out.resolve(SpikeLmTrainer.LAST_DIR) + " holds the last step)" : "");
+                    console.flush();
+                    return 0;
+                }
             }
             Map<String, GlueScores> scores = new LinkedHashMap<>();
             for (var split : dev.entrySet()) {
@@ -306,7 +319,11 @@ final class GlueCommand implements Callable<Integer> {
                                             }
                                         })
                                 .build()) {
+            stop.onStop(trainer::requestStop);
             TrainingSummary summary = trainer.fit();
+            if (trainer.isStopRequested()) {
+                return summary;
+            }
             if (out != null && trainer.restoreBest() != summary.lastEpoch()) {
                 lastEvaluation = null; // the best epoch's model is scored again below
             }

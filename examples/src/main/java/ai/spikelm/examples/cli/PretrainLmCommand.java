@@ -117,6 +117,13 @@ final class PretrainLmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try (CleanStop stop = CleanStop.install("pretrain-lm")) {
+            return train(stop);
+        }
+    }
+
+    /** Trains; Ctrl-C or SIGTERM stops at a step boundary with {@code last/} written, and skips the report. */
+    private int train(CleanStop stop) throws IOException {
         PrintWriter console = spec.commandLine().getOut();
         long started = System.nanoTime();
         Files.createDirectories(out);
@@ -189,7 +196,14 @@ final class PretrainLmCommand implements Callable<Integer> {
                             })
                             .build()) {
                 trainer.resume();
+                stop.onStop(trainer::requestStop);
                 summary = trainer.fit();
+                if (trainer.isStopRequested()) {
+                    console.printf(Locale.ROOT, "%nstopped at step %d; %s holds it: run the same command to continue%n",
+                            optimizer.getStepCount(), out.resolve(SpikeLmTrainer.LAST_DIR));
+                    console.flush();
+                    return 0;
+                }
             }
             Perplexity last = Perplexity.evaluate(model, heldBatches);
             EnergyReport energy = EnergyReport.measure(config.spiking().toString(), model, manager,

@@ -7,6 +7,7 @@ import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.spikelm.zoo.eval.SentenceEmbedder;
 import ai.spikelm.zoo.eval.StsEvaluator;
 import ai.spikelm.zoo.eval.StsPair;
@@ -91,13 +92,8 @@ final class StsCommand implements Callable<Integer> {
         ModelSource source = modelOptions.source();
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tok =
-                        HuggingFaceTokenizer.builder()
-                                .optTokenizerPath(modelOptions.tokenizerFile(source))
-                                .optMaxLength(maxLength)
-                                .optTruncation(true)
-                                .optPadding(false)
-                                .build()) {
+                HuggingFaceTokenizer tok = TokenizerFiles.load(modelOptions.tokenizerFile(source),
+                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
             SpikeBertPreTrainedModel encoder =
                     source.load(manager, saved -> spiking.given() ? spiking.apply(saved) : saved, "BertModel");
             SpikingConfig config = encoder.getConfig().spiking();

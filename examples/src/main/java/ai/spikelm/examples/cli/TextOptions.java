@@ -3,6 +3,7 @@ package ai.spikelm.examples.cli;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -57,15 +58,13 @@ final class TextOptions {
 
     /** Loads a tokenizer that truncates to {@link #maxLength}. */
     HuggingFaceTokenizer tokenizer(Path tokenizerJson) throws IOException {
-        HuggingFaceTokenizer.Builder builder =
-                HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optTruncation(true);
         if (sequenceLength != null) {
             if (sequenceLength < 2) {
                 throw new IllegalArgumentException("--seq-len must be at least 2, got " + sequenceLength);
             }
-            return builder.optMaxLength(sequenceLength).optPadToMaxLength().build();
+            return TokenizerFiles.load(tokenizerJson, b -> b.optTruncation(true).optMaxLength(sequenceLength).optPadToMaxLength());
         }
-        return builder.optMaxLength(maxLength).optPadding(false).build();
+        return TokenizerFiles.load(tokenizerJson, b -> b.optTruncation(true).optMaxLength(maxLength).optPadding(false));
     }
 
     /** Tokenises the lines into padded batches. */

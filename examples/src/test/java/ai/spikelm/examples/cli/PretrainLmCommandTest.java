@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
+import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,5 +83,57 @@ class PretrainLmCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("spikelm pretrain-lm: error:") && r[2].contains("nothing.txt"), r[2]);
         assertTrue(!r[2].contains("\tat "), r[2]);
+    }
+
+    /**
+     * SIGTERM to a child JVM in the middle of training (most of a step is forward and backward, so
+     * the signal lands there): the step finishes, last/ is written, the JVM exits without a crash
+     * log, and the checkpoint loads and resumes.
+     */
+    @Test
+    void sigtermStopsAtAStepBoundaryAndTheCheckpointLoads(@TempDir Path dir) throws Exception {
+        Path[] text = texts(dir);
+        Path out = dir.resolve("run");
+        List<String> args = List.of("pretrain-lm", "--text", text[0].toString(), "--held-out", text[1].toString(),
+                "--out", out.toString(), "--ann", "--layers", "2", "--hidden", "64", "--heads", "2", "--context", "64",
+                "--batch-size", "8", "--steps-per-epoch", "3", "--epochs", "1000", "--eval-windows", "8", "--warmup", "1");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.pytorch.num_threads=1",
+                "-cp", System.getProperty("java.class.path"),
+                SpikeLmCli.class.getName()));
+        command.addAll(args);
+        Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        Path state = out.resolve("last").resolve("trainer_state.json");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!Files.isRegularFile(state) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.isRegularFile(state), "a first checkpoint: " + Files.readString(dir.resolve("child.log")));
+        Thread.sleep(1500); // into the next steps
+        child.destroy(); // SIGTERM
+        assertTrue(child.waitFor(3, TimeUnit.MINUTES), "the child must exit");
+        String log = Files.readString(dir.resolve("child.log"));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.map(Path::getFileName).map(Path::toString).noneMatch(n -> n.startsWith("hs_err")), log);
+        }
+        assertTrue(!log.contains("SIGSEGV") && !log.contains("fatal error"), log);
+        assertTrue(log.contains("stopped at step"), log);
+        assertTrue(!Files.exists(out.resolve("last.tmp")) && !Files.exists(out.resolve("best.tmp")), "nothing half-written");
+        JsonNode saved = new ObjectMapper().readTree(state.toFile());
+        long steps = saved.get("optimizer_steps").asLong();
+        assertTrue(steps > 3, "it trained past the first epoch's checkpoint: " + saved);
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeGpt2LMHeadModel model = SpikeGpt2Loader.builder().setModelDir(out.resolve("last")).build().loadLanguageModel(manager);
+            assertEquals(2, model.getConfig().nLayer());
+        }
+        // The same command, now with a planned end, continues from the stopped step.
+        List<String> resumed = new ArrayList<>(args);
+        resumed.set(resumed.indexOf("1000"), Long.toString((steps + 3) / 3 + 1));
+        String[] r = run(resumed.toArray(String[]::new));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(new ObjectMapper().readTree(state.toFile()).get("optimizer_steps").asLong() > steps);
     }
 }

@@ -8,6 +8,8 @@ import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
 import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
+import ai.spikelm.zoo.core.ModelCost;
+import ai.spikelm.zoo.core.ModelCost.Field;
 import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -315,6 +317,45 @@ public final class SpikeBartConfig {
      */
     public void save(Path dir) throws IOException {
         ConfigJson.save(dir, toJson());
+    }
+
+    /**
+     * Returns what this config implies in memory: the weights of the shared embeddings, the
+     * position tables and both stacks, and for a sequence of {@code max_position_embeddings} tokens
+     * one decoder layer's activations plus the key/value cache of every decoder layer; loaders
+     * check it against the checkpoint before building.
+     *
+     * @return the cost
+     */
+    public ModelCost cost() {
+        long d = dModel;
+        long t = spiking.timeSteps();
+        long length = maxPositionEmbeddings;
+        Field model = Field.of("d_model", dModel);
+        long cache = mul(mul(decoderLayers, t), mul(length, mul(4 * d, Float.BYTES)));
+        long activations = ModelCost.layerActivationBytes(
+                t, length, d, Math.max(encoderFfnDim, decoderFfnDim), Math.max(encoderAttentionHeads, decoderAttentionHeads));
+        return ModelCost.builder()
+                .addWeights("shared embeddings", mul(vocabSize, d), Field.of("vocab_size", vocabSize), model)
+                .addWeights("position embeddings", mul(2 * (length + 2), d),
+                        Field.of("max_position_embeddings", maxPositionEmbeddings), model)
+                .addWeights("encoder attention weights", mul(encoderLayers, mul(4 * d, d)),
+                        Field.of("encoder_layers", encoderLayers), model)
+                .addWeights("encoder feed-forward weights", mul(encoderLayers, mul(2 * d, encoderFfnDim)),
+                        Field.of("encoder_layers", encoderLayers), Field.of("encoder_ffn_dim", encoderFfnDim), model)
+                .addWeights("decoder attention weights", mul(decoderLayers, mul(8 * d, d)),
+                        Field.of("decoder_layers", decoderLayers), model)
+                .addWeights("decoder feed-forward weights", mul(decoderLayers, mul(2 * d, decoderFfnDim)),
+                        Field.of("decoder_layers", decoderLayers), Field.of("decoder_ffn_dim", decoderFfnDim), model)
+                .optActivations("activations and key/value cache",
+                        activations > Long.MAX_VALUE - cache ? Long.MAX_VALUE : activations + cache,
+                        Field.of("max_position_embeddings", maxPositionEmbeddings),
+                        Field.of("decoder_layers", decoderLayers), Field.of("spikelm.time_steps", t))
+                .build();
+    }
+
+    private static long mul(long a, long b) {
+        return ModelCost.saturatedMultiply(a, b);
     }
 
     /** @return vocab_size */

@@ -76,8 +76,10 @@ public final class SpikeBartLoader extends HfModelLoader {
      * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
      */
     public SpikeBartPreTrainedModel load(NDManager manager) throws IOException {
-        SpikeBartPreTrainedModel model = SpikeBart.create(config());
+        SpikeBartConfig config = config();
         try (CheckpointReader checkpoint = openCheckpoint()) {
+            checkCost(config.cost(), checkpoint);
+            SpikeBartPreTrainedModel model = SpikeBart.create(config);
             model.initialize(manager);
             model.loadWeights(checkpoint.tensors());
             return model;

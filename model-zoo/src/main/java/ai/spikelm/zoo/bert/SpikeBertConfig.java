@@ -6,6 +6,8 @@ import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
 import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
+import ai.spikelm.zoo.core.ModelCost;
+import ai.spikelm.zoo.core.ModelCost.Field;
 import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -302,6 +304,38 @@ public final class SpikeBertConfig {
      */
     public void save(Path dir) throws IOException {
         ConfigJson.save(dir, toJson());
+    }
+
+    /**
+     * Returns what this config implies in memory: the weights of the embeddings and the layers
+     * (heads are left out), and one layer's activations for a sequence of {@code
+     * max_position_embeddings} tokens; loaders check it against the checkpoint before building.
+     *
+     * @return the cost
+     */
+    public ModelCost cost() {
+        long h = hiddenSize;
+        Field layers = Field.of("num_hidden_layers", numHiddenLayers);
+        Field hidden = Field.of("hidden_size", hiddenSize);
+        return ModelCost.builder()
+                .addWeights("word embeddings", mul(vocabSize, h), Field.of("vocab_size", vocabSize), hidden)
+                .addWeights("position embeddings", mul(maxPositionEmbeddings, h),
+                        Field.of("max_position_embeddings", maxPositionEmbeddings), hidden)
+                .addWeights("token type embeddings", mul(typeVocabSize, h), Field.of("type_vocab_size", typeVocabSize), hidden)
+                .addWeights("attention weights", mul(numHiddenLayers, mul(4 * h, h)), layers, hidden)
+                .addWeights("feed-forward weights", mul(numHiddenLayers, mul(2 * h, intermediateSize)),
+                        layers, Field.of("intermediate_size", intermediateSize), hidden)
+                .optActivations("activations of one layer",
+                        ModelCost.layerActivationBytes(spiking.timeSteps(), maxPositionEmbeddings, h, intermediateSize,
+                                numAttentionHeads),
+                        Field.of("max_position_embeddings", maxPositionEmbeddings),
+                        Field.of("num_attention_heads", numAttentionHeads), Field.of("intermediate_size", intermediateSize),
+                        Field.of("spikelm.time_steps", spiking.timeSteps()))
+                .build();
+    }
+
+    private static long mul(long a, long b) {
+        return ModelCost.saturatedMultiply(a, b);
     }
 
     /** @return vocab_size */

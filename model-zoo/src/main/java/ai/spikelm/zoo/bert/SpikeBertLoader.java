@@ -74,6 +74,7 @@ public final class SpikeBertLoader extends HfModelLoader {
     public SpikeBertPreTrainedModel load(NDManager manager) throws IOException {
         SpikeBertConfig config = config();
         try (CheckpointReader checkpoint = openCheckpoint()) {
+            checkCost(config.cost(), checkpoint);
             Map<String, HostTensor> tensors = checkpoint.tensors();
             // A bare encoder has a pooler exactly when its checkpoint has one (sentence encoders don't).
             boolean pooler = tensors.keySet().stream().anyMatch(n -> n.endsWith("pooler.dense.weight"));

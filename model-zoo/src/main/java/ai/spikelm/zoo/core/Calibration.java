@@ -104,13 +104,10 @@ public final class Calibration {
             throw new IOException(
                     "No tokenizer " + tokenizerJson + ": it is needed to calibrate the spike amplitudes on " + set);
         }
-        try (HuggingFaceTokenizer tokenizer =
-                HuggingFaceTokenizer.builder()
-                        .optTokenizerPath(tokenizerJson)
+        try (HuggingFaceTokenizer tokenizer = TokenizerFiles.load(tokenizerJson, b -> b
                         .optTruncation(true)
                         .optMaxLength(Math.min(CalibrationSet.MAX_TOKENS, maxPositions))
-                        .optPadding(false)
-                        .build()) {
+                        .optPadding(false))) {
             return calibrate(model, tokenizer, set);
         }
     }

@@ -47,7 +47,35 @@ public final class ConfigFields {
      * @throws InvalidConfigException if it is not a JSON object
      */
     public static ConfigFields read(java.nio.file.Path file) throws java.io.IOException {
-        return new ConfigFields(file.getFileName().toString(), tree(file.toString(), java.nio.file.Files.readString(file)));
+        return new ConfigFields(file.getFileName().toString(), tree(file.toString(), readText(file)));
+    }
+
+    /** Real configs are a few kilobytes; a larger file is not one, and is not read into memory. */
+    private static final long MAX_CONFIG_BYTES = 16L << 20;
+
+    /**
+     * Reads a config file as strict UTF-8, so that bad bytes are an error naming the file and the
+     * offset rather than the decoder's bare "Input length = 1".
+     */
+    private static String readText(java.nio.file.Path file) throws java.io.IOException {
+        long size = java.nio.file.Files.size(file);
+        if (size > MAX_CONFIG_BYTES) {
+            throw new InvalidConfigException(file + " is " + size + " bytes, more than the " + MAX_CONFIG_BYTES
+                    + " a config file may have");
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw new InvalidConfigException(String.format(java.util.Locale.ROOT,
+                    "%s is not valid UTF-8: bad byte 0x%02x at offset %d", file, bytes[in.position()] & 0xff, in.position()));
+        }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 
     /**

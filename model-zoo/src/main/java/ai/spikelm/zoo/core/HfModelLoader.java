@@ -90,6 +90,18 @@ public abstract class HfModelLoader {
     }
 
     /**
+     * Refuses, before anything is allocated, a config that implies more weights than the
+     * checkpoint holds or more memory than the budget ({@link ModelCost}).
+     *
+     * @param cost what the config implies
+     * @param checkpoint the open checkpoint (only its headers are read)
+     * @throws InvalidConfigException naming {@code config.json}, the fields and the size
+     */
+    protected final void checkCost(ModelCost cost, CheckpointReader checkpoint) {
+        cost.check(configFile(), checkpoint);
+    }
+
+    /**
      * Copies this loader's directory, SpikeLM override and pickle permission into another builder,
      * so that a family can reload the same directory as another architecture.
      *

@@ -9,6 +9,7 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.TokenizerFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,13 +78,10 @@ abstract class BertTextTranslator<I, O> implements Translator<I, O> {
             if (!Files.isRegularFile(file)) {
                 throw new IOException("The model directory has no tokenizer.json: " + ctx.getModel().getModelPath());
             }
-            tokenizer =
-                    HuggingFaceTokenizer.builder()
-                            .optTokenizerPath(file)
+            tokenizer = TokenizerFiles.load(file, b -> b
                             .optMaxLength(truncation ? maxLength : Integer.MAX_VALUE / 2)
                             .optTruncation(truncation)
-                            .optPadding(false)
-                            .build();
+                            .optPadding(false));
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.gpt2;
 
+import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,8 +79,8 @@ public final class Gpt2TokenizerJson {
      * @throws IOException if the file cannot be read
      */
     public static HuggingFaceTokenizer load(Path tokenizerJson) throws IOException {
-        return HuggingFaceTokenizer.newInstance(
-                tokenizerJson, Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+        return TokenizerFiles.load(tokenizerJson,
+                b -> b.optAddSpecialTokens(false).optTruncation(false).optPadding(false));
     }
 
     /**

@@ -8,6 +8,8 @@ import ai.spikelm.zoo.core.Activations;
 import ai.spikelm.zoo.core.ConfigFields;
 import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
+import ai.spikelm.zoo.core.ModelCost;
+import ai.spikelm.zoo.core.ModelCost.Field;
 import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -282,6 +284,37 @@ public final class SpikeGpt2Config {
      */
     public void save(Path dir) throws IOException {
         ConfigJson.save(dir, toJson());
+    }
+
+    /**
+     * Returns what this config implies in memory: the weights of the embeddings and the layers,
+     * and for a sequence of {@code n_positions} tokens one layer's activations plus the key/value
+     * cache of every layer; loaders check it against the checkpoint before building.
+     *
+     * @return the cost
+     */
+    public ModelCost cost() {
+        long h = nEmbd;
+        long t = spiking.timeSteps();
+        Field layers = Field.of("n_layer", nLayer);
+        Field hidden = Field.of("n_embd", nEmbd);
+        long cache = mul(mul(nLayer, t), mul(nPositions, mul(2 * h, Float.BYTES)));
+        long activations = ModelCost.layerActivationBytes(t, nPositions, h, innerSize(), nHead);
+        return ModelCost.builder()
+                .addWeights("token embeddings", mul(vocabSize, h), Field.of("vocab_size", vocabSize), hidden)
+                .addWeights("position embeddings", mul(nPositions, h), Field.of("n_positions", nPositions), hidden)
+                .addWeights("attention weights", mul(nLayer, mul(4 * h, h)), layers, hidden)
+                .addWeights("feed-forward weights", mul(nLayer, mul(2 * h, innerSize())),
+                        layers, Field.of("n_inner", innerSize()), hidden)
+                .optActivations("activations and key/value cache",
+                        activations > Long.MAX_VALUE - cache ? Long.MAX_VALUE : activations + cache,
+                        Field.of("n_positions", nPositions), layers, Field.of("n_head", nHead),
+                        Field.of("spikelm.time_steps", t))
+                .build();
+    }
+
+    private static long mul(long a, long b) {
+        return ModelCost.saturatedMultiply(a, b);
     }
 
     /** @return vocab_size */

@@ -61,8 +61,10 @@ public final class SpikeGpt2Loader extends HfModelLoader {
      * @throws ai.spikelm.zoo.core.WeightsMismatchException if the weights do not fit
      */
     public SpikeGpt2PreTrainedModel load(NDManager manager) throws IOException {
-        SpikeGpt2PreTrainedModel model = SpikeGpt2.create(config());
+        SpikeGpt2Config config = config();
         try (CheckpointReader checkpoint = openCheckpoint()) {
+            checkCost(config.cost(), checkpoint);
+            SpikeGpt2PreTrainedModel model = SpikeGpt2.create(config);
             model.initialize(manager);
             model.loadWeights(checkpoint.tensors());
             return model;

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.hub;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,10 @@ import java.util.HexFormat;
 /**
  * Downloads one blob into the cache: under a lock, into {@code <etag>.incomplete}, resuming what an
  * earlier attempt (of this or another process, huggingface_hub included) left, then verified and
- * renamed into place. A blob is therefore either absent or complete and verified.
+ * renamed into place. A blob is therefore either absent or complete and verified: its size is the
+ * announced one and, when the ETag is a content hash (SHA-256 for LFS files, the git blob SHA-1 for
+ * regular ones), so is its hash. A resumed partial that fails the check is discarded and the file
+ * fetched once more from the start, since the partial may have been garbage.
  */
 final class BlobFetcher {
 
@@ -58,8 +62,19 @@ final class BlobFetcher {
                     return;
                 }
                 Path incomplete = cache.incomplete(meta.etag());
-                download(meta, incomplete, model, file);
-                verify(meta, incomplete, model, file);
+                boolean resumed = Files.isRegularFile(incomplete) && Files.size(incomplete) > 0;
+                try {
+                    download(meta, incomplete, model, file);
+                    verify(meta, incomplete, model, file);
+                } catch (ChecksumMismatchException e) {
+                    Files.deleteIfExists(incomplete);
+                    if (!resumed) {
+                        throw e;
+                    }
+                    // The bytes an earlier attempt left may have been wrong: once more, from zero.
+                    download(meta, incomplete, model, file);
+                    verify(meta, incomplete, model, file);
+                }
                 RepoCache.moveReplacing(incomplete, blob);
             } finally {
                 lock.release();
@@ -79,10 +94,10 @@ final class BlobFetcher {
             int failures = 0;
             while (true) {
                 long have = channel.size();
-                if (size >= 0 && have == size) {
+                if (have == size) {
                     break;
                 }
-                if (size >= 0 && have > size) {
+                if (have > size) {
                     // Longer than the file: not a prefix of it, so start over.
                     channel.truncate(0);
                     have = 0;
@@ -92,6 +107,7 @@ final class BlobFetcher {
                             http.get(
                                     meta.contentUri(),
                                     have,
+                                    size,
                                     incomplete,
                                     channel,
                                     position -> progress.onProgress(model, file, position, size),
@@ -102,7 +118,7 @@ final class BlobFetcher {
                         throw new IOException("The server would not resume at byte " + have);
                     }
                     long got = channel.size();
-                    if (size >= 0 && got < size) {
+                    if (got < size) {
                         throw new IOException("The transfer ended at byte " + got + " of " + size);
                     }
                     break;
@@ -117,37 +133,47 @@ final class BlobFetcher {
     }
 
     /**
-     * Checks the size and, for LFS files, the SHA-256; a mismatch deletes the incomplete file so
-     * that nothing wrong is ever cached or resumed from.
+     * Checks the size and, when the ETag is a content hash, the hash; a mismatch deletes the
+     * incomplete file so that nothing wrong is ever cached or resumed from.
      */
     private static void verify(FileMetadata meta, Path incomplete, ModelId model, String file)
             throws IOException {
         long got = Files.size(incomplete);
-        if (meta.size() >= 0 && got != meta.size()) {
+        if (got != meta.size()) {
             Files.deleteIfExists(incomplete);
             throw new ChecksumMismatchException(
                     model, file, "Size", meta.size() + " bytes", got + " bytes");
         }
-        if (meta.expectedSha256().isPresent()) {
-            String expected = meta.expectedSha256().get();
-            String actual = sha256(incomplete);
+        if (meta.hashKind().isPresent()) {
+            FileMetadata.HashKind kind = meta.hashKind().get();
+            String expected = meta.expectedHash();
+            String actual =
+                    kind == FileMetadata.HashKind.SHA256
+                            ? hash(incomplete, "SHA-256", null)
+                            : hash(incomplete, "SHA-1", "blob " + got + "\0");
             if (!actual.equals(expected)) {
                 Files.deleteIfExists(incomplete);
-                throw new ChecksumMismatchException(model, file, "SHA-256", expected, actual);
+                throw new ChecksumMismatchException(model, file, kind.label(), expected, actual);
             }
         }
     }
 
     /**
-     * Hashes the whole file rather than the bytes as they arrive, since part of it may come from an
-     * earlier attempt or another process.
+     * Hashes a header (git's {@code "blob <size>\0"}, or none) followed by the whole file, rather
+     * than the bytes as they arrive, since part of the file may come from an earlier attempt or
+     * another process.
+     *
+     * @param algorithm a {@link MessageDigest} algorithm every Java platform has
      */
-    static String sha256(Path file) throws IOException {
+    private static String hash(Path file, String algorithm, String header) throws IOException {
         MessageDigest digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            digest = MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java platform has SHA-256", e);
+            throw new IllegalStateException("Every Java platform has " + algorithm, e);
+        }
+        if (header != null) {
+            digest.update(header.getBytes(StandardCharsets.US_ASCII));
         }
         ByteBuffer buffer = ByteBuffer.allocate(HASH_BUFFER_BYTES);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

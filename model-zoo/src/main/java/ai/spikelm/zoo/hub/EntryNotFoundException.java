@@ -12,6 +12,7 @@ public final class EntryNotFoundException extends HubException {
     private static final long serialVersionUID = 1L;
 
     private final String commit;
+    private final String detail;
 
     /**
      * Creates the exception.
@@ -35,6 +36,12 @@ public final class EntryNotFoundException extends HubException {
                 file,
                 null);
         this.commit = commit;
+        this.detail = detail;
+    }
+
+    /** The same absence, known to be at a commit (the one the request named). */
+    EntryNotFoundException atCommit(String knownCommit) {
+        return new EntryNotFoundException(model(), file(), knownCommit, detail);
     }
 
     /** The commit at which the file is absent, or {@code null} if unknown. */

@@ -40,7 +40,9 @@ import java.util.function.Function;
  * <p><b>Downloads.</b> A file's commit and blob name come from a HEAD request ({@code
  * X-Repo-Commit}, and {@code X-Linked-Etag} or {@code ETag}); its content is then fetched into
  * {@code blobs/<etag>.incomplete}, resumed with a Range request after an interruption, checked
- * against its size and, for LFS files, its SHA-256, and renamed into place. Transient failures
+ * against the size the server announced (a longer body is cut there and refused) and, when the
+ * ETag is a content hash, against it (SHA-256 for LFS files, the git blob SHA-1 for the others),
+ * and renamed into place; a commit that is not 40 hex digits is refused. Transient failures
  * (HTTP 5xx and 429, timeouts, dropped connections) are retried with exponential backoff, a bounded
  * number of times in a row. Threads and processes fetching the same blob wait for one another
  * through a lock file, and only one downloads it.
@@ -257,12 +259,15 @@ public final class HubClient {
         try {
             meta = http.metadata(model, revision, file);
         } catch (EntryNotFoundException e) {
-            if (e.commit() != null) {
-                // Recorded as huggingface_hub does, so that the file is not asked for again.
-                cache.markMissing(e.commit(), file);
-                cache.writeRef(revision, e.commit());
+            // Recorded as huggingface_hub does, so that the file is not asked for again (offline
+            // too). A server that names no commit was asked at a commit hash when the snapshot is
+            // pinned, so the absence belongs to that commit.
+            String commit = e.commit() != null ? e.commit() : ModelId.isCommitHash(revision) ? revision : null;
+            if (commit != null) {
+                cache.markMissing(commit, file);
+                cache.writeRef(revision, commit);
             }
-            throw e;
+            throw e.commit() != null || commit == null ? e : e.atCommit(commit);
         }
         if (!cache.hasFile(meta.commit(), file)) {
             blobs.fetch(cache, meta, model, file);

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The client's HTTP exchanges with the Hub: file metadata by HEAD, content by GET from an offset.
@@ -133,13 +134,16 @@ final class HubHttp {
     /**
      * One GET of file content into a channel, from {@code offset} (with a Range header) or from the
      * start if the server ignores the Range. Not retried here: the caller decides, knowing how much
-     * arrived. A body that stalls for longer than the timeout is aborted.
+     * arrived. A body that stalls for longer than the timeout is aborted, and one that goes past
+     * the announced size is cut there and fails with a {@link ChecksumMismatchException}.
      *
+     * @param size the file's announced size, which the body must not exceed
      * @param position told the file position after each write, for progress
      */
     GetResult get(
             URI uri,
             long offset,
+            long size,
             Path file,
             FileChannel channel,
             LongConsumer position,
@@ -159,7 +163,22 @@ final class HubHttp {
                                     builder.build(),
                                     info ->
                                             subscriber(
-                                                    info, offset, file, channel, position, body)),
+                                                    info,
+                                                    offset,
+                                                    file,
+                                                    channel,
+                                                    position,
+                                                    body,
+                                                    size,
+                                                    () ->
+                                                            new ChecksumMismatchException(
+                                                                    model,
+                                                                    repoFile,
+                                                                    "Size",
+                                                                    size + " bytes",
+                                                                    "a longer body (reading stopped"
+                                                                            + " at the announced"
+                                                                            + " size)"))),
                             body,
                             current);
             int status = response.statusCode();
@@ -193,7 +212,9 @@ final class HubHttp {
             Path file,
             FileChannel channel,
             LongConsumer position,
-            AtomicReference<FileBodySubscriber> body) {
+            AtomicReference<FileBodySubscriber> body,
+            long size,
+            Supplier<IOException> tooLong) {
         int status = info.statusCode();
         long start;
         if (status == 200) {
@@ -203,7 +224,8 @@ final class HubHttp {
         } else {
             return BodySubscribers.discarding();
         }
-        FileBodySubscriber subscriber = new FileBodySubscriber(file, channel, start, position);
+        FileBodySubscriber subscriber =
+                new FileBodySubscriber(file, channel, start, position, size, tooLong);
         body.set(subscriber);
         return subscriber;
     }

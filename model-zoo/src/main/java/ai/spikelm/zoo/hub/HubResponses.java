@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /** Reads Hub responses: file metadata from the headers, and errors as exceptions. */
 final class HubResponses {
@@ -18,8 +16,6 @@ final class HubResponses {
     static final String LINKED_SIZE = "X-Linked-Size";
     static final String ERROR_CODE = "X-Error-Code";
     static final String ERROR_MESSAGE = "X-Error-Message";
-
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private HubResponses() {}
 
@@ -63,17 +59,37 @@ final class HubResponses {
                     file,
                     null);
         }
-        checkServerName(commit, "commit hash", model, file);
+        if (!ModelId.isCommitHash(commit)) {
+            // It names a snapshot folder and a ref's content: anything but a commit hash is a
+            // server that is not the Hub (or a hostile one), and must not reach the cache.
+            throw new HubException(
+                    "The server sent "
+                            + RepoPaths.quote(commit)
+                            + " as the commit of "
+                            + HubException.describe(model, file)
+                            + "; a commit hash is 40 lower-case hex digits",
+                    model,
+                    file,
+                    null);
+        }
         checkServerName(etag, "ETag", model, file);
-        String sha256 =
-                linked.map(s -> s.toLowerCase(Locale.ROOT))
-                        .filter(s -> SHA256.matcher(s).matches())
-                        .orElse(null);
         OptionalLong size = longHeader(headers, LINKED_SIZE);
         if (size.isEmpty() && status >= 200 && status < 300) {
             size = longHeader(headers, "Content-Length");
         }
-        return new FileMetadata(commit, etag, sha256, size.orElse(-1), contentUri);
+        if (size.isEmpty()) {
+            // Without an announced size a body could be endless: refuse rather than fill the disk.
+            throw new HubException(
+                    "The server announced no size (Content-Length or "
+                            + LINKED_SIZE
+                            + ") for "
+                            + HubException.describe(model, file)
+                            + "; refusing a download of unknown length",
+                    model,
+                    file,
+                    null);
+        }
+        return new FileMetadata(commit, etag, size.getAsLong(), contentUri);
     }
 
     /** Strips the weak-validator prefix and the quotes, as huggingface_hub does. */
@@ -130,9 +146,7 @@ final class HubResponses {
             case "RevisionNotFound":
                 return new RevisionNotFoundException(model, file, detail);
             case "EntryNotFound":
-                String commit =
-                        headers.firstValue(REPO_COMMIT).filter(RepoPaths::isSafeName).orElse(null);
-                return new EntryNotFoundException(model, file, commit, detail);
+                return new EntryNotFoundException(model, file, commitOf(headers), detail);
             case "GatedRepo":
                 return new HubAccessDeniedException(model, file, status, tokenSent, true, detail);
             default:
@@ -140,6 +154,10 @@ final class HubResponses {
         }
         if (status == 401 || status == 403) {
             return new HubAccessDeniedException(model, file, status, tokenSent, false, detail);
+        }
+        if (status == 404 && commitOf(headers) != null) {
+            // The revision resolved to a commit, so the repository exists: the file does not.
+            return new EntryNotFoundException(model, file, commitOf(headers), detail);
         }
         if (status == 404) {
             return new RepositoryNotFoundException(model, file, tokenSent, detail);
@@ -155,6 +173,11 @@ final class HubResponses {
                 model,
                 file,
                 null);
+    }
+
+    /** The {@code X-Repo-Commit} of a response if it is a commit hash, else {@code null}. */
+    private static String commitOf(HttpHeaders headers) {
+        return headers.firstValue(REPO_COMMIT).filter(ModelId::isCommitHash).orElse(null);
     }
 
     /** {@code Retry-After} in seconds; the HTTP-date form is rare here and ignored. */

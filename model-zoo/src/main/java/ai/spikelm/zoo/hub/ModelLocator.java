@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -61,20 +62,43 @@ public final class ModelLocator {
     /**
      * Resolves a local path or a Hub model id to a local path.
      *
+     * <p>Text that does not exist locally goes to the Hub only if it has the form of a Hub id,
+     * {@code org/name} or {@code org/name@revision}; anything else (a path with several segments,
+     * one starting with {@code /}, {@code .} or {@code ~}, a single name, a file name) fails at
+     * once as a missing local path, without a request. When a Hub id is not found on the Hub, or
+     * the Hub cannot be reached, the message says that no local path of that name exists either.
+     *
      * @param modelOrPath a path, or {@code org/name[@revision]}
      * @return the path itself, or the snapshot directory in the Hub cache
+     * @throws java.nio.file.NoSuchFileException if the text is a missing local path, or a Hub id
+     *     that neither exists locally nor could be had from the Hub (the cause says why)
      * @throws IOException if the download fails (see the {@link HubException} subclasses)
-     * @throws IllegalArgumentException if the text is neither an existing path nor a valid model id
+     * @throws IllegalArgumentException if the text has a Hub id's form but is not a valid one
      */
     public Path resolve(String modelOrPath) throws IOException {
         if (isLocal(modelOrPath)) {
             return Path.of(modelOrPath);
         }
-        if (looksLikePath(modelOrPath)) {
-            throw new java.nio.file.NoSuchFileException(modelOrPath, null, "no such file or directory");
+        if (!looksLikeHubId(modelOrPath)) {
+            throw new NoSuchFileException(
+                    modelOrPath,
+                    null,
+                    "no such file or directory (a Hub model id has the form org/name[@revision])");
         }
-        ModelId.parse(modelOrPath); // a clear error for text that is neither
-        Path dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
+        ModelId.parse(modelOrPath); // a clear error for an id that breaks the Hub's naming rules
+        Path dir;
+        try {
+            dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
+        } catch (RepositoryNotFoundException | RetriesExhaustedException | HubOfflineException e) {
+            NoSuchFileException missing =
+                    new NoSuchFileException(
+                            modelOrPath,
+                            null,
+                            "no such local file or directory, and not available from the Hub: "
+                                    + e.getMessage());
+            missing.initCause(e);
+            throw missing;
+        }
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
             hub.snapshot(modelOrPath, shards(index), List.of());
@@ -82,11 +106,23 @@ public final class ModelLocator {
         return dir;
     }
 
-    /** Hub ids are {@code org/name}; anything shaped like a file path is reported as a missing file. */
-    private static boolean looksLikePath(String text) {
-        return text.startsWith("/") || text.startsWith(".") || text.startsWith("~") || text.contains("\\")
-                || text.chars().filter(c -> c == '/').count() > 1 && !text.contains("@")
-                || text.matches(".*\\.(onnx|jar|bin|safetensors|json|index)$");
+    /**
+     * Tells whether text has the form of a Hub model id, {@code org/name[@revision]}: one {@code /}
+     * before any {@code @}, and nothing that only a file path has.
+     *
+     * @param text what the user gave
+     * @return true if it may be sent to the Hub
+     */
+    public static boolean looksLikeHubId(String text) {
+        int at = text.indexOf('@');
+        String repo = at < 0 ? text : text.substring(0, at);
+        return repo.chars().filter(c -> c == '/').count() == 1
+                && !repo.startsWith("/")
+                && !repo.startsWith(".")
+                && !repo.startsWith("~")
+                && !repo.endsWith("/")
+                && !text.contains("\\")
+                && !repo.matches(".*\\.(onnx|jar|bin|safetensors|json|index|txt)$");
     }
 
     /** The shard files a safetensors index names (validated as plain names by the client). */

@@ -45,7 +45,7 @@ final class RepoCache {
 
     /**
      * The commit a revision stands for: the revision itself if it is a commit hash, else what its
-     * ref file says, if there is one and it holds a safe name.
+     * ref file says, if there is one and it holds a commit hash.
      */
     Optional<String> commitFor(String revision) throws IOException {
         if (ModelId.isCommitHash(revision)) {
@@ -57,7 +57,7 @@ final class RepoCache {
         }
         // huggingface_hub writes the bare hash; trimming also accepts a hand-written newline.
         String commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
-        return RepoPaths.isSafeName(commit) ? Optional.of(commit) : Optional.empty();
+        return ModelId.isCommitHash(commit) ? Optional.of(commit) : Optional.empty();
     }
 
     /** Records that a revision points to a commit, atomically so readers never see half a hash. */

@@ -53,7 +53,7 @@ public final class SafetensorsCheckpoint {
             throw new NoSuchFileException(
                     dirOrFile.toString(),
                     null,
-                    "holds neither " + SINGLE_FILE_NAME + " nor " + INDEX_FILE_NAME);
+                    "holds neither " + SINGLE_FILE_NAME + " nor " + INDEX_FILE_NAME + pickleHint(dirOrFile));
         }
         if (!Files.exists(dirOrFile)) {
             throw new NoSuchFileException(dirOrFile.toString());
@@ -127,6 +127,22 @@ public final class SafetensorsCheckpoint {
             return PytorchCheckpoint.open(dirOrFile);
         }
         return open(dirOrFile);
+    }
+
+    /**
+     * Says how to read a directory's PyTorch checkpoint, if it has one: it is read only on request.
+     */
+    private static String pickleHint(Path dir) {
+        for (String name : new String[] {PYTORCH_FILE_NAME, PYTORCH_INDEX_FILE_NAME}) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                return "; it has "
+                        + name
+                        + ", a pickle checkpoint, which is read only when allowed: pass --allow-pickle"
+                        + " (spikelm), optAllowPickle(true) (loaders) or the argument allowPickle=true"
+                        + " (DJL); it is then read by a restricted unpickler that runs no code";
+            }
+        }
+        return "";
     }
 
     /** A zip archive starts with a local header, "PK\3\4"; safetensors with a length. */

@@ -95,6 +95,21 @@ final class FakeHub implements AutoCloseable {
     /** Token the hub requires (401 otherwise), or null. */
     volatile String requiredToken;
 
+    /** Bytes of garbage sent after the content of every full body (an oversized body). */
+    volatile int extraBodyBytes;
+
+    /** Send full bodies without a length, never ending: the content, then zeros (up to 1 GiB). */
+    volatile boolean endlessBody;
+
+    /** Bytes an endless body actually sent before the client hung up. */
+    final java.util.concurrent.atomic.AtomicLong endlessBytesSent = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Serve wrong bytes (same length) for regular (non-LFS) content. */
+    volatile boolean corruptRegular;
+
+    /** Answer EntryNotFound without the X-Repo-Commit header. */
+    volatile boolean omitCommitOnMissing;
+
     /** Replaces the ETag header of regular files, to test unsafe names. */
     volatile String etagOverride;
 
@@ -234,13 +249,13 @@ final class FakeHub implements AutoCloseable {
         Entry entry = files.get(file);
         String commitHeader = commitOverride != null ? commitOverride : commit;
         if (entry == null) {
-            send(
-                    ex,
-                    404,
-                    Map.of(
-                            "X-Error-Code", "EntryNotFound",
-                            "X-Error-Message", "Entry not found",
-                            "X-Repo-Commit", commitHeader));
+            Map<String, String> missing = new LinkedHashMap<>();
+            missing.put("X-Error-Code", "EntryNotFound");
+            missing.put("X-Error-Message", "Entry not found");
+            if (!omitCommitOnMissing) {
+                missing.put("X-Repo-Commit", commitHeader);
+            }
+            send(ex, 404, missing);
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
@@ -255,7 +270,12 @@ final class FakeHub implements AutoCloseable {
             return;
         }
         headers.put("ETag", etagOverride != null ? etagOverride : "W/\"" + entry.gitSha1() + "\"");
-        serveContent(ex, entry.content(), head, headers);
+        byte[] content = entry.content();
+        if (corruptRegular && !head) {
+            content = content.clone();
+            content[content.length / 2] ^= 1;
+        }
+        serveContent(ex, content, head, headers);
     }
 
     private void handleCdn(HttpExchange ex) throws IOException {
@@ -324,6 +344,19 @@ final class FakeHub implements AutoCloseable {
         if (status == 200) {
             fullBodies.incrementAndGet();
         }
+        if (status == 200 && endlessBody) {
+            sendEndless(ex, content);
+            return;
+        }
+        int extra = status == 200 ? extraBodyBytes : 0;
+        if (extra > 0) {
+            ex.sendResponseHeaders(status, length + (long) extra);
+            OutputStream out = ex.getResponseBody();
+            out.write(content);
+            out.write(new byte[extra]);
+            out.flush();
+            return;
+        }
         ex.sendResponseHeaders(status, length);
         OutputStream out = ex.getResponseBody();
         int cut = status == 200 ? cutAfterBytes.getAndSet(-1) : -1;
@@ -337,6 +370,24 @@ final class FakeHub implements AutoCloseable {
         if (stall >= 0) {
             sleep(stallMillis);
             throw new IOException("stalled after " + stall + " bytes");
+        }
+    }
+
+    /** The content and then zeros, chunked, until the client hangs up or 1 GiB has gone. */
+    private void sendEndless(HttpExchange ex, byte[] content) throws IOException {
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        out.write(content);
+        byte[] zeros = new byte[64 * 1024];
+        long sent = content.length;
+        try {
+            while (sent < (1L << 30)) {
+                out.write(zeros);
+                out.flush();
+                sent += zeros.length;
+            }
+        } finally {
+            endlessBytesSent.set(sent);
         }
     }
 
