@@ -161,30 +161,15 @@ class DistillCommandTest {
     @Test
     void sigtermStopsAtAStepBoundaryAndTheCheckpointResumes(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.pytorch.num_threads=1",
-                "-cp", System.getProperty("java.class.path"),
-                SpikeLmCli.class.getName(),
+        Path state = out.resolve("last").resolve("trainer_state.json");
+        try (ChildCli child = ChildCli.start(dir, List.of(
                 "distill", "-T", "1", "--text", prose(dir).toString(), "--sts", stsFixture(dir).toString(),
                 "--out", out.toString(), "--eval-every", "2", "--batch-size", "4", "--max-length", "32",
-                "--max-steps", "1000"));
-        Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
-        Path state = out.resolve("last").resolve("trainer_state.json");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (!Files.isRegularFile(state) && child.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+                "--max-steps", "1000"))) {
+            child.awaitWhileRunning("a first checkpoint", () -> Files.isRegularFile(state));
+            Thread.sleep(1500); // into the next steps
+            child.terminate();
         }
-        assertTrue(Files.isRegularFile(state), "a first checkpoint: " + Files.readString(dir.resolve("child.log")));
-        Thread.sleep(1500); // into the next steps
-        child.destroy(); // SIGTERM
-        assertTrue(child.waitFor(3, TimeUnit.MINUTES), "the child must exit");
-        String log = Files.readString(dir.resolve("child.log"));
-        try (Stream<Path> files = Files.list(dir)) {
-            assertTrue(files.map(Path::getFileName).map(Path::toString).noneMatch(n -> n.startsWith("hs_err")), log);
-        }
-        assertFalse(log.contains("SIGSEGV") || log.contains("fatal error"), log);
         JsonNode saved = new ObjectMapper().readTree(state.toFile());
         assertTrue(saved.get("optimizer_steps").asLong() >= 2, saved.toString());
         assertFalse(Files.exists(out.resolve("last.tmp")), "no half-written checkpoint left behind");

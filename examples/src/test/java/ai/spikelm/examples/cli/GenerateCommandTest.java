@@ -2,6 +2,7 @@ package ai.spikelm.examples.cli;
 
 import static ai.spikelm.examples.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -49,6 +50,31 @@ class GenerateCommandTest {
         assertTrue(a[1].startsWith("Once upon"), a[1]);
         assertEquals(a[1], b[1], "same seed, same text");
         assertTrue(a[2].contains("seed 7"), a[2]);
+    }
+
+    @Test
+    void sigtermEndsGenerationAfterTheCurrentToken(@TempDir Path work) throws Exception {
+        // A context long enough that generation outlasts the signal.
+        Path model = Files.createDirectories(work.resolve("long"));
+        Files.writeString(model.resolve("tokenizer.json"), Gpt2TokenizerJson.byteLevel());
+        SpikeGpt2Config config = SpikeGpt2Config.builder()
+                .optVocabSize(257).optNPositions(8192).optNEmbd(32).optNLayer(2).optNHead(4)
+                .optBosTokenId(256).optEosTokenId(null) // no end of text: sampling cannot stop early
+                .optSpiking(SpikingConfig.builder().optTimeSteps(2).build())
+                .build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeGpt2LMHeadModel lm = new SpikeGpt2LMHeadModel(config);
+            lm.initialize(manager);
+            SpikeGpt2Loader.save(lm, model);
+        }
+        String log;
+        try (ChildCli child = ChildCli.start(work, List.of("generate", "--model", model.toString(), "--prompt", "Once upon",
+                "--max-new-tokens", "8000", "--temperature", "1", "--seed", "3"))) {
+            child.awaitWhileRunning("tokens streaming", () -> child.log().length() > 200);
+            log = child.terminate();
+        }
+        assertTrue(log.contains("by a signal]"), log);
+        assertFalse(log.contains("tokens/s"), "no end-of-run summary for a stopped run: " + log);
     }
 
     @Test

@@ -3,11 +3,13 @@ package ai.spikelm.examples.cli;
 import static ai.spikelm.examples.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.bert.SpikeBertModel;
 import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +123,27 @@ class GlueCommandTest {
         for (Path png : new Path[] {chart, dir.resolve("loss-firing.png")}) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, png.toString());
+        }
+    }
+
+    @Test
+    void sigtermDuringFineTuningStopsAtAStepBoundaryAndReportsNoScores(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("ckpt");
+        Path state = out.resolve("last").resolve("trainer_state.json");
+        String log;
+        try (ChildCli child = ChildCli.start(dir, List.of("glue", "--task", "sst-2", "--data", glueData(dir).toString(),
+                "--model", tinyModel(dir).toString(), "--train", "--epochs", "1000", "--batch-size", "8",
+                "--out", out.toString(), "--json", dir.resolve("results.json").toString()))) {
+            child.awaitWhileRunning("a first epoch's checkpoint", () -> Files.isRegularFile(state));
+            Thread.sleep(1500); // into the next epoch
+            log = child.terminate();
+        }
+        assertTrue(log.contains("stopped by a signal during fine-tuning") && log.contains("no scores reported"), log);
+        assertFalse(Files.exists(dir.resolve("results.json")), "a model stopped mid-epoch has no results");
+        assertFalse(Files.exists(out.resolve("last.tmp")), "nothing half-written");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertPreTrainedModel last = SpikeBertLoader.builder().setModelDir(out.resolve("last")).build().load(manager);
+            assertEquals("BertForSequenceClassification", last.architecture());
         }
     }
 
