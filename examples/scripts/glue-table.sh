@@ -11,9 +11,9 @@
 # seed 42; the ANN trains 3 epochs, each spiking model 1. JAVA_OPTS passes JVM options, e.g.
 # JAVA_OPTS=-Dai.djl.pytorch.num_threads=1 to run two tasks side by side on two cores.
 #
-# DISTILLED="t1d=runs/minilm-t1/best t4d=runs/minilm-t4/best" adds, per task, a spiking model that
-# starts from that distilled encoder (a `spikelm distill` output) and is fine-tuned with the ANN's
-# schedule (3 epochs) and distillation from the fine-tuned ANN (run NAME-kd).
+# DISTILLED="t1d=runs/minilm-t1/best t4d=runs/minilm-t4/best" adds, per task, a spiking model made of
+# that distilled encoder (a `spikelm distill` output) under the fine-tuned ANN's head, fine-tuned
+# like the converted rows (1 epoch, distillation from the fine-tuned ANN; run TASK-NAME-kd).
 # ROWS="t1 t1kd t4 t4kd" (the default) picks the converted-ANN rows; ROWS= runs none of them.
 # SPIKELM="java -jar /path/spikelm.jar" runs another build than this checkout's ./spikelm.
 set -u
@@ -57,7 +57,7 @@ for task in "${tasks[@]}"; do
   has t4 && run "$slug-t4" "${t[@]}" --model "$ann" --epochs 1 -T 4
   has t4kd && run "$slug-t4kd" "${t[@]}" --model "$ann" --epochs 1 -T 4 --distill-from "$ann"
   for d in "${distilled[@]}"; do
-    run "$slug-${d%%=*}-kd" "${t[@]}" --model "${d#*=}" --epochs 3 --distill-from "$ann"
+    run "$slug-${d%%=*}-kd" "${t[@]}" --model "$ann" --encoder-from "${d#*=}" --epochs 1 --distill-from "$ann"
   done
 done
 $spikelm glue-report "$out" --chart "$out/glue.png"

@@ -15,6 +15,7 @@ import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.WeightsMismatchException;
 import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.BatchSource;
@@ -69,6 +70,12 @@ final class GlueCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Model to start from (default: embedded all-MiniLM-L6-v2).")
     String model;
+
+    @Option(
+            names = "--encoder-from",
+            description = "Replace the encoder (embeddings, layers, α) of --model with this SpikeLM's, e.g. a spikelm distill"
+                    + " output under a fine-tuned ANN's head; the run takes its spiking settings.")
+    String encoderFrom;
 
     @Option(names = "--train", description = "Fine-tune on the train split before evaluating.")
     boolean train;
@@ -150,8 +157,12 @@ final class GlueCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer = TokenizerFiles.load(tokenizerFile,
                         b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
-            SpikingConfig spiking = spiking(source.savedSpiking());
+            ModelSource encoder = encoderFrom == null ? null : new ModelSource(encoderFrom, null, false);
+            SpikingConfig spiking = spiking(encoder == null ? source.savedSpiking() : encoder.savedSpiking());
             SpikeBertPreTrainedModel classifier = source.loadClassifier(manager, spiking, id2label, task.isRegression());
+            if (encoder != null) {
+                transplantEncoder(classifier, encoder, spiking);
+            }
             Map<String, List<GlueExample>> dev = new LinkedHashMap<>();
             for (String split : task.devSplits()) {
                 dev.put(split, reader.read(task, split).examples());
@@ -244,6 +255,23 @@ final class GlueCommand implements Callable<Integer> {
             console.println("firing rates written to " + firing);
         }
         console.flush();
+    }
+
+    /**
+     * Loads the encoder of --encoder-from into the classifier: its head (pooler and classifier) stays,
+     * its spike sites there recalibrate on the first batch.
+     */
+    private void transplantEncoder(SpikeBertPreTrainedModel classifier, ModelSource encoder, SpikingConfig spiking)
+            throws IOException {
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            SpikeBertPreTrainedModel from = encoder.load(scratch, saved -> spiking, "BertModel");
+            try {
+                classifier.loadEncoderFrom(from);
+            } catch (WeightsMismatchException e) {
+                throw new IllegalArgumentException("--encoder-from " + encoderFrom + " does not fit --model "
+                        + (model == null ? ModelSource.EMBEDDED_NAME : model) + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private SpikingConfig spiking(SpikingConfig saved) {
@@ -415,7 +443,8 @@ final class GlueCommand implements Callable<Integer> {
                             Double.isNaN(firingRate) ? null : firingRate, // an ANN has no spikes
                             energy.perSequence().annJoules() * 1e3,
                             energy.perSequence().spikingJoules() * 1e3,
-                            seconds)
+                            seconds,
+                            encoderFrom)
                     .write(json);
         }
     }

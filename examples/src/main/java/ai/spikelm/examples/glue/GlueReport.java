@@ -20,10 +20,11 @@ import org.knowm.xchart.CategoryChartBuilder;
  */
 public final class GlueReport {
 
-    /** ANN first, then SpikeLM by T, each plain before distilled. */
+    /** ANN first, then SpikeLM by T, each converted before a distilled encoder, plain before KD. */
     private static final Comparator<GlueRunResult> MODEL_ORDER =
             Comparator.comparing((GlueRunResult r) -> !r.isAnn())
                     .thenComparingInt(GlueRunResult::timeSteps)
+                    .thenComparing(r -> r.encoderFrom() != null)
                     .thenComparing(r -> r.distilledFrom() != null);
 
     private final List<GlueRunResult> runs;

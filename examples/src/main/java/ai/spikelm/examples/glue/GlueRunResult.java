@@ -37,6 +37,8 @@ import java.util.Map;
  * @param annMjPerSequence the ANN's energy per dev sequence in mJ
  * @param modelMjPerSequence this model's energy per dev sequence in mJ
  * @param seconds wall time of the run
+ * @param encoderFrom the model whose encoder replaced the starting model's (for example a {@code
+ *     spikelm distill} output under a fine-tuned ANN's head), or {@code null}
  */
 public record GlueRunResult(
         String task,
@@ -60,7 +62,8 @@ public record GlueRunResult(
         Double firingRate,
         double annMjPerSequence,
         double modelMjPerSequence,
-        double seconds) {
+        double seconds,
+        String encoderFrom) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper()
@@ -104,7 +107,8 @@ public record GlueRunResult(
         if (isAnn()) {
             return distilledFrom == null ? "ANN" : "ANN + KD";
         }
-        return "SpikeLM T = " + timeSteps + (distilledFrom == null ? "" : " + KD");
+        return "SpikeLM T = " + timeSteps + (encoderFrom == null ? "" : ", distilled encoder")
+                + (distilledFrom == null ? "" : " + KD");
     }
 
     /**

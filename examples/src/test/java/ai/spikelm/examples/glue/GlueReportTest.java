@@ -24,7 +24,7 @@ class GlueReportTest {
         return new GlueRunResult(task, ann ? "all-MiniLM-L6-v2 (embedded)" : "runs/" + task.toLowerCase() + "-ann/best",
                 ann ? "ANN" : "SpikeLM(T=" + t + ")", ann ? 1 : t, kd ? "runs/teacher" : null, true, ann ? 3 : 1,
                 1000, 1000, 500, null, 42, 16, 1e-4, 64, metrics, 0, dev.values().iterator().next(),
-                ann ? null : 0.375, 3.2, ann ? 3.2 : 0.8 * t, 100 + t);
+                ann ? null : 0.375, 3.2, ann ? 3.2 : 0.8 * t, 100 + t, null);
     }
 
     @Test
@@ -62,11 +62,22 @@ class GlueReportTest {
     void namesTheExamplesActuallyTrainedOn() {
         GlueRunResult wnli = run("WNLI", 0, false, Map.of("ACCURACY", 0.563), 0);
         GlueRunResult wholeSplit = new GlueRunResult(wnli.task(), wnli.model(), wnli.spiking(), wnli.timeSteps(), null, true, 3,
-                1000, 635, 500, null, 42, 16, 1e-4, 64, wnli.metrics(), 0, 0.563, null, 3.2, 3.2, 100);
+                1000, 635, 500, null, 42, 16, 1e-4, 64, wnli.metrics(), 0, 0.563, null, 3.2, 3.2, 100, null);
         assertEquals("635 × 3 ep.", GlueReport.training(wholeSplit), "a 1000-example subset of 635 rows is all 635");
         GlueRunResult qnli = new GlueRunResult("QNLI", wnli.model(), "ANN", 1, null, true, 3,
-                null, null, 500, 1000, 42, 16, 1e-4, 64, wnli.metrics(), 0, 0.7, null, 3.2, 3.2, 100);
+                null, null, 500, 1000, 42, 16, 1e-4, 64, wnli.metrics(), 0, 0.7, null, 3.2, 3.2, 100, null);
         assertEquals("1000 of dev × 3 ep.", GlueReport.training(qnli));
+    }
+
+    @Test
+    void aDistilledEncoderIsItsOwnRowAfterTheConvertedOnes() {
+        GlueRunResult converted = run("STS-B", 1, true, Map.of("PEARSON", 0.2), 0);
+        GlueRunResult c = converted;
+        GlueRunResult distilled = new GlueRunResult(c.task(), c.model(), c.spiking(), 1, c.distilledFrom(), true, 1, 1000, 1000,
+                500, null, 42, 16, 1e-4, 64, Map.of("dev", Map.of("PEARSON", 0.7)), 0, 0.7, 0.4, 3.2, 0.2, 100,
+                "runs/minilm-t1/best");
+        assertEquals("SpikeLM T = 1, distilled encoder + KD", distilled.variant());
+        assertEquals(List.of(converted, distilled), new GlueReport(List.of(distilled, converted)).runs());
     }
 
     @Test

@@ -135,6 +135,27 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements 
         HfWeights.load(this, named, missing, unused);
     }
 
+    /**
+     * Replaces this model's encoder (embeddings, layers and their spike amplitudes) with another
+     * model's, keeping this model's head and pooler: for example a distilled spiking encoder under
+     * the head of a fine-tuned ANN. Spike sites of the head recalibrate on their next batch, since
+     * the activations reaching them change.
+     *
+     * @param encoder a model with the same encoder shapes and time steps
+     * @throws ai.spikelm.zoo.core.WeightsMismatchException listing what does not fit
+     */
+    public void loadEncoderFrom(SpikeBertPreTrainedModel encoder) {
+        Map<String, HostTensor> weights = new java.util.LinkedHashMap<>();
+        String prefix = encoder.basePrefix();
+        encoder.exportWeights().forEach((name, tensor) -> {
+            String bare = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+            if (bare.startsWith("embeddings.") || bare.startsWith("encoder.")) {
+                weights.put(name, tensor);
+            }
+        });
+        loadWeights(weights, true);
+    }
+
     private static boolean isEncoderName(String name) {
         return name.startsWith("embeddings.") || name.startsWith("encoder.") || name.startsWith("pooler.");
     }

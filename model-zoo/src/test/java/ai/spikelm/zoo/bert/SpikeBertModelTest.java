@@ -156,6 +156,48 @@ class SpikeBertModelTest {
     }
 
     @Test
+    void anEncoderTransplantedUnderAHeadKeepsTheHeadAndRecalibratesIt() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertConfig config = TinyBert.config(T2).toBuilder().optId2label(Map.of(0, "a", 1, "b")).build();
+            SpikeBertForSequenceClassification classifier = new SpikeBertForSequenceClassification(config);
+            classifier.initialize(manager);
+            TinyBert.randomize(classifier, 7);
+            TinyBert.run(classifier, manager, TinyBert.batch(manager)); // calibrates every site
+            SpikeBertModel encoder = new SpikeBertModel(TinyBert.config(T2));
+            encoder.initialize(manager);
+            TinyBert.randomize(encoder, 8);
+            TinyBert.run(encoder, manager, TinyBert.batch(manager));
+            Map<String, float[]> headBefore = new LinkedHashMap<>();
+            HfWeights.parameters(classifier).forEach((n, p) -> {
+                if (n.startsWith("classifier.") || n.startsWith("bert.pooler.")) {
+                    headBefore.put(n, p.getArray().toFloatArray());
+                }
+            });
+
+            classifier.loadEncoderFrom(encoder);
+
+            Map<String, float[]> transplanted = new LinkedHashMap<>();
+            HfWeights.parameters(classifier).forEach((n, p) -> transplanted.put(n, p.getArray().toFloatArray()));
+            HfWeights.parameters(encoder).forEach((n, p) -> {
+                if (!n.startsWith("pooler.")) { // the pooler belongs to the head
+                    assertArrayEquals(p.getArray().toFloatArray(), transplanted.get("bert." + n), 0f, n);
+                }
+            });
+            headBefore.forEach((n, v) -> assertArrayEquals(v, transplanted.get(n), 0f, n + " is the head's own"));
+            Map<String, AbstractElasticSpikingBlock> encoderSites = HfWeights.spikingSites(encoder);
+            HfWeights.spikingSites(classifier).forEach((path, site) -> {
+                AbstractElasticSpikingBlock source = encoderSites.get(path.substring("bert.".length()));
+                if (source != null && !path.startsWith("bert.pooler")) {
+                    assertArrayEquals(source.getAmplitudes(), site.getAmplitudes(), 0f, path);
+                } else {
+                    assertFalse(site.isCalibrated(), path + " sees new activations: it recalibrates");
+                }
+            });
+            assertEquals(new Shape(3, 2), TinyBert.run(classifier, manager, TinyBert.batch(manager)).get(0).getShape());
+        }
+    }
+
+    @Test
     void annCheckpointConvertsToSpikingAndCalibratesOnFirstBatch(@TempDir Path dir) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeBertModel ann = new SpikeBertModel(TinyBert.config(SpikingConfig.ANN));
