@@ -16,5 +16,6 @@ dev=$1/QNLI/dev.tsv out=$2 n=${3:-500} seed=${4:-42}
 rm -rf "$out/docs" && mkdir -p "$out/docs"
 awk -F'\t' -v docs="$out/docs" 'NR > 1 && !($3 in seen) { seen[$3] = 1; f = sprintf("%s/s%05d.txt", docs, ++k); print $3 > f; close(f) }' "$dev"
 awk -F'\t' -v seed="$seed" 'BEGIN { srand(seed) } NR > 1 && $4 == "entailment" { printf "%.12f\t%s\t%s\n", rand(), $2, substr($3, 1, 80) }' "$dev" \
-  | sort -k1,1 | awk -v n="$n" 'NR <= n' | cut -f2,3 > "$out/questions.tsv"
+  | sort -k1,1 | awk -v n="$n" 'NR <= n' | cut -f2,3 \
+  | iconv -c -f UTF-8 -t UTF-8 > "$out/questions.tsv"   # awk cuts bytes: drop a character cut in half
 echo "$(ls "$out/docs" | wc -l) passages in $out/docs, $(wc -l < "$out/questions.tsv") questions in $out/questions.tsv"
