@@ -1,5 +1,6 @@
 package ai.spikelm.examples.cli;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -113,6 +114,50 @@ final class CleanStop implements AutoCloseable {
      */
     boolean isRequested() {
         return requested.get();
+    }
+
+    /**
+     * Tells whether the JVM is shutting down, as after a signal (not after a time limit). Charts are
+     * skipped then: Java's imaging registers a shutdown hook when it starts, which the JVM refuses
+     * while it exits.
+     *
+     * @return true while shutdown hooks run
+     */
+    static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Runs a chart writer unless the JVM is shutting down, saying so on the console instead.
+     *
+     * @param console where to say it
+     * @param draw writes the chart
+     * @throws IOException if the chart cannot be written
+     */
+    static void drawUnlessShuttingDown(java.io.PrintWriter console, ChartWriter draw) throws IOException {
+        if (jvmShuttingDown()) {
+            console.println("no chart: the JVM is exiting on a signal; run the same command again to finish and draw it");
+        } else {
+            draw.write();
+        }
+    }
+
+    /** Writes a chart. */
+    @FunctionalInterface
+    interface ChartWriter {
+        /**
+         * Writes it.
+         *
+         * @throws IOException if it cannot be written
+         */
+        void write() throws IOException;
     }
 
     /** Ends the timer and lets a waiting shutdown hook, and so the JVM, go on. */

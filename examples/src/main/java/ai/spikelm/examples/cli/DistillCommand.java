@@ -310,8 +310,10 @@ final class DistillCommand implements Callable<Integer> {
             }
             report(console, summary, student, tokens[0], seconds[0]);
             if (chart != null && lossChart.recordedSteps() > 0) {
-                lossChart.write(chart);
-                console.println("loss curve written to " + chart);
+                CleanStop.drawUnlessShuttingDown(console, () -> {
+                    lossChart.write(chart);
+                    console.println("loss curve written to " + chart);
+                });
             }
             if (json != null) {
                 writeHistory(history);

@@ -220,8 +220,10 @@ final class PretrainLmCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  time %.0f s; checkpoints in %s%n", seconds, out);
             console.flush();
             if (chart != null) {
-                lossChart.write(chart);
-                FiringRateChart.writeBeside(energy, chart);
+                CleanStop.drawUnlessShuttingDown(console, () -> {
+                    lossChart.write(chart);
+                    FiringRateChart.writeBeside(energy, chart);
+                });
             }
             if (json != null) {
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
