@@ -16,9 +16,9 @@ import ai.spikelm.ops.stats.TransformerCost;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.spikelm.examples.report.EnergyReport;
 import ai.spikelm.examples.report.FiringRateChart;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TrainableModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -136,9 +136,12 @@ final class EnergyCommand implements Callable<Integer> {
                     : SpikingConfig.builder().optTimeSteps(t).optAlphaMultiplier(k).build();
             try (NDManager manager = NDManager.newBaseManager();
                     ProgressBar bar = progress("SpikeLM T=" + t, batches.size())) {
-                SpikeBertPreTrainedModel spikeModel = source.load(manager, s -> spiking, null);
+                TrainableModel spikeModel = source.loadModel(manager, s -> spiking);
+                // --seq-len asks for fixed-length sequences: their padding is measured, as such hardware would run it.
+                EnergyReport.Padding padding =
+                        text.sequenceLength != null ? EnergyReport.Padding.COUNTED : EnergyReport.Padding.EXCLUDED;
                 EnergyReport report =
-                        EnergyReport.measure("SpikeLM T=" + t, spikeModel, manager, batches, energy, i -> bar.step());
+                        EnergyReport.measure("SpikeLM T=" + t, spikeModel, manager, batches, energy, padding, i -> bar.step());
                 reports.add(report);
             }
         }

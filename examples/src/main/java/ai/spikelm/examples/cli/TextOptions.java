@@ -31,7 +31,7 @@ final class TextOptions {
 
     @Option(
             names = "--seq-len",
-            description = "Pad or truncate every sequence to exactly this many tokens (energy per sequence at a fixed length).")
+            description = "Pad or truncate every sequence to exactly this many tokens (energy per sequence at a fixed length, padding counted).")
     Integer sequenceLength;
 
     /** Reads the lines (the embedded sample when no file is given). */

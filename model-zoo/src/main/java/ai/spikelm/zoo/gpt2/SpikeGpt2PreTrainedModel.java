@@ -10,6 +10,8 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.ndarray.NDList;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.ModelShape;
+import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TrainableModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,7 +82,20 @@ public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock implements 
      *
      * @return for example {@code GPT2LMHeadModel}
      */
+    @Override
     public abstract String architecture();
+
+    /** {@inheritDoc} */
+    @Override
+    public ModelShape shape() {
+        return new ModelShape(config.vocabSize(), config.nPositions(), config.nEmbd(), config.nLayer(), config.nHead());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SpikingConfig spiking() {
+        return config.spiking();
+    }
 
     /**
      * Returns the prefix of the transformer's parameter names: {@code "transformer."} for a model
