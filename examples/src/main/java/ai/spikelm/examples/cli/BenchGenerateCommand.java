@@ -1,13 +1,13 @@
 package ai.spikelm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
-import ai.spikelm.zoo.core.SpikingConfig;
-import ai.spikelm.zoo.generate.CausalLanguageModel;
 import ai.spikelm.zoo.core.ModelShape;
+import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.family.CausalLmModel;
 import ai.spikelm.zoo.family.LoadRequest;
 import ai.spikelm.zoo.family.ModelFamilies;
 import ai.spikelm.zoo.family.ModelKind;
+import ai.spikelm.zoo.generate.CausalLanguageModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

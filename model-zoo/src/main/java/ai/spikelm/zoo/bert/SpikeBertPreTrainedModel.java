@@ -15,9 +15,9 @@ import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.ModelShape;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.weights.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
-import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
 import java.util.function.Predicate;
 

@@ -1,8 +1,8 @@
 package ai.spikelm.zoo.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.spikelm.ops.ScalarOps;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.family.CausalLmModel;
