@@ -72,11 +72,18 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = LanguageModelFiles.modelDir(model);
-        try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer = Tokenizers.untruncated(dir.resolve("tokenizer.json"))) {
+        try (NDManager manager = NDManager.newBaseManager()) {
             // Calibrated on load (the embedded sample), so that the text does not depend on the prompt's tokens.
             GenerativeModel lm = ModelFamilies.loadGenerator(
                     LoadRequest.builder().setModelDir(dir).optSpiking(spikingOptions::applyIfGiven).build(), manager);
+            generate(lm, dir, out, manager);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void generate(GenerativeModel lm, Path dir, PrintWriter out, NDManager manager) throws IOException {
+        try (HuggingFaceTokenizer tokenizer = Tokenizers.untruncated(dir.resolve("tokenizer.json"))) {
             SpikingConfig spiking = lm.spiking();
             Generator.Builder builder = Generator.builder(lm).optCodec(TokenCodec.of(tokenizer)).optMaxNewTokens(maxNewTokens);
             if (temperature != null) {
@@ -113,7 +120,5 @@ final class GenerateCommand implements Callable<Integer> {
                     result.tokens().length, result.finishReason(), result.decodeTokensPerSecond(), result.seed(), spiking);
             spec.commandLine().getErr().flush();
         }
-        out.flush();
-        return 0;
     }
 }

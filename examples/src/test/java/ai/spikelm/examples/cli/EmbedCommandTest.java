@@ -178,15 +178,20 @@ class EmbedCommandTest {
         System.out.printf(Locale.ROOT, "embed at T=4, peak resident memory: %d MB for 2,000 lines, %d MB for 20,000 lines%n",
                 smallPeak, bigPeak);
         assertTrue(bigPeak < 1500, "peak RSS " + bigPeak + " MB");
-        assertTrue(bigPeak - smallPeak < 150, "RSS grew from " + smallPeak + " to " + bigPeak + " MB with 10x the lines");
+        assertTrue(bigPeak - smallPeak < 100, "RSS grew from " + smallPeak + " to " + bigPeak + " MB with 10x the lines");
     }
 
-    /** Runs embed on a file in a child JVM (heap capped at 256 MB) and returns its sampled peak RSS. */
+    /**
+     * Runs embed on a file in a child JVM and returns its sampled peak RSS. The heap is fixed at
+     * 128 MB and touched up front, so that what can grow is what the input costs outside it.
+     */
     private static long childPeakMegabytes(Path input, int expectedLines) throws Exception {
         Path out = dir.resolve(input.getFileName() + ".jsonl");
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
+                "-Xms128m",
+                "-Xmx128m",
+                "-XX:+AlwaysPreTouch",
                 "-Dai.djl.pytorch.num_threads=1",
                 "-cp", System.getProperty("java.class.path"),
                 SpikeLmCli.class.getName(),
@@ -196,7 +201,7 @@ class EmbedCommandTest {
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path status = Path.of("/proc", Long.toString(child.pid()), "status");
         long peak = 0;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(60); // generous: a shared, busy machine
         while (child.isAlive() && System.nanoTime() < deadline) {
             try {
                 for (String line : Files.readAllLines(status)) {
