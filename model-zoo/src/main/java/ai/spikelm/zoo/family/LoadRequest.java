@@ -224,7 +224,7 @@ public final class LoadRequest {
 
         /**
          * Runs the model as SpikeLM with T time steps: an ANN is converted (with the default
-         * settings), a SpikeLM keeps its settings with the new T.
+         * settings), a SpikeLM keeps its settings with the new T. Replaces any {@link #optSpiking}.
          *
          * @param timeSteps T, at least 1; null keeps the saved settings
          * @return this builder
