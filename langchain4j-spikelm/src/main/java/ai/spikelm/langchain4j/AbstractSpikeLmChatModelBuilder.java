@@ -41,8 +41,10 @@ public abstract class AbstractSpikeLmChatModelBuilder<B extends AbstractSpikeLmC
     protected abstract B self();
 
     /**
-     * Loads a SpikeLM (or plain) GPT-2 from a local Hugging Face-layout folder: {@code config.json},
-     * {@code model.safetensors} and a byte-level BPE {@code tokenizer.json}.
+     * Loads a model from a local Hugging Face-layout folder ({@code config.json}, {@code
+     * model.safetensors}, {@code tokenizer.json}) of any registered family that generates text: a
+     * causal language model (SpikeLM-GPT-2) or an encoder-decoder (SpikeLM-BART); others are refused
+     * with the families that generate.
      *
      * @param modelPath the folder
      * @return this builder

@@ -2,19 +2,17 @@ package ai.spikelm.langchain4j;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
-import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
-import ai.spikelm.zoo.core.HfWeights;
-import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.CalibrationSet;
+import ai.spikelm.zoo.core.Tokenizers;
+import ai.spikelm.zoo.family.LoadRequest;
+import ai.spikelm.zoo.family.ModelFamilies;
 import ai.spikelm.zoo.generate.CausalLanguageModel;
 import ai.spikelm.zoo.generate.GenerationResult;
 import ai.spikelm.zoo.generate.Generator;
 import ai.spikelm.zoo.generate.PromptPolicy;
+import ai.spikelm.zoo.generate.TextGenerationModel;
 import ai.spikelm.zoo.generate.TokenCodec;
 import ai.spikelm.zoo.generate.TokenListener;
-import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
-import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
 import ai.spikelm.zoo.hub.ModelLocator;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.exception.InvalidRequestException;
@@ -39,8 +37,10 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 
 /**
- * The one core behind {@link SpikeLmChatModel} and {@link SpikeLmStreamingChatModel}: loads a
- * SpikeLM GPT-2, checks requests, renders the chat template and runs {@link Generator}.
+ * The one core behind {@link SpikeLmChatModel} and {@link SpikeLmStreamingChatModel}: loads the
+ * model's text generator through the family registry (a causal language model such as SpikeLM-GPT-2,
+ * which continues the rendered conversation, or an encoder-decoder such as SpikeLM-BART, which reads
+ * it as its source), checks requests, renders the chat template and runs {@link Generator}.
  *
  * <p>Thread safety: the weights are shared read-only; each generation opens its own decoding
  * session (key/value cache) under its own sub-manager, closed before the call returns, so the only
@@ -67,7 +67,7 @@ final class ChatEngine implements AutoCloseable {
     record Plan(ChatRequest request, String prompt, Generator generator) {}
 
     private final NDManager manager;
-    private final CausalLanguageModel lm;
+    private final TextGenerationModel lm;
     private final HuggingFaceTokenizer tokenizer;
     private final TokenCodec codec;
     private final String modelName;
@@ -92,16 +92,24 @@ final class ChatEngine implements AutoCloseable {
         NDManager base = NDManager.newBaseManager();
         HuggingFaceTokenizer tok = null;
         try {
-            SpikingConfig saved = SpikeGpt2Config.load(dir.resolve("config.json")).spiking();
-            SpikingConfig spiking = b.timeSteps == null ? saved
-                    : (saved.isSpiking() ? saved.toBuilder() : SpikingConfig.builder())
-                            .optSpiking(true).optTimeSteps(b.timeSteps).build();
-            SpikeGpt2LMHeadModel model = SpikeGpt2Loader.builder().setModelDir(dir).optSpiking(spiking)
-                    .optAllowPickle(b.allowPickle).build().loadLanguageModel(base);
-            tok = Gpt2TokenizerJson.load(dir.resolve("tokenizer.json"));
+            // Calibrated on load, before any request, so that replies do not depend on which request
+            // comes first and concurrent first requests do not race.
+            String calibration = b.calibrationText != null ? b.calibrationText : DEFAULT_CALIBRATION_TEXT;
+            if (calibration.isBlank()) {
+                throw new IllegalArgumentException("The calibration text is empty");
+            }
+            TextGenerationModel model =
+                    ModelFamilies.loadGenerator(
+                            LoadRequest.builder()
+                                    .setModelDir(dir)
+                                    .optTimeSteps(b.timeSteps)
+                                    .optAllowPickle(b.allowPickle)
+                                    .optCalibration(CalibrationSet.of("the chat calibration text", List.of(calibration)))
+                                    .build(),
+                            base);
+            tok = Tokenizers.untruncated(dir.resolve("tokenizer.json"));
             this.codec = TokenCodec.of(tok);
             this.lm = b.maxLength == null ? model : capped(model, Math.min(b.maxLength, model.contextLength()));
-            calibrate(model, base, b.calibrationText != null ? b.calibrationText : DEFAULT_CALIBRATION_TEXT);
         } catch (IOException e) {
             close(base, tok);
             throw new UncheckedIOException("Cannot load " + source + ": " + e.getMessage(), e);
@@ -139,33 +147,32 @@ final class ChatEngine implements AutoCloseable {
         manager.close();
     }
 
-    /**
-     * Calibrates α of every uncalibrated spike site on a fixed text now, so that replies do not
-     * depend on which request happens to come first and concurrent first requests do not race.
-     */
-    private void calibrate(SpikeGpt2LMHeadModel model, NDManager base, String text) {
-        boolean needed = HfWeights.spikingSites(model).values().stream().anyMatch(s -> !s.isCalibrated());
-        if (!needed) {
-            return;
-        }
-        long[] ids = codec.encode(text);
-        if (ids.length == 0) {
-            throw new IllegalArgumentException("The calibration text is empty");
-        }
-        int n = Math.min(ids.length, lm.contextLength());
-        try (NDManager scope = base.newSubManager();
-                CausalLanguageModel.Session session = model.newSession(scope)) {
-            session.append(java.util.Arrays.copyOf(ids, n));
-        }
-        for (AbstractElasticSpikingBlock site : HfWeights.spikingSites(model).values()) {
-            if (!site.isCalibrated()) {
-                throw new IllegalStateException("Spike site left uncalibrated after calibration: " + site);
-            }
-        }
-    }
-
     /** A view of a model with a smaller context window. */
-    private static CausalLanguageModel capped(CausalLanguageModel model, int context) {
+    private static TextGenerationModel capped(TextGenerationModel generator, int context) {
+        if (!(generator instanceof CausalLanguageModel)) {
+            return new TextGenerationModel() {
+                @Override
+                public int contextLength() {
+                    return context;
+                }
+
+                @Override
+                public int vocabSize() {
+                    return generator.vocabSize();
+                }
+
+                @Override
+                public Integer eosTokenId() {
+                    return generator.eosTokenId();
+                }
+
+                @Override
+                public Decoding startDecoding(NDManager m, String prompt, TokenCodec c) {
+                    return generator.startDecoding(m, prompt, c);
+                }
+            };
+        }
+        CausalLanguageModel model = (CausalLanguageModel) generator;
         return new CausalLanguageModel() {
             @Override
             public int contextLength() {

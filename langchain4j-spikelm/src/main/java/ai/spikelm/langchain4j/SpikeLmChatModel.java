@@ -10,7 +10,9 @@ import dev.langchain4j.spi.ServiceHelper;
 import java.util.List;
 
 /**
- * A LangChain4j {@link ChatModel} running a SpikeLM decoder (the GPT-2 family) through DJL.
+ * A LangChain4j {@link ChatModel} running a SpikeLM text generator through DJL: a causal language
+ * model (the GPT-2 family) continues the conversation written as a prompt; an encoder-decoder (the
+ * BART family) reads it as its source.
  *
  * <pre>{@code
  * ChatModel model = SpikeLmChatModel.builder()

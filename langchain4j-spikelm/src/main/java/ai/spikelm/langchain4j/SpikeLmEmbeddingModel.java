@@ -1,34 +1,33 @@
 package ai.spikelm.langchain4j;
 
-import ai.djl.MalformedModelException;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
-import ai.spikelm.zoo.core.Pooling;
-import ai.spikelm.zoo.core.TokenizerFiles;
-import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
-import dev.langchain4j.data.embedding.Embedding;
+import ai.djl.ndarray.NDManager;
 import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
+import ai.spikelm.zoo.core.CalibrationSet;
+import ai.spikelm.zoo.core.Pooling;
+import ai.spikelm.zoo.family.EncoderModel;
+import ai.spikelm.zoo.family.LoadRequest;
+import ai.spikelm.zoo.family.ModelFamilies;
+import ai.spikelm.zoo.hub.ModelLocator;
+import ai.spikelm.zoo.text.EncoderPipeline;
+import ai.spikelm.zoo.text.LongInputPolicy;
+import ai.spikelm.zoo.text.TextEmbedding;
+import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.spi.ServiceHelper;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.langchain4j.spi.ServiceHelper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A LangChain4j {@link EmbeddingModel} running a SpikeLM (or plain BERT) encoder through DJL.
+ * A LangChain4j {@link EmbeddingModel} running a SpikeLM (or plain) encoder of any registered family
+ * through the encoder pipeline ({@link EncoderPipeline}).
  *
  * <pre>{@code
  * EmbeddingModel model = SpikeLmEmbeddingModel.builder()
@@ -37,73 +36,58 @@ import java.util.Objects;
  *         .build();
  * }</pre>
  *
- * <p>A model converted on load is calibrated while it is built, before any request, on the
- * embedded sample text or the {@link Builder#calibrationText} file, over real tokens only; its
- * vectors do not depend on request order.
+ * <p>The model is loaded as an encoder through the family registry ({@link
+ * ModelFamilies#loadEncoder}); one that has none (a causal language model, say) is refused with the
+ * families that have one. A model converted on load is calibrated while it is built, before any
+ * request, on the embedded sample text or the {@link Builder#calibrationText} file, over real tokens
+ * only; its vectors do not depend on request order.
  *
- * <p>Texts longer than the model's window ({@code maxLength} tokens) follow the {@link
- * LongInputPolicy}: {@link LongInputPolicy#TRUNCATE} keeps the first window;
- * {@link LongInputPolicy#AVERAGE_WINDOWS} (default) embeds consecutive windows and averages them.
- * Texts are embedded in batches of {@code batchSize}. Token usage is the number of tokens embedded.
- * One instance serves concurrent callers: each call borrows a DJL {@code Predictor} from a pool.
- * Close the model to release it.
+ * <p>Each text is tokenised once. Texts longer than the model's window ({@code maxLength} tokens)
+ * follow the {@link LongInputPolicy}: {@link LongInputPolicy#TRUNCATE} keeps the first window;
+ * {@link LongInputPolicy#AVERAGE_WINDOWS} (default) embeds consecutive windows and averages them
+ * before the one normalisation; {@link LongInputPolicy#REJECT} refuses them. Texts are embedded in
+ * batches of {@code batchSize}. Token usage is the number of tokens the encoder read (special
+ * tokens included). One instance serves concurrent callers; the weights are shared read-only. Close
+ * the model to release it.
  */
 public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
-    /** What happens to a text longer than the model's window. */
-    public enum LongInputPolicy {
-        /** Keep the first window only. */
-        TRUNCATE,
-        /** Embed every window and average the vectors (then normalise). */
-        AVERAGE_WINDOWS
-    }
-
-    private final PredictorPool<String, float[]> pool;
-    private final HuggingFaceTokenizer tokenizer;
-    private final int dimension;
-    private final int windowTokens;
-    private final LongInputPolicy policy;
+    private final NDManager manager;
+    private final EncoderPipeline pipeline;
+    private final BurstTrimmer trimmer = new BurstTrimmer();
     private final String modelName;
     private final List<EmbeddingModelListener> listeners;
 
     private SpikeLmEmbeddingModel(Builder b) {
-        String url = b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
-        Criteria.Builder<String, float[]> criteria =
-                Criteria.builder()
-                        .setTypes(String.class, float[].class)
-                        .optModelUrls(url)
-                        .optTranslatorFactory(new SpikeLmTranslatorFactory())
-                        .optArgument("architecture", "BertModel")
-                        .optArgument("pooling", b.pooling.name().toLowerCase(Locale.ROOT))
-                        .optArgument("maxLength", b.maxLength);
-        if (b.timeSteps != null) {
-            criteria.optArgument("timeSteps", b.timeSteps);
-        }
-        if (b.calibrationText != null) {
-            criteria.optArgument("calibrationText", b.calibrationText.toAbsolutePath().toString());
-        }
+        String source = b.modelPath != null ? b.modelPath.toString() : b.modelId;
+        NDManager base = NDManager.newBaseManager();
         try {
-            ZooModel<String, float[]> model = criteria.build().loadModel();
-            try {
-                SpikeBertPreTrainedModel block = (SpikeBertPreTrainedModel) model.getBlock();
-                this.dimension = block.getConfig().hiddenSize();
-                int window = Math.min(b.maxLength, block.getConfig().maxPositionEmbeddings());
-                this.windowTokens = window - 2; // room for [CLS] and [SEP]
-                // Counting and windowing need the whole text: no truncation, whatever tokenizer.json says.
-                this.tokenizer = TokenizerFiles.load(model.getModelPath().resolve("tokenizer.json"),
-                        tb -> tb.optTruncation(false).optPadding(false));
-            } catch (IOException | RuntimeException e) {
-                model.close(); // a model that cannot serve must not outlive the failed build
-                throw e;
-            }
-            this.pool = new PredictorPool<>(model, b.batchSize, "embedding");
+            Path dir = b.modelPath != null ? b.modelPath : ModelLocator.fromEnvironment().resolve(b.modelId);
+            LoadRequest request =
+                    LoadRequest.builder()
+                            .setModelDir(dir)
+                            .optTimeSteps(b.timeSteps)
+                            .optCalibration(b.calibrationText == null ? CalibrationSet.sample() : CalibrationSet.read(b.calibrationText))
+                            .build();
+            EncoderModel encoder = ModelFamilies.loadEncoder(request, base);
+            this.pipeline =
+                    EncoderPipeline.builder()
+                            .setModel(encoder)
+                            .setTokenizer(dir.resolve("tokenizer.json"))
+                            .optMaxLength(Math.min(b.maxLength, encoder.shape().maxPositions()))
+                            .optLongInputPolicy(b.policy)
+                            .optPooling(b.pooling)
+                            .optBatchSize(b.batchSize)
+                            .build();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot load " + url + ": " + e.getMessage(), e);
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new IllegalArgumentException("Cannot load " + url + ": " + e.getMessage(), e);
+            base.close(); // a model that cannot serve must not outlive the failed build
+            throw new UncheckedIOException("Cannot load " + source + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
         }
-        this.policy = b.policy;
-        this.modelName = b.modelPath != null ? b.modelPath.getFileName().toString() : b.modelId;
+        this.manager = base;
+        this.modelName = b.modelPath != null ? String.valueOf(b.modelPath.toAbsolutePath().normalize().getFileName()) : b.modelId;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -116,7 +100,7 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     /** {@inheritDoc} */
     @Override
     public int dimension() {
-        return dimension;
+        return pipeline.dimension();
     }
 
     /** {@inheritDoc} */
@@ -128,84 +112,29 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     /** {@inheritDoc} */
     @Override
     public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        List<String> pieces = new ArrayList<>();
-        List<Integer> owners = new ArrayList<>();
-        long tokens = 0;
+        List<String> texts = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
             String text = segments.get(i).text();
             if (text == null || text.isBlank()) {
                 throw new IllegalArgumentException("Text segment " + i + " is empty");
             }
-            List<String> windows = windows(text);
-            for (String w : windows) {
-                pieces.add(w);
-                owners.add(i);
-            }
-            tokens += tokenCount(text, windows.size());
+            texts.add(text);
         }
-        int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
-        List<float[]> vectors = pool.predict(pieces);
-        float[][] sums = new float[segments.size()][];
-        int[] counts = new int[segments.size()];
-        for (int p = 0; p < vectors.size(); p++) {
-            int i = owner[p];
-            if (sums[i] == null) {
-                sums[i] = new float[dimension];
-            }
-            float[] v = vectors.get(p);
-            for (int k = 0; k < dimension; k++) {
-                sums[i][k] += v[k];
-            }
-            counts[i]++;
-        }
-        List<Embedding> embeddings = new ArrayList<>(segments.size());
-        for (float[] sum : sums) {
-            embeddings.add(Embedding.from(normalize(sum)));
+        List<Embedding> embeddings = new ArrayList<>(texts.size());
+        long tokens = 0;
+        for (TextEmbedding e : trimmer.call(() -> pipeline.embed(texts))) {
+            embeddings.add(Embedding.from(e.vector()));
+            tokens += e.tokens();
         }
         return Response.from(embeddings, new TokenUsage(Math.toIntExact(tokens)));
     }
 
-    /** The text itself, or its consecutive windows of at most {@code windowTokens} tokens. */
-    private List<String> windows(String text) {
-        Encoding encoding = tokenizer.encode(text, false, false);
-        CharSpan[] spans = encoding.getCharTokenSpans();
-        if (spans.length <= windowTokens || policy == LongInputPolicy.TRUNCATE) {
-            return List.of(text); // the translator truncates to the window
-        }
-        List<String> windows = new ArrayList<>();
-        for (int start = 0; start < spans.length; start += windowTokens) {
-            int end = Math.min(spans.length, start + windowTokens) - 1;
-            windows.add(text.substring(spans[start].getStart(), spans[end].getEnd()));
-        }
-        return windows;
-    }
-
-    private long tokenCount(String text, int windows) {
-        long n = tokenizer.encode(text, false, false).getIds().length;
-        if (policy == LongInputPolicy.TRUNCATE) {
-            n = Math.min(n, windowTokens);
-        }
-        return n + 2L * windows;
-    }
-
-    private static float[] normalize(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        norm = Math.sqrt(norm);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / Math.max(norm, 1e-12));
-        }
-        return out;
-    }
-
-    /** Closes the predictors and the model. */
+    /** Releases the tokenizer and the model's native memory. */
     @Override
     public void close() {
-        tokenizer.close();
-        pool.close();
+        pipeline.close();
+        manager.close();
+        BurstTrimmer.trimNow();
     }
 
     /**
@@ -296,7 +225,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         }
 
         /**
-         * Sets the window in tokens (default 256, capped at the model's positions).
+         * Sets the window in tokens, special tokens included (default 256, capped at the model's
+         * positions).
          *
          * @param maxLength the window
          * @return this builder

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A LangChain4j {@link StreamingChatModel} running a SpikeLM decoder (the GPT-2 family): the same
+ * A LangChain4j {@link StreamingChatModel} running a SpikeLM text generator (GPT-2 or BART family): the same
  * model, template, parameters and checks as {@link SpikeLmChatModel}, with the reply streamed.
  *
  * <pre>{@code

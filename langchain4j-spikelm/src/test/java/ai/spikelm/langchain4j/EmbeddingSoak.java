@@ -97,7 +97,7 @@ final class EmbeddingSoak {
 
     /** Past the pool's trim delay. */
     private static void idle() throws InterruptedException {
-        Thread.sleep(PredictorPool.TRIM_DELAY_MILLIS * 3);
+        Thread.sleep(BurstTrimmer.TRIM_DELAY_MILLIS * 3);
     }
 
     private static long mb(long bytes) {

@@ -3,10 +3,11 @@ package ai.spikelm.langchain4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
+import ai.spikelm.zoo.family.ModelFamilies;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +27,8 @@ class SpikeLmChatAiServicesTest {
 
     @Test
     void aStreamingAiServiceStreamsTheAnswer() throws Exception {
-        assertEquals(4, SpikeGpt2Config.load(ChatTestModels.trained().resolve("config.json")).spiking().timeSteps());
+        Path trained = ChatTestModels.trained();
+        assertEquals(4, ModelFamilies.forModel(trained).savedSpiking(trained.resolve("config.json")).timeSteps());
         try (SpikeLmStreamingChatModel model =
                 SpikeLmStreamingChatModel.builder().modelPath(ChatTestModels.trained()).build()) {
             StreamingAssistant assistant = AiServices.create(StreamingAssistant.class, model);

@@ -13,6 +13,7 @@ import ai.spikelm.zoo.convert.ImportedBert;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.eval.RetrievalQuestion;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.text.LongInputPolicy;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.output.Response;
@@ -91,7 +92,7 @@ class SpikeLmEmbeddingModelTest {
         String longText = String.join(" ", document); // about 900 tokens
         try (SpikeLmEmbeddingModel average = SpikeLmEmbeddingModel.builder().modelPath(minilm).maxLength(128).build();
                 SpikeLmEmbeddingModel truncate = SpikeLmEmbeddingModel.builder().modelPath(minilm).maxLength(128)
-                        .longInputPolicy(SpikeLmEmbeddingModel.LongInputPolicy.TRUNCATE).build()) {
+                        .longInputPolicy(LongInputPolicy.TRUNCATE).build()) {
             Response<Embedding> a = average.embed(longText);
             Response<Embedding> t = truncate.embed(longText);
             assertNotEquals(a.content(), t.content());

@@ -1,14 +1,15 @@
 package ai.spikelm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.core.ModelShape;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.family.CausalLmModel;
+import ai.spikelm.zoo.family.LoadRequest;
+import ai.spikelm.zoo.family.ModelFamilies;
+import ai.spikelm.zoo.family.ModelKind;
 import ai.spikelm.zoo.generate.CausalLanguageModel;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
-import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Per-token decoding latency of one GPT-2-layout model as ANN, SpikeLM T = 1 and T = 4, with the
+ * Per-token decoding latency of one causal language model (GPT-2 layout) as ANN, SpikeLM T = 1 and T = 4, with the
  * key/value cache, at several context lengths: measured interleaved in one run, so that machine
  * noise hits every configuration alike.
  */
@@ -72,7 +73,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
         // [setting][context][round] nanoseconds per decoded token
         double[][][] perToken = new double[settings.length][contexts.length][rounds];
         try (NDManager manager = NDManager.newBaseManager()) {
-            List<SpikeGpt2LMHeadModel> models = new ArrayList<>();
+            List<CausalLmModel> models = new ArrayList<>();
             for (SpikingConfig s : settings) {
                 models.add(load(manager, s));
             }
@@ -87,7 +88,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
             for (int i = 0; i < text.length; i++) {
                 text[i] = random.nextInt(models.get(0).vocabSize());
             }
-            for (SpikeGpt2LMHeadModel m : models) {
+            for (CausalLmModel m : models) {
                 decode(m, manager, text, contexts[0], tokens); // warm-up; calibrates the spiking models
             }
             for (int r = 0; r < rounds; r++) {
@@ -125,22 +126,20 @@ final class BenchGenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SpikeGpt2LMHeadModel load(NDManager manager, SpikingConfig spiking) throws IOException {
+    private CausalLmModel load(NDManager manager, SpikingConfig spiking) throws IOException {
         if (model != null) {
-            Path dir = LanguageModelFiles.modelDir(model);
-            return SpikeGpt2Loader.builder().setModelDir(dir).optSpiking(spiking).build().loadLanguageModel(manager);
+            // Not calibrated on load: the warm-up calibrates every configuration alike.
+            return ModelFamilies.loadCausalLm(
+                    LoadRequest.builder().setModelDir(LanguageModelFiles.modelDir(model)).optSpiking(spiking).optCalibration(null).build(),
+                    manager);
         }
-        SpikeGpt2Config config = SpikeGpt2Config.builder()
-                .optVocabSize(vocab).optNPositions(1024).optNEmbd(hidden).optNLayer(layers).optNHead(heads)
-                .optBosTokenId(vocab - 1).optEosTokenId(vocab - 1).optSpiking(spiking).build();
-        SpikeGpt2LMHeadModel m = new SpikeGpt2LMHeadModel(config);
         manager.getEngine().setRandomSeed(7); // same random weights in every configuration
-        m.initialize(manager);
-        return m;
+        return (CausalLmModel) ModelFamilies.forModelType("gpt2")
+                .create(ModelKind.CAUSAL_LM, new ModelShape(vocab, 1024, hidden, layers, heads), spiking, manager);
     }
 
     /** Fills the cache with {@code context} tokens, then returns the mean time of the next tokens, one at a time. */
-    private static double decode(SpikeGpt2LMHeadModel model, NDManager manager, long[] text, int context, int tokens) {
+    private static double decode(CausalLmModel model, NDManager manager, long[] text, int context, int tokens) {
         try (NDManager scope = manager.newSubManager();
                 CausalLanguageModel.Session session = model.newSession(scope)) {
             session.append(java.util.Arrays.copyOf(text, context));

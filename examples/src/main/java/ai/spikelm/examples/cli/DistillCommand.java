@@ -18,10 +18,11 @@ import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.spikelm.zoo.corpus.CorpusBatches;
 import ai.spikelm.zoo.corpus.TextCorpus;
-import ai.spikelm.zoo.eval.SentenceEmbedder;
 import ai.spikelm.zoo.eval.StsEvaluator;
 import ai.spikelm.zoo.eval.StsPair;
 import ai.spikelm.zoo.eval.StsResult;
+import ai.spikelm.zoo.text.EncoderPipeline;
+import ai.spikelm.zoo.text.EncoderTokenizer;
 import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.DistillationObjective;
 import ai.spikelm.zoo.training.EpochResult;
@@ -196,7 +197,8 @@ final class DistillCommand implements Callable<Integer> {
         int epochs = (maxSteps + evalEvery - 1) / evalEvery;
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer = TokenizerFiles.load(tokenizerFile,
-                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
+                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false));
+                EncoderTokenizer stsTokenizer = EncoderTokenizer.builder().setTokenizer(tokenizerFile).optMaxLength(maxLength).build()) {
             SpikeBertPreTrainedModel ann = source.load(manager, s -> SpikingConfig.ANN, null);
             SpikingConfig spiking = spikingOptions.apply(SpikingConfig.ANN);
             if (!spiking.isSpiking()) {
@@ -215,7 +217,7 @@ final class DistillCommand implements Callable<Integer> {
                 });
             }
             if (!stsPairs.isEmpty()) {
-                StsResult teacherScore = sts(ann, tokenizer, pool, stsPairs);
+                StsResult teacherScore = sts(ann, stsTokenizer, pool, stsPairs);
                 console.printf(Locale.ROOT, "teacher (ANN) zero-shot STS-B: Spearman %.2f, Pearson %.2f (%d pairs)%n",
                         teacherScore.spearman() * 100, teacherScore.pearson() * 100, stsPairs.size());
             }
@@ -260,7 +262,7 @@ final class DistillCommand implements Callable<Integer> {
                             .optSeed(seed)
                             .optOutputDir(out)
                             .addCheckpointFile("tokenizer.json", tokenizerFile)
-                            .optEvaluator((m, epoch) -> evaluate(m, epoch, tokenizer, pool, duringTraining, energyText, manager, tokensBefore + tokens[0], history, console))
+                            .optEvaluator((m, epoch) -> evaluate(m, epoch, stsTokenizer, pool, duringTraining, energyText, manager, tokensBefore + tokens[0], history, console))
                             .addListener(lossChart)
                             .addListener(new TrainingListener() {
                                 @Override
@@ -335,7 +337,7 @@ final class DistillCommand implements Callable<Integer> {
     private EvaluationResult evaluate(
             SpikeBertPreTrainedModel model,
             int epoch,
-            HuggingFaceTokenizer tokenizer,
+            EncoderTokenizer tokenizer,
             Pooling pool,
             List<StsPair> pairs,
             List<EncodedBatch> energyText,
@@ -351,7 +353,8 @@ final class DistillCommand implements Callable<Integer> {
             metrics.put("sts_pearson", score.pearson() * 100);
             main = "sts_spearman";
         }
-        EnergyReport energy = EnergyReport.measure("student", model, manager, energyText, EnergyModel.DEFAULT, i -> {});
+        EnergyReport energy = EnergyReport.measure(
+                "student", model, manager, energyText, EnergyModel.DEFAULT, EnergyReport.Padding.EXCLUDED, i -> {});
         metrics.put("firing_rate", energy.overallFiringRate());
         metrics.put("ann_uj_per_token", energy.perToken().annJoules() * 1e6);
         metrics.put("uj_per_token", energy.perToken().spikingJoules() * 1e6);
@@ -409,10 +412,11 @@ final class DistillCommand implements Callable<Integer> {
     }
 
     /** Zero-shot STS: cosine of the pooled vectors against the gold scores. */
-    private static StsResult sts(SpikeBertPreTrainedModel model, HuggingFaceTokenizer tokenizer, Pooling pool, List<StsPair> pairs) {
-        SentenceEmbedder embedder =
-                SentenceEmbedder.builder().setModel(model.getBert()).setTokenizer(tokenizer).optPooling(pool).optBatchSize(64).build();
-        return new StsEvaluator(embedder).evaluate(pairs);
+    private static StsResult sts(SpikeBertPreTrainedModel model, EncoderTokenizer tokenizer, Pooling pool, List<StsPair> pairs) {
+        try (EncoderPipeline embedder =
+                EncoderPipeline.builder().setModel(model.getBert()).setTokenizer(tokenizer).optPooling(pool).optBatchSize(64).build()) {
+            return new StsEvaluator(embedder).evaluate(pairs);
+        }
     }
 
     private String source() {
@@ -489,7 +493,7 @@ final class DistillCommand implements Callable<Integer> {
 
     /**
      * Energy is measured on the first STS sentences (or the embedded sample without --sts), sorted
-     * by length so that batches carry almost no padding (padded positions would be counted).
+     * by length; the measurement runs real tokens only ({@link EnergyReport.Padding#EXCLUDED}).
      */
     private static List<EncodedBatch> energyBatches(HuggingFaceTokenizer tokenizer, List<StsPair> pairs) {
         List<String> texts = new ArrayList<>();

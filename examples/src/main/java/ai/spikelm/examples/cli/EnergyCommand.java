@@ -1,11 +1,14 @@
 package ai.spikelm.examples.cli;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.spikelm.examples.report.EnergyReport;
+import ai.spikelm.examples.report.FiringRateChart;
 import ai.spikelm.ops.neuron.AmplitudeCalibration;
 import ai.spikelm.ops.neuron.ElasticBiSpikingNeuron;
 import ai.spikelm.ops.nn.TimeAxis;
@@ -13,23 +16,20 @@ import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.ops.stats.SiteStatistics;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import ai.spikelm.ops.stats.TransformerCost;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.spikelm.examples.report.EnergyReport;
-import ai.spikelm.examples.report.FiringRateChart;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TrainableModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,9 +136,12 @@ final class EnergyCommand implements Callable<Integer> {
                     : SpikingConfig.builder().optTimeSteps(t).optAlphaMultiplier(k).build();
             try (NDManager manager = NDManager.newBaseManager();
                     ProgressBar bar = progress("SpikeLM T=" + t, batches.size())) {
-                SpikeBertPreTrainedModel spikeModel = source.load(manager, s -> spiking, null);
+                TrainableModel spikeModel = source.loadModel(manager, s -> spiking);
+                // --seq-len asks for fixed-length sequences: their padding is measured, as such hardware would run it.
+                EnergyReport.Padding padding =
+                        text.sequenceLength != null ? EnergyReport.Padding.COUNTED : EnergyReport.Padding.EXCLUDED;
                 EnergyReport report =
-                        EnergyReport.measure("SpikeLM T=" + t, spikeModel, manager, batches, energy, i -> bar.step());
+                        EnergyReport.measure("SpikeLM T=" + t, spikeModel, manager, batches, energy, padding, i -> bar.step());
                 reports.add(report);
             }
         }

@@ -204,6 +204,7 @@ final class GlueCommand implements Callable<Integer> {
                                     .map(TrainingBatch::inputs)
                                     .toList(),
                             EnergyModel.DEFAULT,
+                            EnergyReport.Padding.EXCLUDED,
                             i -> {});
             double seconds = (System.nanoTime() - started) / 1e9;
             report(console, task, spiking, scores, energy, summary, seconds);
@@ -407,10 +408,10 @@ final class GlueCommand implements Callable<Integer> {
                 console.printf(Locale.ROOT, "  (scores above: last epoch %d; with --out the best epoch is kept and reported)%n", summary.lastEpoch());
             }
         }
-        console.printf(Locale.ROOT, "  firing rate %s; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx)%n",
+        console.printf(Locale.ROOT, "  firing rate %s; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx; %s)%n",
                 Double.isNaN(energy.overallFiringRate()) ? "- (no spikes)" : String.format(Locale.ROOT, "%.4f", energy.overallFiringRate()),
                 energy.perSequence().annJoules() * 1e3,
-                energy.perSequence().spikingJoules() * 1e3, energy.perSequence().savingFactor());
+                energy.perSequence().spikingJoules() * 1e3, energy.perSequence().savingFactor(), energy.paddingLabel());
         console.printf(Locale.ROOT, "  time %.0f s%n", seconds);
         console.flush();
         if (json != null) {

@@ -21,9 +21,9 @@ final class ModelOptions {
     @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's).")
     Path tokenizer;
 
-    /** Returns the model source the options name. */
+    /** Returns the model source the options name, with --tokenizer if given. */
     ModelSource source() {
-        return new ModelSource(model, heads, allowPickle);
+        return new ModelSource(model, heads, allowPickle).useTokenizer(tokenizer);
     }
 
     /** Returns --tokenizer, or the source's own tokenizer.json. */

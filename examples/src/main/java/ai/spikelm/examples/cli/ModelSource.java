@@ -3,6 +3,7 @@ package ai.spikelm.examples.cli;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
+import ai.spikelm.zoo.bert.SpikeBertModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.convert.BertCheckpointImport;
 import ai.spikelm.zoo.convert.EasyBertJar;
@@ -10,6 +11,12 @@ import ai.spikelm.zoo.convert.ImportedBert;
 import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.family.EncoderModel;
+import ai.spikelm.zoo.family.LoadRequest;
+import ai.spikelm.zoo.family.ModelFamilies;
+import ai.spikelm.zoo.family.ModelFamily;
+import ai.spikelm.zoo.family.UnsupportedModelException;
 import ai.spikelm.zoo.hub.HubClient;
 import ai.spikelm.zoo.hub.ModelLocator;
 import java.io.IOException;
@@ -32,7 +39,10 @@ import java.util.function.UnaryOperator;
  *   <li>nothing: the embedded all-MiniLM-L6-v2 (real weights shipped in a Maven jar).
  * </ul>
  *
- * <p>{@link #load} calibrates a model with uncalibrated spike sites (an ANN converted with {@code
+ * <p>A Hugging Face directory loads through the family registry ({@link ModelFamilies}): {@link
+ * #loadEncoder} takes any family with an encoder, {@link #loadModel} any family, and {@link #load}
+ * (for the commands that train or convert SpikeLM-BERT) a BERT-family directory; the imports are
+ * BERT. Every load calibrates a model with uncalibrated spike sites (an ANN converted with {@code
  * -T}) right away, before any command uses it, on the calibration set ({@link #calibrateOn},
  * default the embedded sample text) over real tokens only, so that what a command prints does not
  * depend on the order of its inputs.
@@ -60,6 +70,7 @@ final class ModelSource {
     private Kind kind;
     private Path scratch;
     private CalibrationSet calibration = CalibrationSet.sample();
+    private Path tokenizerFile;
 
     /**
      * Creates a source.
@@ -82,6 +93,17 @@ final class ModelSource {
      */
     ModelSource calibrateOn(CalibrationSet set) {
         this.calibration = set;
+        return this;
+    }
+
+    /**
+     * Uses this {@code tokenizer.json} instead of the one beside the model (for calibration too).
+     *
+     * @param file the file, or null for the model's own
+     * @return this source
+     */
+    ModelSource useTokenizer(Path file) {
+        this.tokenizerFile = file;
         return this;
     }
 
@@ -122,8 +144,57 @@ final class ModelSource {
     /** Returns the SpikeLM settings the source has on its own (ANN for every import). */
     SpikingConfig savedSpiking() throws IOException {
         return kind() == Kind.HUGGING_FACE
-                ? SpikeBertConfig.load(path.resolve("config.json")).spiking()
+                ? ModelFamilies.forModel(path).savedSpiking(path.resolve("config.json"))
                 : SpikingConfig.ANN;
+    }
+
+    /**
+     * Loads the source's encoder, of any family that has one, calibrated (see {@link #calibrateOn}).
+     *
+     * @param manager the manager that will own the parameters
+     * @param spiking maps the source's settings to the wanted ones
+     * @return the encoder
+     * @throws UnsupportedModelException naming the families with an encoder, if the source's has none
+     */
+    EncoderModel loadEncoder(NDManager manager, UnaryOperator<SpikingConfig> spiking) throws IOException {
+        if (kind() == Kind.HUGGING_FACE) {
+            return ModelFamilies.loadEncoder(request(spiking), manager);
+        }
+        return (SpikeBertModel) load(manager, spiking, "BertModel");
+    }
+
+    /**
+     * Loads the source as saved, of any family, calibrated (see {@link #calibrateOn}).
+     *
+     * @param manager the manager that will own the parameters
+     * @param spiking maps the source's settings to the wanted ones
+     * @return the model
+     */
+    TrainableModel loadModel(NDManager manager, UnaryOperator<SpikingConfig> spiking) throws IOException {
+        if (kind() == Kind.HUGGING_FACE) {
+            return ModelFamilies.load(request(spiking), manager);
+        }
+        return load(manager, spiking, null);
+    }
+
+    private LoadRequest request(UnaryOperator<SpikingConfig> spiking) throws IOException {
+        return LoadRequest.builder()
+                .setModelDir(path)
+                .optSpiking(spiking)
+                .optAllowPickle(allowPickle)
+                .optCalibration(calibration)
+                .optTokenizer(tokenizerFile)
+                .build();
+    }
+
+    /** Refuses a Hugging Face directory of another family than BERT, naming what it is. */
+    private void requireBert() throws IOException {
+        ModelFamily family = ModelFamilies.forModel(path);
+        if (!SpikeBertConfig.MODEL_TYPE.equals(family.modelType())) {
+            throw new UnsupportedModelException(
+                    name() + " is model_type " + family.modelType() + " (" + family.displayName()
+                            + "); this command trains or converts SpikeLM-BERT encoders (model_type bert)");
+        }
     }
 
     /**
@@ -140,7 +211,7 @@ final class ModelSource {
         if (calibration != null && Calibration.needed(model)) {
             Path tokenizerJson = tokenizer().orElseThrow(() -> new IOException(
                     "No tokenizer.json beside " + name() + ": it is needed to calibrate the spike amplitudes on " + calibration));
-            Calibration.calibrate(model, tokenizerJson, model.getConfig().maxPositionEmbeddings(), calibration);
+            Calibration.calibrate(model, tokenizerJson, model.shape().maxPositions(), calibration);
         }
         return model;
     }
@@ -149,6 +220,7 @@ final class ModelSource {
             throws IOException {
         SpikingConfig wanted = spiking.apply(savedSpiking());
         if (kind() == Kind.HUGGING_FACE) {
+            requireBert();
             return SpikeBertLoader.builder()
                     .setModelDir(path)
                     .optSpiking(wanted)
@@ -180,6 +252,7 @@ final class ModelSource {
         String problem = regression ? "regression" : "single_label_classification";
         java.util.Map<Integer, String> labels = regression ? java.util.Map.of(0, "score") : id2label;
         if (kind() == Kind.HUGGING_FACE) {
+            requireBert();
             return SpikeBertLoader.builder()
                     .setModelDir(path)
                     .optSpiking(spiking)
@@ -220,6 +293,9 @@ final class ModelSource {
 
     /** Returns the tokenizer.json that goes with the model, if there is one. */
     Optional<Path> tokenizer() throws IOException {
+        if (tokenizerFile != null) {
+            return Optional.of(tokenizerFile);
+        }
         if (kind() == Kind.EMBEDDED) {
             return Optional.of(extract(EMBEDDED_TOKENIZER));
         }

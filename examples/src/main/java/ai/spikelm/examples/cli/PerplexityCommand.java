@@ -3,10 +3,10 @@ package ai.spikelm.examples.cli;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.SpikingConfig;
-import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
-import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
+import ai.spikelm.zoo.core.Tokenizers;
+import ai.spikelm.zoo.family.CausalLmModel;
+import ai.spikelm.zoo.family.LoadRequest;
+import ai.spikelm.zoo.family.ModelFamilies;
 import ai.spikelm.zoo.training.Perplexity;
 import ai.spikelm.zoo.training.TokenWindows;
 import java.io.IOException;
@@ -21,16 +21,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Perplexity and throughput of a (spiking) GPT-2 language model on text files. */
+/** Perplexity and throughput of a (spiking) causal language model of any registered family on text files. */
 @Command(
         name = "perplexity",
         mixinStandardHelpOptions = true,
-        description = "Perplexity (and tokens/s) of a SpikeLM GPT-2 model on text files, over non-overlapping windows.")
+        description = "Perplexity (and tokens/s) of a SpikeLM causal language model (GPT-2) on text files, over non-overlapping windows.")
 final class PerplexityCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "GPT-2-layout model with tokenizer.json: a folder or a Hub id.")
+    @Option(names = "--model", required = true, description = "Causal LM (GPT-2 layout) with tokenizer.json: a folder or a Hub id.")
     String model;
 
     @Option(names = "--text", required = true, arity = "1..*", description = "Text files, or directories of *.txt files.")
@@ -51,11 +51,11 @@ final class PerplexityCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = LanguageModelFiles.modelDir(model);
-        SpikingConfig saved = SpikeGpt2Config.load(dir.resolve("config.json")).spiking();
-        SpikingConfig spiking = spikingOptions.given() ? spikingOptions.apply(saved) : saved;
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer = Gpt2TokenizerJson.load(dir.resolve("tokenizer.json"))) {
-            SpikeGpt2LMHeadModel lm = SpikeGpt2Loader.builder().setModelDir(dir).optSpiking(spiking).build().loadLanguageModel(manager);
+                HuggingFaceTokenizer tokenizer = Tokenizers.untruncated(dir.resolve("tokenizer.json"))) {
+            CausalLmModel lm = ModelFamilies.loadCausalLm(
+                    LoadRequest.builder().setModelDir(dir).optSpiking(spikingOptions::applyIfGiven).build(), manager);
+            SpikingConfig spiking = lm.spiking();
             int window = context == null ? lm.contextLength() : context;
             if (window > lm.contextLength()) {
                 throw new IllegalArgumentException("--context " + window + " exceeds the model's context of " + lm.contextLength());

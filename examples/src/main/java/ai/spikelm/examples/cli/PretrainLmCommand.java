@@ -7,11 +7,15 @@ import ai.spikelm.examples.report.FiringRateChart;
 import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.ModelShape;
 import ai.spikelm.zoo.core.SpikingConfig;
-import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
-import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
-import ai.spikelm.zoo.gpt2.SpikeGpt2Loader;
+import ai.spikelm.zoo.core.Tokenizers;
+import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.family.CausalLmModel;
+import ai.spikelm.zoo.family.LoadRequest;
+import ai.spikelm.zoo.family.ModelFamilies;
+import ai.spikelm.zoo.family.ModelFamily;
+import ai.spikelm.zoo.family.ModelKind;
 import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.CausalLmObjective;
 import ai.spikelm.zoo.training.EpochResult;
@@ -41,15 +45,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Trains a SpikeLM-GPT-2 language model on text files: from scratch (ANN or spiking), or from a
- * trained checkpoint converted to SpikeLM, optionally distilled from an ANN teacher; reports
- * held-out perplexity, throughput, firing rate and energy.
+ * Trains a causal language model of any registered family (default SpikeLM-GPT-2) on text files:
+ * from scratch (ANN or spiking), or from a trained checkpoint converted to SpikeLM, optionally
+ * distilled from an ANN teacher; reports held-out perplexity, throughput, firing rate and energy.
  */
 @Command(
         name = "pretrain-lm",
         mixinStandardHelpOptions = true,
         description =
-                "Train a SpikeLM-GPT-2 language model on text (ANN or spiking, from scratch or from "
+                "Train a SpikeLM causal language model (default GPT-2) on text (ANN or spiking, from scratch or from "
                 + "--init-from, optionally distilled); reports held-out perplexity, tokens/s, firing rate "
                 + "and energy.")
 final class PretrainLmCommand implements Callable<Integer> {
@@ -65,8 +69,11 @@ final class PretrainLmCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory: best/ and last/ checkpoints (with tokenizer.json).")
     Path out;
 
-    @Option(names = "--tokenizer", description = "tokenizer.json (default: byte-level, 257 tokens, perplexity per byte).")
+    @Option(names = "--tokenizer", description = "tokenizer.json (default: the family's own for new models; GPT-2: byte-level, 257 tokens, perplexity per byte).")
     Path tokenizerFile;
+
+    @Option(names = "--family", defaultValue = "gpt2", description = "model_type of a new model (default ${DEFAULT-VALUE}); --init-from names its own.")
+    String family;
 
     @Option(names = "--init-from", description = "Start from this GPT-2-layout checkpoint (e.g. the trained ANN) instead of random weights.")
     String initFrom;
@@ -134,27 +141,31 @@ final class PretrainLmCommand implements Callable<Integer> {
             // A converted model keeps the tokenizer it was trained with.
             Files.copy(LanguageModelFiles.modelDir(initFrom).resolve("tokenizer.json"), tokenizerJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else {
-            Files.writeString(tokenizerJson, Gpt2TokenizerJson.byteLevel());
+            ModelFamily newFamily = ModelFamilies.forModelType(family);
+            Files.writeString(tokenizerJson, newFamily.newTokenizerJson().orElseThrow(() -> new IllegalArgumentException(
+                    newFamily.displayName() + " has no tokenizer of its own for a new model: pass --tokenizer FILE")));
         }
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer = Gpt2TokenizerJson.load(tokenizerJson)) {
-            SpikeGpt2LMHeadModel model = model(manager, Gpt2TokenizerJson.vocabSize(tokenizerJson));
-            SpikeGpt2Config config = model.getConfig();
-            Integer eos = config.eosTokenId() != null && config.eosTokenId() < config.vocabSize() ? config.eosTokenId() : null;
-            int window = Math.min(context, config.nPositions());
+                HuggingFaceTokenizer tokenizer = Tokenizers.untruncated(tokenizerJson)) {
+            CausalLmModel model = model(manager, Tokenizers.vocabSize(tokenizerJson));
+            ModelShape shape = model.shape();
+            SpikingConfig modelSpiking = model.spiking();
+            Integer eos = model.eosTokenId() != null && model.eosTokenId() < model.vocabSize() ? model.eosTokenId() : null;
+            int window = Math.min(context, shape.maxPositions());
             TokenWindows train = new TokenWindows(LanguageModelFiles.tokenize(tokenizer, LanguageModelFiles.textFiles(text), eos), window);
             TokenWindows held = new TokenWindows(LanguageModelFiles.tokenize(tokenizer, LanguageModelFiles.textFiles(heldOut), eos), window);
             List<TrainingBatch> heldBatches = held.consecutive(batchSize, evalWindows);
             console.printf(Locale.ROOT, "%s, %d parameters; %d training tokens, %d held-out tokens, windows of %d%n",
-                    config.spiking(), parameterCount(model), train.tokenCount(), held.tokenCount(), window);
+                    modelSpiking, parameterCount(model), train.tokenCount(), held.tokenCount(), window);
             console.flush();
 
             CausalLmObjective.Builder objective = CausalLmObjective.builder();
             if (teacher != null) {
-                objective.optTeacher(SpikeGpt2Loader.builder().setModelDir(LanguageModelFiles.modelDir(teacher))
-                        .optSpiking(SpikingConfig.ANN).build().loadLanguageModel(manager));
+                objective.optTeacher(ModelFamilies.loadCausalLm(
+                        LoadRequest.builder().setModelDir(LanguageModelFiles.modelDir(teacher)).optSpiking(SpikingConfig.ANN).build(),
+                        manager));
             }
-            TrainingChart lossChart = new TrainingChart("Language model, " + config.spiking() + (teacher != null ? ", distilled" : ""), "held-out perplexity");
+            TrainingChart lossChart = new TrainingChart("Language model, " + modelSpiking + (teacher != null ? ", distilled" : ""), "held-out perplexity");
             TrainingSummary summary;
             long[] trainedTokens = {0};
             double[] trainSeconds = {0};
@@ -166,7 +177,7 @@ final class PretrainLmCommand implements Callable<Integer> {
                                     .optEndValue(learningRate / 10).build())
                             .build();
                     ProgressBar bar = EnergyCommand.progress("pretrain-lm", totalSteps);
-                    SpikeLmTrainer<SpikeGpt2LMHeadModel> trainer = SpikeLmTrainer.builder()
+                    SpikeLmTrainer<CausalLmModel> trainer = SpikeLmTrainer.builder()
                             .setModel(model)
                             .setObjective(objective.build())
                             .setTrainData(train.randomBatches(batchSize, stepsPerEpoch))
@@ -206,11 +217,11 @@ final class PretrainLmCommand implements Callable<Integer> {
                 }
             }
             Perplexity last = Perplexity.evaluate(model, heldBatches);
-            EnergyReport energy = EnergyReport.measure(config.spiking().toString(), model, manager,
+            EnergyReport energy = EnergyReport.measure(modelSpiking.toString(), model, manager,
                     heldBatches.subList(0, Math.min(4, heldBatches.size())).stream().map(TrainingBatch::inputs).toList(),
-                    EnergyModel.DEFAULT, i -> {});
+                    EnergyModel.DEFAULT, EnergyReport.Padding.EXCLUDED, i -> {});
             double seconds = (System.nanoTime() - started) / 1e9;
-            console.printf(Locale.ROOT, "%n%s%s%n", config.spiking(), teacher != null ? ", distilled from " + teacher : "");
+            console.printf(Locale.ROOT, "%n%s%s%n", modelSpiking, teacher != null ? ", distilled from " + teacher : "");
             console.printf(Locale.ROOT, "  held-out perplexity %.3f (%.4f nats, %.4f bits per token) on %d tokens; best epoch %d%n",
                     last.perplexity(), last.crossEntropy(), last.crossEntropy() / Math.log(2), last.predictedTokens(), summary.bestEpoch());
             console.printf(Locale.ROOT, "  training %.0f tokens/s; evaluation %.0f tokens/s%n", trainedTokens[0] / trainSeconds[0], last.tokensPerSecond());
@@ -228,15 +239,15 @@ final class PretrainLmCommand implements Callable<Integer> {
             if (json != null) {
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 ObjectNode root = mapper.createObjectNode();
-                root.put("spiking", config.spiking().toString());
-                root.put("time_steps", config.spiking().timeSteps());
+                root.put("spiking", modelSpiking.toString());
+                root.put("time_steps", modelSpiking.timeSteps());
                 root.put("init_from", initFrom);
                 root.put("distilled_from", teacher);
-                root.put("layers", config.nLayer());
-                root.put("hidden", config.nEmbd());
-                root.put("heads", config.nHead());
+                root.put("layers", shape.layers());
+                root.put("hidden", shape.hiddenSize());
+                root.put("heads", shape.heads());
                 root.put("context", window);
-                root.put("vocab_size", config.vocabSize());
+                root.put("vocab_size", shape.vocabSize());
                 root.put("parameters", parameterCount(model));
                 root.put("steps", totalSteps);
                 root.put("batch_size", batchSize);
@@ -261,36 +272,29 @@ final class PretrainLmCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SpikeGpt2LMHeadModel model(NDManager manager, int vocab) throws IOException {
+    private CausalLmModel model(NDManager manager, int vocab) throws IOException {
         if (initFrom != null) {
             Path dir = LanguageModelFiles.modelDir(initFrom);
-            SpikingConfig saved = SpikeGpt2Config.load(dir.resolve("config.json")).spiking();
-            SpikingConfig spiking = spikingOptions.given() ? spikingOptions.apply(saved) : saved;
-            SpikeGpt2LMHeadModel model = SpikeGpt2Loader.builder().setModelDir(dir).optSpiking(spiking).build().loadLanguageModel(manager);
-            if (model.getConfig().vocabSize() != vocab) {
-                throw new IllegalArgumentException(dir + " has a vocabulary of " + model.getConfig().vocabSize() + ", the tokenizer " + vocab);
+            // Not calibrated on load: the trainer calibrates on its first batch, over real tokens.
+            CausalLmModel model = ModelFamilies.loadCausalLm(
+                    LoadRequest.builder().setModelDir(dir).optSpiking(spikingOptions::applyIfGiven).optCalibration(null).build(),
+                    manager);
+            if (model.vocabSize() != vocab) {
+                throw new IllegalArgumentException(dir + " has a vocabulary of " + model.vocabSize() + ", the tokenizer " + vocab);
             }
             return model;
         }
-        SpikingConfig spiking = spikingOptions.given() ? spikingOptions.apply(SpikingConfig.ANN) : SpikingConfig.ANN;
-        SpikeGpt2Config config = SpikeGpt2Config.builder()
-                .optVocabSize(vocab)
-                .optNPositions(context)
-                .optNEmbd(hidden)
-                .optNLayer(layers)
-                .optNHead(heads)
-                .optBosTokenId(vocab - 1)
-                .optEosTokenId(vocab - 1)
-                .optDropout(0f)
-                .optSpiking(spiking)
-                .build();
-        SpikeGpt2LMHeadModel model = new SpikeGpt2LMHeadModel(config);
+        SpikingConfig spiking = spikingOptions.applyIfGiven(SpikingConfig.ANN);
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-        model.initialize(manager);
-        return model;
+        TrainableModel created = ModelFamilies.forModelType(family)
+                .create(ModelKind.CAUSAL_LM, new ModelShape(vocab, context, hidden, layers, heads), spiking, manager);
+        if (!(created instanceof CausalLmModel)) {
+            throw new IllegalStateException(family + " created " + created.architecture() + ", not a causal language model");
+        }
+        return (CausalLmModel) created;
     }
 
-    private static long parameterCount(SpikeGpt2LMHeadModel model) {
+    private static long parameterCount(TrainableModel model) {
         return HfWeights.parameters(model).entrySet().stream()
                 .filter(e -> !e.getKey().endsWith(".alpha"))
                 .mapToLong(e -> e.getValue().getArray().size())

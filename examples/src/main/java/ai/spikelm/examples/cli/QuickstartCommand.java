@@ -4,10 +4,11 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.examples.report.EnergyReport;
 import ai.spikelm.ops.stats.EnergyModel;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
-import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.eval.StsEvaluator;
+import ai.spikelm.zoo.family.EncoderModel;
+import ai.spikelm.zoo.text.EncoderPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -66,18 +67,18 @@ final class QuickstartCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 HuggingFaceTokenizer tokenizer = text.tokenizer(source.requireTokenizer());
                 ProgressBar bar = EnergyCommand.progress("quickstart", 4 + 5)) {
-            SpikeBertPreTrainedModel ann = source.load(manager, s -> SpikingConfig.ANN, "BertModel");
+            EncoderModel ann = source.loadEncoder(manager, s -> SpikingConfig.ANN);
             bar.step();
-            SpikeBertPreTrainedModel snn =
-                    source.load(manager, s -> SpikingConfig.builder().optTimeSteps(timeSteps).build(), "BertModel");
+            EncoderModel snn = source.loadEncoder(manager, s -> SpikingConfig.builder().optTimeSteps(timeSteps).build());
             bar.step();
             List<EncodedBatch> batches = text.batches(tokenizer);
             // The report estimates the ANN's energy from the same sequences, so it is the fair baseline.
             EnergyReport snnReport =
-                    EnergyReport.measure("SpikeLM T=" + timeSteps, snn, manager, batches, EnergyModel.DEFAULT, i -> bar.step());
-            double[][] a = Embeddings.similarities(Embeddings.embed(ann, tokenizer, SENTENCES, Pooling.MEAN));
+                    EnergyReport.measure("SpikeLM T=" + timeSteps, snn, manager, batches, EnergyModel.DEFAULT,
+                            EnergyReport.Padding.EXCLUDED, i -> bar.step());
+            double[][] a = similarities(ann, source);
             bar.step();
-            double[][] s = Embeddings.similarities(Embeddings.embed(snn, tokenizer, SENTENCES, Pooling.MEAN));
+            double[][] s = similarities(snn, source);
             bar.step();
             bar.close();
 
@@ -91,14 +92,15 @@ final class QuickstartCommand implements Callable<Integer> {
                     offDiagonalCorrelation(a, s), sameNeighbours(a, s), SENTENCES.size());
             out.println();
             snnReport.print(out, true);
-            out.printf(Locale.ROOT, "Energy per sequence: ANN %.4f mJ, SpikeLM %.4f mJ — %.1fx less (45 nm: 4.6 pJ/MAC, 0.9 pJ/AC;"
-                            + " embeddings, LayerNorm, softmax and GELU not counted)%n",
-                    snnReport.perSequence().annJoules() * 1e3, snnReport.perSequence().spikingJoules() * 1e3,
+            out.printf(Locale.ROOT, "Energy per sequence (%s): ANN %.4f mJ, SpikeLM %.4f mJ — %.1fx less (45 nm: 4.6 pJ/MAC,"
+                            + " 0.9 pJ/AC; embeddings, LayerNorm, softmax and GELU not counted)%n",
+                    snnReport.paddingLabel(), snnReport.perSequence().annJoules() * 1e3, snnReport.perSequence().spikingJoules() * 1e3,
                     snnReport.perSequence().savingFactor());
             if (student != null) {
-                SpikeBertPreTrainedModel trained = new ModelSource(student, null, false).load(manager, c -> c, "BertModel");
-                double[][] d = Embeddings.similarities(Embeddings.embed(trained, tokenizer, SENTENCES, Pooling.MEAN));
-                printMatrix(out, "Student " + student + " (" + trained.getConfig().spiking() + ") cosine similarity", d);
+                ModelSource trainedSource = new ModelSource(student, null, false);
+                EncoderModel trained = trainedSource.loadEncoder(manager, c -> c);
+                double[][] d = similarities(trained, trainedSource);
+                printMatrix(out, "Student " + student + " (" + trained.spiking() + ") cosine similarity", d);
                 out.printf(Locale.ROOT, "%nStudent agreement with the ANN: Pearson r %.3f; same nearest neighbour for %d of %d sentences%n",
                         offDiagonalCorrelation(a, d), sameNeighbours(a, d), SENTENCES.size());
             } else {
@@ -109,6 +111,22 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The cosine similarity matrix of the sentences' vectors (mean pooling, as the model was trained). */
+    private static double[][] similarities(EncoderModel model, ModelSource source) throws IOException {
+        float[][] vectors;
+        try (EncoderPipeline pipeline =
+                EncoderPipeline.builder().setModel(model).setTokenizer(source.requireTokenizer()).optMaxLength(128).build()) {
+            vectors = pipeline.vectors(SENTENCES);
+        }
+        double[][] s = new double[vectors.length][vectors.length];
+        for (int i = 0; i < vectors.length; i++) {
+            for (int j = 0; j < vectors.length; j++) {
+                s[i][j] = StsEvaluator.cosine(vectors[i], vectors[j]);
+            }
+        }
+        return s;
     }
 
     private static void printMatrix(PrintWriter out, String title, double[][] m) {

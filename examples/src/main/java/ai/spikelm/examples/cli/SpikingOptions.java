@@ -54,6 +54,16 @@ final class SpikingOptions {
     }
 
     /**
+     * Applies the options to a model's saved settings if any was given, else keeps them.
+     *
+     * @param saved the settings the model was saved with
+     * @return the settings to load with
+     */
+    SpikingConfig applyIfGiven(SpikingConfig saved) {
+        return given() ? apply(saved) : saved;
+    }
+
+    /**
      * Applies the options to a model's current settings.
      *
      * @param current the settings the model has

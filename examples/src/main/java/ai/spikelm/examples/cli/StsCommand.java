@@ -1,17 +1,15 @@
 package ai.spikelm.examples.cli;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.examples.report.EnergyReport;
 import ai.spikelm.ops.stats.EnergyModel;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
-import ai.spikelm.zoo.core.TokenizerFiles;
-import ai.spikelm.zoo.eval.SentenceEmbedder;
 import ai.spikelm.zoo.eval.StsEvaluator;
 import ai.spikelm.zoo.eval.StsPair;
 import ai.spikelm.zoo.eval.StsResult;
+import ai.spikelm.zoo.family.EncoderModel;
+import ai.spikelm.zoo.text.EncoderPipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -91,33 +89,31 @@ final class StsCommand implements Callable<Integer> {
         }
         ModelSource source = modelOptions.source();
         PrintWriter out = spec.commandLine().getOut();
-        try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tok = TokenizerFiles.load(modelOptions.tokenizerFile(source),
-                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
-            SpikeBertPreTrainedModel encoder =
-                    source.load(manager, saved -> spiking.given() ? spiking.apply(saved) : saved, "BertModel");
-            SpikingConfig config = encoder.getConfig().spiking();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            EncoderModel encoder = source.loadEncoder(manager, saved -> spiking.given() ? spiking.apply(saved) : saved);
+            SpikingConfig config = encoder.spiking();
             StsResult result;
             EnergyReport energy = null;
             // Only a spiking model is measured: the monitor takes the neurons off their one-pass path.
             try (EnergyReport.Recorder recorder = config.isSpiking() && !noEnergy ? EnergyReport.Recorder.attach(encoder) : null;
                     ProgressBar bar = EnergyCommand.progress(config.isSpiking() ? "STS T=" + config.timeSteps() : "STS ANN", 0)) {
-                SentenceEmbedder embedder =
-                        SentenceEmbedder.builder()
+                try (EncoderPipeline embedder =
+                        EncoderPipeline.builder()
                                 .setModel(encoder)
-                                .setTokenizer(tok)
+                                .setTokenizer(modelOptions.tokenizerFile(source))
+                                .optMaxLength(Math.min(maxLength, encoder.shape().maxPositions()))
                                 .optPooling(mode)
                                 .optBatchSize(batchSize)
                                 .optBatchListener(
-                                        (index, count, batch) -> {
+                                        (index, batch) -> {
                                             if (recorder != null) {
-                                                recorder.batchDone(index, count, batch);
+                                                recorder.batchDone(batch);
                                             }
-                                            bar.maxHint(count);
                                             bar.step();
                                         })
-                                .build();
-                result = new StsEvaluator(embedder).evaluate(pairs);
+                                .build()) {
+                    result = new StsEvaluator(embedder).evaluate(pairs);
+                }
                 if (recorder != null) {
                     energy = recorder.report(config.toString(), EnergyModel.DEFAULT);
                 }

@@ -4,10 +4,9 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.TokenizerFiles;
+import ai.spikelm.zoo.corpus.TextLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,22 +31,29 @@ final class TextOptions {
 
     @Option(
             names = "--seq-len",
-            description = "Pad or truncate every sequence to exactly this many tokens (energy per sequence at a fixed length).")
+            description = "Pad or truncate every sequence to exactly this many tokens (energy per sequence at a fixed length, padding counted).")
     Integer sequenceLength;
 
-    /** Reads the lines (the embedded sample when no file is given). */
+    /**
+     * Reads the first {@code --max-lines} non-blank lines (the embedded sample when no file is
+     * given), streaming: a file is read no further than that.
+     */
     List<String> lines() {
-        List<String> all;
-        try {
-            // The embedded sample (CalibrationSet.sample()): public-domain prose and plain sentences.
-            all = text != null ? Files.readAllLines(text, StandardCharsets.UTF_8) : CalibrationSet.sampleLines();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + text, e);
-        }
         List<String> lines = new ArrayList<>();
-        for (String line : all) {
-            if (!line.isBlank() && lines.size() < maxLines) {
-                lines.add(line.strip());
+        if (text == null) {
+            // The embedded sample (CalibrationSet.sample()): public-domain prose and plain sentences.
+            for (String line : CalibrationSet.sampleLines()) {
+                if (!line.isBlank() && lines.size() < maxLines) {
+                    lines.add(line.strip());
+                }
+            }
+        } else {
+            try (TextLines file = TextLines.open(text, null)) {
+                while (lines.size() < maxLines && file.hasNext()) {
+                    lines.add(file.next().strip());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + text, e);
             }
         }
         if (lines.isEmpty()) {

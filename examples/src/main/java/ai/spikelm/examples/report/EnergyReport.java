@@ -24,14 +24,26 @@ import java.util.regex.Pattern;
  * What a model costs on real text: firing rate per layer and energy per sequence and per real
  * token, measured with a {@link SpikeMonitor}.
  *
+ * <p>Padding: {@link #measure} with {@link Padding#EXCLUDED} runs every batch as padding-free
+ * batches of rows of one real length, so spikes, operations and energy are those of the real tokens
+ * only, and the energy per sequence is that of the sequences as written; with {@link
+ * Padding#COUNTED} the batches run as given and padded positions cost what they would on hardware
+ * that runs fixed-length batches. {@link #paddingExcluded()} says which a report is, and {@link
+ * #print} labels it.
+ *
  * <p>If the model is uncalibrated, {@link #measure} calibrates α on its first batch, over real
  * tokens only ({@link Calibration}), and does not measure that batch (calibration and measurement
  * on the same data would flatter the firing rate), unless it is the only batch.
- *
- * <p>If the model is uncalibrated, its first batch calibrates α and is not measured (calibration
- * and measurement on the same data would flatter the firing rate), unless it is the only batch.
  */
 public final class EnergyReport {
+
+    /** Whether padded positions are run, and so measured. */
+    public enum Padding {
+        /** Only real tokens run: each batch is split into padding-free batches of rows of one length. */
+        EXCLUDED,
+        /** Batches run as given: padded positions cost energy, as at a fixed sequence length. */
+        COUNTED
+    }
 
     // The transformer layer a site belongs to: BERT "encoder.layer.N", GPT-2 "h.N", BART "layers.N".
     private static final Pattern LAYER = Pattern.compile("(.*\\b(?:layer|layers|h)\\.\\d+)\\..*");
@@ -43,16 +55,19 @@ public final class EnergyReport {
     private final EnergyEstimate perToken;
     private final long sequences;
     private final long tokens;
+    private final long positions;
 
-    private EnergyReport(String label, List<SiteStatistics> sites, EnergyEstimate total, long sequences, long tokens) {
+    private EnergyReport(
+            String label, List<SiteStatistics> sites, EnergyEstimate total, long sequences, long tokens, long positions) {
         this.label = label;
         this.sites = sites;
         this.layerFiringRates = layerRates(sites);
         this.perSequence = total.perSequence(sequences);
-        // The same division, by real tokens: padding costs work but is not text.
+        // The same division, by real tokens: padding, where it ran, costs work but is not text.
         this.perToken = total.perSequence(tokens);
         this.sequences = sequences;
         this.tokens = tokens;
+        this.positions = positions;
     }
 
     /**
@@ -63,6 +78,7 @@ public final class EnergyReport {
      * @param manager the manager for the inputs
      * @param batches the text, already encoded
      * @param energy the energy constants
+     * @param padding whether padded positions run (and are measured)
      * @param progress called after each batch with the batch index
      * @return the report
      */
@@ -72,6 +88,7 @@ public final class EnergyReport {
             NDManager manager,
             List<EncodedBatch> batches,
             EnergyModel energy,
+            Padding padding,
             IntConsumer progress) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("No text to measure on");
@@ -85,10 +102,13 @@ public final class EnergyReport {
         }
         try (Recorder recorder = Recorder.attach(model)) {
             for (int i = first; i < batches.size(); i++) {
-                try (NDManager step = manager.newSubManager()) {
-                    EncodedBatch batch = batches.get(i);
-                    model.forward(new ParameterStore(step, false), model.inputs(batch, step), false);
-                    recorder.batchDone(i - first, batches.size() - first, batch);
+                List<EncodedBatch> runs =
+                        padding == Padding.EXCLUDED ? byLength(batches.get(i)) : List.of(batches.get(i));
+                for (EncodedBatch batch : runs) {
+                    try (NDManager step = manager.newSubManager()) {
+                        model.forward(new ParameterStore(step, false), model.inputs(batch, step), false);
+                    }
+                    recorder.batchDone(batch);
                 }
                 progress.accept(i);
             }
@@ -97,33 +117,84 @@ public final class EnergyReport {
     }
 
     /**
-     * Measures a model while something else runs it batch by batch (an evaluation, say), with the
-     * same rule as {@link #measure}: if the model is uncalibrated when the recorder attaches, the
-     * first of several batches calibrates α and is not counted.
+     * Splits a batch into batches without padding: its rows grouped by real length and cut to it.
+     * Rows are independent in every family (attention is masked to real keys), so each row costs
+     * the same as in the padded batch, minus the padding.
+     *
+     * @param batch a padded batch
+     * @return the padding-free batches, shortest rows first
+     */
+    static List<EncodedBatch> byLength(EncodedBatch batch) {
+        Map<Integer, List<Integer>> rowsByLength = new java.util.TreeMap<>();
+        long[][] mask = batch.attentionMask();
+        for (int r = 0; r < mask.length; r++) {
+            int length = 0;
+            for (long m : mask[r]) {
+                length += (int) m;
+            }
+            if (length > 0) {
+                rowsByLength.computeIfAbsent(length, k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<EncodedBatch> out = new ArrayList<>();
+        rowsByLength.forEach((length, rows) -> {
+            long[][] ids = new long[rows.size()][];
+            long[][] real = new long[rows.size()][];
+            long[][] types = new long[rows.size()][];
+            for (int i = 0; i < rows.size(); i++) {
+                ids[i] = realPositions(batch.inputIds()[rows.get(i)], mask[rows.get(i)], length);
+                types[i] = realPositions(batch.tokenTypeIds()[rows.get(i)], mask[rows.get(i)], length);
+                real[i] = new long[length];
+                java.util.Arrays.fill(real[i], 1L);
+            }
+            out.add(new EncodedBatch(ids, real, types));
+        });
+        return out;
+    }
+
+    /** The values at a row's real positions, in order. */
+    private static long[] realPositions(long[] values, long[] mask, int length) {
+        long[] out = new long[length];
+        int k = 0;
+        for (int p = 0; p < values.length; p++) {
+            if (mask[p] != 0) {
+                out[k++] = values[p];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Measures a calibrated model while something else runs it batch by batch (an evaluation, say).
+     * Batches count as they ran: padding, if any, is counted, and the report says so.
      *
      * <pre>{@code
      * try (EnergyReport.Recorder recorder = EnergyReport.Recorder.attach(model)) {
-     *     ... run batches, calling recorder.batchDone(index, batchCount, batch) after each ...
+     *     ... run batches, calling recorder.batchDone(batch) after each ...
      *     EnergyReport report = recorder.report("SpikeLM T=4", EnergyModel.DEFAULT);
      * }
      * }</pre>
      */
     public static final class Recorder implements AutoCloseable {
         private final SpikeMonitor monitor;
-        private final boolean calibrating;
         private long sequences;
         private long tokens;
+        private long positions;
 
         private Recorder(TrainableModel model) {
-            this.calibrating = HfWeights.spikingSites(model).values().stream().anyMatch(s -> !s.isCalibrated());
+            if (Calibration.needed(model)) {
+                throw new IllegalStateException(
+                        "Calibrate the model before recording its energy: its first batch would calibrate α and be counted");
+            }
             this.monitor = SpikeMonitor.attach(model);
         }
 
         /**
-         * Attaches a recorder to every spike site and layer of the model.
+         * Attaches a recorder to every spike site and layer of a calibrated model.
          *
-         * @param model an initialised model
+         * @param model an initialised, calibrated model
          * @return the recorder; close it to detach
+         * @throws IllegalStateException if the model has uncalibrated spike sites
          */
         public static Recorder attach(TrainableModel model) {
             return new Recorder(model);
@@ -132,17 +203,12 @@ public final class EnergyReport {
         /**
          * Accounts for a batch that has just gone through the model.
          *
-         * @param index the batch's index, from 0
-         * @param batchCount how many batches the run has
-         * @param batch the batch
+         * @param batch the batch, as the model saw it
          */
-        public void batchDone(int index, int batchCount, EncodedBatch batch) {
-            if (index == 0 && calibrating && batchCount > 1) {
-                monitor.reset(); // the calibration batch: its spikes would flatter the rate
-                return;
-            }
+        public void batchDone(EncodedBatch batch) {
             sequences += batch.inputIds().length;
             tokens += batch.realTokens();
+            positions += (long) batch.inputIds().length * (batch.inputIds().length == 0 ? 0 : batch.inputIds()[0].length);
         }
 
         /**
@@ -158,7 +224,7 @@ public final class EnergyReport {
                 throw new IllegalStateException("No batch was measured");
             }
             List<SiteStatistics> stats = monitor.snapshot();
-            return new EnergyReport(label, stats, energy.estimate(stats), sequences, tokens);
+            return new EnergyReport(label, stats, energy.estimate(stats), sequences, tokens, positions);
         }
 
         /** Detaches from the model. */
@@ -247,7 +313,8 @@ public final class EnergyReport {
     }
 
     /**
-     * Returns the energy per sequence (at the measured, padded lengths).
+     * Returns the energy per sequence: of its real tokens if {@link #paddingExcluded()}, else at the
+     * measured, padded length.
      *
      * @return the estimate
      */
@@ -256,13 +323,43 @@ public final class EnergyReport {
     }
 
     /**
-     * Returns the energy per real (unpadded) token: the whole run's energy, padding included,
-     * divided by the number of real tokens.
+     * Returns the energy per real (unpadded) token: the whole run's energy divided by the number of
+     * real tokens. Padding is not in it if {@link #paddingExcluded()}; otherwise its cost is
+     * shared out over the real tokens.
      *
      * @return the estimate
      */
     public EnergyEstimate perToken() {
         return perToken;
+    }
+
+    /**
+     * Returns whether only real tokens were run, so that no padded position is in the energy.
+     *
+     * @return true if every measured position was a real token
+     */
+    public boolean paddingExcluded() {
+        return positions == tokens;
+    }
+
+    /**
+     * Returns how many positions were run, padding included.
+     *
+     * @return the count
+     */
+    public long positions() {
+        return positions;
+    }
+
+    /**
+     * Describes what the energy covers, for printing.
+     *
+     * @return for example "padding excluded: 1,234 real tokens, 30.9 per sequence"
+     */
+    public String paddingLabel() {
+        return paddingExcluded()
+                ? String.format(Locale.ROOT, "padding excluded: %d real tokens, %.1f per sequence", tokens, (double) tokens / sequences)
+                : String.format(Locale.ROOT, "padding counted: %d positions run for %d real tokens", positions, tokens);
     }
 
     /**
@@ -327,5 +424,11 @@ public final class EnergyReport {
                 perSequence.spikingJoules() * 1e3,
                 perSequence.synapticOps() / 1e9,
                 perSequence.realValuedMacs() / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "  per real token: ANN %.4f µJ, this model %.4f µJ (%s)%n",
+                perToken.annJoules() * 1e6,
+                perToken.spikingJoules() * 1e6,
+                paddingLabel());
     }
 }

@@ -63,16 +63,19 @@ class CliCommandsTest {
     }
 
     @Test
-    void embedPrintsUnitVectorsAsJson() throws Exception {
+    void embedPrintsUnitVectorsAsJsonLines() throws Exception {
         Run r = run("embed", "--json", "A man is playing a guitar.", "The stock market fell.");
         assertEquals(0, r.code(), r.err());
-        JsonNode vectors = new ObjectMapper().readTree(r.out());
-        assertEquals(2, vectors.size());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        JsonNode first = new ObjectMapper().readTree(lines[0]);
+        assertEquals(0, first.get("index").asInt());
+        assertEquals(9, first.get("tokens").asInt(), "[CLS] a man is playing a guitar . [SEP]");
         double norm = 0;
-        for (JsonNode x : vectors.get(0)) {
+        for (JsonNode x : first.get("embedding")) {
             norm += x.asDouble() * x.asDouble();
         }
-        assertEquals(384, vectors.get(0).size());
+        assertEquals(384, first.get("embedding").size());
         assertEquals(1.0, norm, 1e-4);
     }
 
@@ -97,7 +100,7 @@ class CliCommandsTest {
 
     private static double[] vector(Run r, int index) throws Exception {
         assertEquals(0, r.code(), r.err());
-        JsonNode v = new ObjectMapper().readTree(r.out()).get(index);
+        JsonNode v = new ObjectMapper().readTree(r.out().strip().split("\n")[index]).get("embedding");
         double[] out = new double[v.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = v.get(i).asDouble();

@@ -12,6 +12,8 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.stats.MonitoredBlock;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.family.Seq2SeqModel;
+import ai.spikelm.zoo.generate.TokenCodec;
 
 /**
  * SpikeLM-BART with its language-model head (Hugging Face {@code BartForConditionalGeneration}):
@@ -25,8 +27,13 @@ import ai.spikelm.ops.stats.SpikeMonitor;
  * ai.spikelm.zoo.generate.CausalLanguageModel} for {@link ai.spikelm.zoo.generate.Generator}. When
  * monitored, the head records its real-valued MACs (B·L·D·V, once per pass: it runs after the mean
  * over T).
+ *
+ * <p>As a {@link Seq2SeqModel}, a text prompt is the source (tokenised with the special tokens its
+ * tokenizer adds, such as {@code <s> … </s>}) and the reply is decoded from {@code
+ * decoder_start_token_id}; generation settings of {@code config.json} such as {@code
+ * forced_bos_token_id} are not applied.
  */
-public class SpikeBartForConditionalGeneration extends SpikeBartPreTrainedModel implements MonitoredBlock {
+public class SpikeBartForConditionalGeneration extends SpikeBartPreTrainedModel implements Seq2SeqModel, MonitoredBlock {
 
     private final SpikeBartModel model;
     private final Parameter finalLogitsBias;
@@ -152,6 +159,43 @@ public class SpikeBartForConditionalGeneration extends SpikeBartPreTrainedModel 
      */
     public BartConditionedModel conditionedOn(NDManager manager, long[] sourceIds) {
         return new BartConditionedModel(this, manager, sourceIds);
+    }
+
+    /** {@inheritDoc} The decoder's positions, {@code max_position_embeddings}. */
+    @Override
+    public int contextLength() {
+        return getConfig().maxPositionEmbeddings();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int vocabSize() {
+        return getConfig().vocabSize();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer eosTokenId() {
+        return getConfig().eosTokenId();
+    }
+
+    /**
+     * {@inheritDoc} Encodes the prompt, with its tokenizer's special tokens, as the source ({@link
+     * #conditionedOn}); decoding starts from {@code decoder_start_token_id}.
+     *
+     * @throws IllegalArgumentException if the source has more tokens than {@code
+     *     max_position_embeddings}
+     */
+    @Override
+    public Decoding startDecoding(NDManager manager, String prompt, TokenCodec codec) {
+        long[] source = codec.encodeInput(prompt);
+        BartConditionedModel conditioned = conditionedOn(manager, source);
+        try {
+            return new Decoding(conditioned, conditioned.startPrompt(), source, conditioned);
+        } catch (RuntimeException e) {
+            conditioned.close();
+            throw e;
+        }
     }
 
     /** {@inheritDoc} */

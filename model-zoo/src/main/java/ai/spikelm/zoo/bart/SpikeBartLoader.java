@@ -2,6 +2,7 @@ package ai.spikelm.zoo.bart;
 
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.HfModelLoader;
+import ai.spikelm.zoo.core.ServingProperties;
 import ai.spikelm.zoo.weights.CheckpointReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,8 +102,8 @@ public final class SpikeBartLoader extends HfModelLoader {
     /**
      * Saves a model as {@code config.json} + {@code model.safetensors} (with its SpikeLM amplitudes
      * and calibrated flags), in the layout Hugging Face's {@code BartForConditionalGeneration} reads
-     * (it ignores the SpikeLM tensors when it warns about unused weights). No {@code
-     * serving.properties} is written: DJL's {@code SpikeLmBlockFactory} serves BERT and GPT-2 only.
+     * (it ignores the SpikeLM tensors when it warns about unused weights), and DJL's {@code
+     * serving.properties}.
      *
      * @param model an initialised model
      * @param dir the directory, created if needed
@@ -112,6 +113,7 @@ public final class SpikeBartLoader extends HfModelLoader {
         SpikeBartConfig config = model.getConfig().toBuilder().optArchitectures(List.of(model.architecture())).build();
         writeWeights(dir, model.exportWeights());
         config.save(dir);
+        ServingProperties.write(dir);
     }
 
     /**

@@ -1,15 +1,22 @@
 package ai.spikelm.zoo.bart;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.ModelShape;
+import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.core.WeightsMismatchException;
 import ai.spikelm.zoo.weights.HostTensor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,8 +32,14 @@ import java.util.function.Predicate;
  * <p>Inputs of the DJL forward pass: {@code input_ids [B, S], decoder_input_ids [B, L]}, or {@code
  * input_ids, attention_mask [B, S], decoder_input_ids [, decoder_attention_mask [B, L]]} (masks: 1
  * keep, 0 padding). Positions are 0 … S−1 and 0 … L−1 (rows 2 … of {@code embed_positions}).
+ *
+ * <p>From one tokenised batch ({@link #inputs}) the model makes what BART was pre-trained on, the
+ * reconstruction of its input: the text is the source, and the decoder reads the same text shifted
+ * right by {@code decoder_start_token_id}. Source and decoder then have the same real positions, so
+ * one attention mask describes every spike site's input, which is what calibration over real
+ * positions needs ({@link ai.spikelm.zoo.core.Calibration}).
  */
-public abstract class SpikeBartPreTrainedModel extends AbstractBlock {
+public abstract class SpikeBartPreTrainedModel extends AbstractBlock implements TrainableModel {
 
     /** The Hugging Face prefix of the encoder-decoder inside a model with a head. */
     public static final String MODEL_PREFIX = "model.";
@@ -72,7 +85,55 @@ public abstract class SpikeBartPreTrainedModel extends AbstractBlock {
      *
      * @return for example {@code BartForConditionalGeneration}
      */
+    @Override
     public abstract String architecture();
+
+    /** {@inheritDoc} */
+    @Override
+    public ModelShape shape() {
+        return new ModelShape(
+                config.vocabSize(),
+                config.maxPositionEmbeddings(),
+                config.dModel(),
+                config.encoderLayers() + config.decoderLayers(),
+                config.encoderAttentionHeads());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SpikingConfig spiking() {
+        return config.spiking();
+    }
+
+    /**
+     * {@inheritDoc} (input_ids, attention_mask, decoder_input_ids, decoder_attention_mask): the batch
+     * is the source, and the decoder reads it shifted right by {@code decoder_start_token_id}, with
+     * the source's mask.
+     *
+     * @throws IllegalStateException if the config has no {@code decoder_start_token_id}
+     */
+    @Override
+    public NDList inputs(EncodedBatch batch, NDManager manager) {
+        Integer start = config.decoderStartTokenId();
+        if (start == null) {
+            throw new IllegalStateException("The config has no decoder_start_token_id: the decoder has no first token");
+        }
+        long[][] ids = batch.inputIds();
+        long[][] shifted = new long[ids.length][];
+        for (int b = 0; b < ids.length; b++) {
+            shifted[b] = new long[ids[b].length];
+            shifted[b][0] = start;
+            System.arraycopy(ids[b], 0, shifted[b], 1, ids[b].length - 1);
+        }
+        NDArray mask = manager.create(batch.attentionMask());
+        return new NDList(manager.create(ids), mask, manager.create(shifted), mask);
+    }
+
+    /** {@inheritDoc} Same as {@link SpikeBartLoader#save}. */
+    @Override
+    public void save(Path dir) throws IOException {
+        SpikeBartLoader.save(this, dir);
+    }
 
     /**
      * Returns the prefix of the encoder-decoder's parameter names: {@code "model."} for a model with
@@ -113,6 +174,7 @@ public abstract class SpikeBartPreTrainedModel extends AbstractBlock {
      * @param checkpoint name → tensor
      * @throws WeightsMismatchException listing everything that does not fit
      */
+    @Override
     public void loadWeights(Map<String, HostTensor> checkpoint) {
         boolean prefixed = checkpoint.keySet().stream().anyMatch(n -> n.startsWith(MODEL_PREFIX));
         Map<String, HostTensor> named = checkpoint;

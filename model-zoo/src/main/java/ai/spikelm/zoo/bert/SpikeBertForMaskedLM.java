@@ -6,12 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.zoo.family.MaskedLmModel;
 
 /**
  * SpikeLM-BERT with the masked-LM head (Hugging Face {@code BertForMaskedLM}): {@code bert} without
  * a pooler, then {@code cls.predictions}. Output: logits {@code [B, L, vocab]}.
  */
-public class SpikeBertForMaskedLM extends SpikeBertPreTrainedModel {
+public class SpikeBertForMaskedLM extends SpikeBertPreTrainedModel implements MaskedLmModel {
 
     private final SpikeBertModel bert;
     private final BertPreTrainingHeads cls;

@@ -9,13 +9,15 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.zoo.family.SequenceClassifierModel;
+import java.util.Map;
 
 /**
  * SpikeLM-BERT for sequence classification or regression (Hugging Face {@code
  * BertForSequenceClassification}): {@code classifier(dropout(pooled))}. Output: logits {@code [B,
  * num_labels]} (one column for regression).
  */
-public class SpikeBertForSequenceClassification extends SpikeBertPreTrainedModel {
+public class SpikeBertForSequenceClassification extends SpikeBertPreTrainedModel implements SequenceClassifierModel {
 
     private final SpikeBertModel bert;
     private final Linear classifier;
@@ -71,5 +73,17 @@ public class SpikeBertForSequenceClassification extends SpikeBertPreTrainedModel
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {new Shape(inputShapes[0].get(0), numLabels(getConfig()))};
+    }
+
+    /** {@inheritDoc} From the config's {@code id2label}. */
+    @Override
+    public Map<Integer, String> id2label() {
+        return getConfig().id2label();
+    }
+
+    /** {@inheritDoc} From the config's {@code problem_type}. */
+    @Override
+    public boolean isRegression() {
+        return getConfig().isRegression();
     }
 }

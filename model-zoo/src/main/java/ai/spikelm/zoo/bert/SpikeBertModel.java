@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.nn.TimeAxis;
 import ai.spikelm.zoo.core.OutputChecks;
+import ai.spikelm.zoo.family.EncoderModel;
 
 /**
  * The SpikeLM-BERT encoder (Hugging Face {@code BertModel}):
@@ -31,7 +32,7 @@ import ai.spikelm.zoo.core.OutputChecks;
  * after their own outputs; {@link #forwardWithHiddenStates} splits them off. {@link
  * #OUTPUT_ATTENTION_LOG_PROBS} appends every layer's attention log-probabilities after those.
  */
-public class SpikeBertModel extends SpikeBertPreTrainedModel {
+public class SpikeBertModel extends SpikeBertPreTrainedModel implements EncoderModel {
 
     /**
      * The forward-parameter key that asks for all hidden states (value {@link Boolean#TRUE}), as

@@ -12,10 +12,12 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.ModelShape;
+import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.weights.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
-import ai.spikelm.zoo.weights.HostTensor;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -58,7 +60,25 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements 
      *
      * @return for example {@code BertForMaskedLM}
      */
+    @Override
     public abstract String architecture();
+
+    /** {@inheritDoc} */
+    @Override
+    public ModelShape shape() {
+        return new ModelShape(
+                config.vocabSize(),
+                config.maxPositionEmbeddings(),
+                config.hiddenSize(),
+                config.numHiddenLayers(),
+                config.numAttentionHeads());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SpikingConfig spiking() {
+        return config.spiking();
+    }
 
     /**
      * Returns the prefix of the encoder's parameter names: {@code "bert."} for a model with a head,

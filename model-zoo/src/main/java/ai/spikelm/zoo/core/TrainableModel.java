@@ -9,11 +9,34 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What the training library needs from a model family: the inputs its forward pass takes from a
- * tokenized batch, and its checkpoint in Hugging Face layout (to write best/last checkpoints and to
- * resume from them). Every family's pre-trained base class implements it.
+ * What family-agnostic code needs from a model of any family: the inputs its forward pass takes from
+ * a tokenized batch (training, calibration, energy measurement), its checkpoint in Hugging Face
+ * layout (to write best/last checkpoints and to resume from them), and what it is (architecture,
+ * sizes, SpikeLM settings). Every family's pre-trained base class implements it; what the model's
+ * forward pass returns is told by the kind interfaces of {@link ai.spikelm.zoo.family}.
  */
 public interface TrainableModel extends Block {
+
+    /**
+     * Returns the Hugging Face architecture name written to {@code config.json}.
+     *
+     * @return for example {@code BertModel} or {@code GPT2LMHeadModel}
+     */
+    String architecture();
+
+    /**
+     * Returns the model's sizes.
+     *
+     * @return the shape
+     */
+    ModelShape shape();
+
+    /**
+     * Returns the SpikeLM settings the model runs with.
+     *
+     * @return the settings ({@link SpikingConfig#ANN} for a plain transformer)
+     */
+    SpikingConfig spiking();
 
     /**
      * Creates the arrays this model's forward pass takes from a tokenized batch.

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
@@ -135,63 +134,53 @@ interface Source {
         private static final ObjectMapper JSON =
                 JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-        private final BufferedReader reader;
-        private final String file;
+        private final BoundedLines lines;
         private final String field;
-        private final StringBuilder line = new StringBuilder();
-        private long lineNumber;
 
         JsonLines(Reader reader, String file, String field) {
-            this.reader = new BufferedReader(reader);
-            this.file = file;
+            this.lines = new BoundedLines(reader, file, MAX_JSON_LINE);
             this.field = field;
         }
 
         @Override
         public Reader next() throws IOException {
-            while (readLine()) {
-                if (line.toString().isBlank()) {
+            String text = nextText();
+            return text == null ? null : new StringReader(text);
+        }
+
+        /** Returns the text of the next record, or null after the last. */
+        String nextText() throws IOException {
+            String line;
+            while ((line = lines.next()) != null) {
+                if (line.isBlank()) {
                     continue;
                 }
                 JsonNode record;
                 try {
-                    record = JSON.readTree(line.toString());
+                    record = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw error("not valid JSON (" + e.getOriginalMessage() + ")");
+                    throw lines.error("not valid JSON (" + e.getOriginalMessage() + ")");
                 }
                 if (!record.isObject()) {
-                    throw error("not a JSON object");
+                    throw lines.error("not a JSON object");
                 }
                 JsonNode text = record.get(field);
                 if (text == null || !text.isTextual()) {
-                    throw error("no string field \"" + field + "\"");
+                    throw lines.error("no string field \"" + field + "\"");
                 }
-                return new StringReader(text.textValue());
+                return text.textValue();
             }
             return null;
         }
 
-        /** Reads the next line into {@code line}, refusing one too long to hold. */
-        private boolean readLine() throws IOException {
-            line.setLength(0);
-            lineNumber++;
-            int c;
-            while ((c = reader.read()) >= 0 && c != '\n') {
-                if (line.length() == MAX_JSON_LINE) {
-                    throw error("longer than " + MAX_JSON_LINE + " characters");
-                }
-                line.append((char) c);
-            }
-            return c >= 0 || line.length() > 0;
-        }
-
-        private CorpusException error(String what) {
-            return new CorpusException(file + ": line " + lineNumber + ": " + what);
+        /** Returns the 1-based line number of the record last read. */
+        long lineNumber() {
+            return lines.lineNumber();
         }
 
         @Override
         public void close() throws IOException {
-            reader.close();
+            lines.close();
         }
     }
 }

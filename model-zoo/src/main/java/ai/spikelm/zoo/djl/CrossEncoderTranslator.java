@@ -1,14 +1,13 @@
 package ai.spikelm.zoo.djl;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.TranslatorContext;
-import ai.djl.util.PairList;
 import ai.djl.util.StringPair;
-import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.family.SequenceClassifierModel;
+import ai.spikelm.zoo.text.EncoderTokenizer;
+import ai.spikelm.zoo.text.TokenizedTexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Map;
  * Cross-encoder scoring: a (query, passage) pair encoded as one sequence → the classifier's raw
  * logits (one value for a regression or relevance model).
  */
-public class CrossEncoderTranslator extends BertTextTranslator<StringPair, float[]> {
+public class CrossEncoderTranslator extends EncoderTextTranslator<StringPair, float[]> {
 
     /**
      * Creates the translator.
@@ -29,22 +28,17 @@ public class CrossEncoderTranslator extends BertTextTranslator<StringPair, float
     }
 
     @Override
-    void checkModel(SpikeBertPreTrainedModel model) {
-        if (!(model instanceof SpikeBertForSequenceClassification)) {
+    void checkModel(TrainableModel model) {
+        if (!(model instanceof SequenceClassifierModel)) {
             throw new IllegalArgumentException(
-                    "Cross-encoder scoring needs BertForSequenceClassification, but the model is " + model.architecture());
+                    "Cross-encoder scoring needs a sequence classifier (BertForSequenceClassification), but the model is "
+                            + model.architecture());
         }
     }
 
     @Override
-    Encoding[] encode(HuggingFaceTokenizer tokenizer, List<StringPair> inputs) {
-        PairList<String, String> pairs = new PairList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            requireText(inputs.get(i).getKey(), i);
-            requireText(inputs.get(i).getValue(), i);
-            pairs.add(inputs.get(i).getKey(), inputs.get(i).getValue());
-        }
-        return tokenizer.batchEncode(pairs);
+    TokenizedTexts encode(EncoderTokenizer tokenizer, List<StringPair> inputs) {
+        return tokenizer.encodePairs(inputs);
     }
 
     /** {@inheritDoc} */

@@ -1,14 +1,14 @@
 package ai.spikelm.zoo.djl;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.TranslatorContext;
-import ai.spikelm.zoo.bert.SpikeBertForMaskedLM;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.family.MaskedLmModel;
+import ai.spikelm.zoo.text.EncoderTokenizer;
+import ai.spikelm.zoo.text.TokenizedTexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.Map;
  * Fill-mask: a text with exactly one {@code [MASK]} → the {@code topK} most likely tokens for it,
  * with their probabilities.
  */
-public class FillMaskTranslator extends BertTextTranslator<String, Classifications> {
+public class FillMaskTranslator extends EncoderTextTranslator<String, Classifications> {
 
     /** The mask token of BERT vocabularies. */
     public static final String MASK = "[MASK]";
@@ -35,29 +35,31 @@ public class FillMaskTranslator extends BertTextTranslator<String, Classificatio
     }
 
     @Override
-    void checkModel(SpikeBertPreTrainedModel model) {
-        if (!(model instanceof SpikeBertForMaskedLM)) {
-            throw new IllegalArgumentException("Fill-mask needs BertForMaskedLM, but the model is " + model.architecture());
+    void checkModel(TrainableModel model) {
+        if (!(model instanceof MaskedLmModel)) {
+            throw new IllegalArgumentException("Fill-mask needs a masked language model (BertForMaskedLM), but the model is " + model.architecture());
         }
     }
 
     @Override
-    Encoding[] encode(HuggingFaceTokenizer tokenizer, List<String> inputs) {
+    TokenizedTexts encode(EncoderTokenizer tokenizer, List<String> inputs) {
         for (int i = 0; i < inputs.size(); i++) {
-            requireText(inputs.get(i), i);
+            if (inputs.get(i) == null || inputs.get(i).isBlank()) {
+                throw new IllegalArgumentException("Text " + i + " is empty");
+            }
             int masks = inputs.get(i).split(java.util.regex.Pattern.quote(MASK), -1).length - 1;
             if (masks != 1) {
                 throw new IllegalArgumentException("Input " + i + " must contain exactly one " + MASK + ", found " + masks);
             }
         }
-        return tokenizer.batchEncode(inputs);
+        return tokenizer.encode(inputs);
     }
 
     /** {@inheritDoc} */
     @Override
     public List<Classifications> batchProcessOutput(TranslatorContext ctx, NDList list) {
         EncodedBatch batch = (EncodedBatch) ctx.getAttachment(BATCH);
-        long maskId = tokenizer().encode(MASK, false, false).getIds()[0];
+        long maskId = tokenizer().tokenId(MASK);
         NDArray logits = list.get(0);
         List<Classifications> out = new ArrayList<>();
         for (int i = 0; i < batch.inputIds().length; i++) {

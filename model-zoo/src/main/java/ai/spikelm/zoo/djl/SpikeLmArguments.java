@@ -15,6 +15,12 @@ public final class SpikeLmArguments {
     /** The Hugging Face architecture to build ({@code BertModel}, {@code BertForMaskedLM}, ...). */
     public static final String ARCHITECTURE = "architecture";
     /**
+     * The kind of model to build, whatever the family ({@link ai.spikelm.zoo.family.ModelKind}):
+     * {@code encoder} (text embedding), {@code causal_lm} or {@code seq2seq} (text generation);
+     * default the saved architecture. Not together with {@link #ARCHITECTURE}.
+     */
+    public static final String MODEL_KIND = "modelKind";
+    /**
      * The path of a UTF-8 text file (relative paths against the working directory), one text per
      * line, on which a model with uncalibrated spike sites (an ANN converted by {@link
      * #TIME_STEPS}) is calibrated when it loads, over real tokens only; default: the embedded
@@ -27,6 +33,13 @@ public final class SpikeLmArguments {
     public static final String MAX_LENGTH = "maxLength";
     /** {@code true} (default) truncates long texts; {@code false} rejects them. */
     public static final String TRUNCATION = "truncation";
+    /**
+     * What happens to a text longer than {@code maxLength} tokens ({@link
+     * ai.spikelm.zoo.text.LongInputPolicy}): {@code truncate} (default), {@code reject} (as {@code
+     * truncation=false}) or, for text embedding only, {@code average_windows} (the mean of the
+     * vectors of consecutive windows).
+     */
+    public static final String LONG_INPUT_POLICY = "longInputPolicy";
     /** Embedding pooling: {@code mean} (default), {@code cls}, {@code max}, {@code mean_sqrt_len}. */
     public static final String POOLING = "pooling";
     /** {@code true} (default) L2-normalises embeddings. */

@@ -6,7 +6,7 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Pair;
 import ai.djl.util.StringPair;
-import ai.spikelm.zoo.bert.SpikeBertForMaskedLM;
+import ai.spikelm.zoo.family.MaskedLmModel;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * The translators of SpikeLM models, chosen by input and output type (and, for {@code String →
  * Classifications}, by the model: fill-mask for a masked LM, classification otherwise); {@code
- * String → String} is text generation with a causal language model.
+ * String → String} is text generation with a causal language model or an encoder-decoder.
  */
 public class SpikeLmTranslatorFactory implements TranslatorFactory {
 
@@ -40,7 +40,7 @@ public class SpikeLmTranslatorFactory implements TranslatorFactory {
             return (Translator<I, O>) new TextEmbeddingTranslator(arguments);
         }
         if (input == String.class && output == Classifications.class) {
-            boolean maskedLm = model.getBlock() instanceof SpikeBertForMaskedLM;
+            boolean maskedLm = model.getBlock() instanceof MaskedLmModel;
             return (Translator<I, O>)
                     (maskedLm ? new FillMaskTranslator(arguments) : new TextClassificationTranslator(arguments));
         }

@@ -1,14 +1,13 @@
 package ai.spikelm.zoo.djl;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.TranslatorContext;
-import ai.spikelm.zoo.bert.SpikeBertConfig;
-import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
-import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.family.SequenceClassifierModel;
+import ai.spikelm.zoo.text.EncoderTokenizer;
+import ai.spikelm.zoo.text.TokenizedTexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +16,13 @@ import java.util.Map;
  * Text → labels with probabilities (softmax over the classifier's logits, labels from {@code
  * id2label}); for a regression model, one entry {@code score} holding the predicted value.
  */
-public class TextClassificationTranslator extends BertTextTranslator<String, Classifications> {
+public class TextClassificationTranslator extends EncoderTextTranslator<String, Classifications> {
 
     /** The label of a regression model's single output. */
     public static final String SCORE = "score";
 
     private final int topK;
-    private SpikeBertConfig config;
+    private SequenceClassifierModel classifier;
 
     /**
      * Creates the translator.
@@ -36,20 +35,18 @@ public class TextClassificationTranslator extends BertTextTranslator<String, Cla
     }
 
     @Override
-    void checkModel(SpikeBertPreTrainedModel model) {
-        if (!(model instanceof SpikeBertForSequenceClassification)) {
+    void checkModel(TrainableModel model) {
+        if (!(model instanceof SequenceClassifierModel)) {
             throw new IllegalArgumentException(
-                    "Text classification needs BertForSequenceClassification, but the model is " + model.architecture());
+                    "Text classification needs a sequence classifier (BertForSequenceClassification), but the model is "
+                            + model.architecture());
         }
-        config = model.getConfig();
+        classifier = (SequenceClassifierModel) model;
     }
 
     @Override
-    Encoding[] encode(HuggingFaceTokenizer tokenizer, List<String> inputs) {
-        for (int i = 0; i < inputs.size(); i++) {
-            requireText(inputs.get(i), i);
-        }
-        return tokenizer.batchEncode(inputs);
+    TokenizedTexts encode(EncoderTokenizer tokenizer, List<String> inputs) {
+        return tokenizer.encode(inputs);
     }
 
     /** {@inheritDoc} */
@@ -59,12 +56,12 @@ public class TextClassificationTranslator extends BertTextTranslator<String, Cla
         List<Classifications> out = new ArrayList<>();
         for (int i = 0; i < logits.getShape().get(0); i++) {
             NDArray row = logits.get(i);
-            if (config.isRegression()) {
+            if (classifier.isRegression()) {
                 out.add(new Classifications(List.of(SCORE), List.of((double) row.getFloat(0))));
             } else {
                 List<String> labels = new ArrayList<>();
                 for (int c = 0; c < row.size(); c++) {
-                    labels.add(config.id2label().getOrDefault(c, "LABEL_" + c));
+                    labels.add(classifier.id2label().getOrDefault(c, "LABEL_" + c));
                 }
                 out.add(new Classifications(labels, row.softmax(0), topK));
             }

@@ -5,12 +5,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-import ai.spikelm.zoo.generate.CausalLanguageModel;
+import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.Tokenizers;
+import ai.spikelm.zoo.core.TrainableModel;
+import ai.spikelm.zoo.family.ModelFamilies;
+import ai.spikelm.zoo.family.ModelKind;
 import ai.spikelm.zoo.generate.GenerationResult;
 import ai.spikelm.zoo.generate.Generator;
 import ai.spikelm.zoo.generate.PromptPolicy;
+import ai.spikelm.zoo.generate.TextGenerationModel;
 import ai.spikelm.zoo.generate.TokenCodec;
-import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +22,17 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Prompt → generated continuation, for a causal language model such as SpikeLM-GPT-2: the
- * {@link Generator} with the settings of the Criteria arguments ({@code maxNewTokens},
+ * Prompt → generated text, for any text generator of the family registry: a causal language model
+ * (SpikeLM-GPT-2) continues the prompt, an encoder-decoder (SpikeLM-BART) reads it as its source
+ * and replies. The {@link Generator} runs with the settings of the Criteria arguments ({@code maxNewTokens},
  * {@code temperature}, {@code topK}, {@code topP}, {@code repetitionPenalty}, {@code seed}, {@code
  * stop}, {@code leftTruncate}; see {@link SpikeLmArguments}).
  *
  * <p>Decoding is a loop of forward passes with a key/value cache, which a single DJL forward pass
  * cannot express; so the whole generation runs here, in {@link #processInput}, on the predictor's
  * manager (freed after each prediction), and the predictor's own forward pass only sees the last
- * generated token. The returned text is the continuation without the prompt. A Predictor is not
- * thread-safe; use one per thread.
+ * generated token (the model's own {@link TrainableModel#inputs} of that one token). The returned
+ * text is the generated text without the prompt. A Predictor is not thread-safe; use one per thread.
  */
 public class TextGenerationTranslator implements NoBatchifyTranslator<String, String> {
 
@@ -35,6 +40,7 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
 
     private final Map<String, ?> arguments;
     private volatile Generator generator;
+    private TrainableModel model;
 
     /**
      * Creates the translator.
@@ -56,22 +62,25 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
                 return;
             }
             Block block = ctx.getModel().getBlock();
-            if (!(block instanceof CausalLanguageModel)) {
+            if (!(block instanceof TextGenerationModel) || !(block instanceof TrainableModel)) {
                 throw new IllegalArgumentException(
-                        "Text generation needs a causal language model (model_type gpt2), but the block is "
-                                + block.getClass().getSimpleName());
+                        "Text generation needs a causal language model or an encoder-decoder (families: "
+                                + ModelFamilies.knownFor(ModelKind.CAUSAL_LM) + "; " + ModelFamilies.knownFor(ModelKind.SEQ2SEQ)
+                                + "), but the block is " + block.getClass().getSimpleName()
+                                + "; a checkpoint saved as a bare model loads as one with optArgument(\"modelKind\", \"causal_lm\") or \"seq2seq\"");
             }
             Path file = ctx.getModel().getModelPath().resolve("tokenizer.json");
             if (!Files.isRegularFile(file)) {
                 throw new IOException("The model directory has no tokenizer.json: " + ctx.getModel().getModelPath());
             }
             // The codec keeps the tokenizer for the life of the translator, as the BERT translators do.
-            HuggingFaceTokenizer tokenizer = Gpt2TokenizerJson.load(file);
-            generator = generator((CausalLanguageModel) block, TokenCodec.of(tokenizer));
+            HuggingFaceTokenizer tokenizer = Tokenizers.untruncated(file);
+            model = (TrainableModel) block;
+            generator = generator((TextGenerationModel) block, TokenCodec.of(tokenizer));
         }
     }
 
-    private Generator generator(CausalLanguageModel model, TokenCodec codec) {
+    private Generator generator(TextGenerationModel model, TokenCodec codec) {
         Generator.Builder b = Generator.builder(model)
                 .optCodec(codec)
                 .optMaxNewTokens(SpikeLmArguments.integer(arguments, SpikeLmArguments.MAX_NEW_TOKENS, 50));
@@ -110,7 +119,7 @@ public class TextGenerationTranslator implements NoBatchifyTranslator<String, St
         ctx.setAttachment(RESULT, result);
         long[] tokens = result.tokens().length > 0 ? result.tokens() : result.promptTokens();
         long last = tokens[tokens.length - 1];
-        return new NDList(ctx.getNDManager().create(new long[][] {{last}}));
+        return model.inputs(new EncodedBatch(new long[][] {{last}}, new long[][] {{1}}, new long[][] {{0}}), ctx.getNDManager());
     }
 
     /** {@inheritDoc} */

@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.eval;
 
+import ai.spikelm.zoo.text.EncoderPipeline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -42,14 +43,14 @@ public final class StsEvaluator {
     /** A plain decimal such as {@code 3.800} or {@code -1e-2}: no hex, NaN, Infinity or surrounding spaces. */
     private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
-    private final SentenceEmbedder embedder;
+    private final EncoderPipeline embedder;
 
     /**
      * Creates an evaluator.
      *
      * @param embedder what turns sentences into vectors
      */
-    public StsEvaluator(SentenceEmbedder embedder) {
+    public StsEvaluator(EncoderPipeline embedder) {
         this.embedder = Objects.requireNonNull(embedder, "embedder");
     }
 
@@ -70,7 +71,7 @@ public final class StsEvaluator {
             index.putIfAbsent(pair.sentence1(), index.size());
             index.putIfAbsent(pair.sentence2(), index.size());
         }
-        float[][] vectors = embedder.embed(new ArrayList<>(index.keySet()));
+        float[][] vectors = embedder.vectors(new ArrayList<>(index.keySet()));
         double[] predicted = new double[pairs.size()];
         double[] gold = new double[pairs.size()];
         for (int i = 0; i < pairs.size(); i++) {

@@ -8,14 +8,16 @@ import ai.djl.ndarray.NDManager;
  *
  * <p>A model opens a {@link Session} per sequence; the session keeps whatever the model needs
  * between calls (a key/value cache) on a sub-manager of the given manager, never on the model's.
+ * As a {@link TextGenerationModel}, it continues a text prompt.
  */
-public interface CausalLanguageModel {
+public interface CausalLanguageModel extends TextGenerationModel {
 
     /**
      * Returns the context window: the most positions a session can hold.
      *
      * @return the context length
      */
+    @Override
     int contextLength();
 
     /**
@@ -23,6 +25,7 @@ public interface CausalLanguageModel {
      *
      * @return the vocabulary size
      */
+    @Override
     int vocabSize();
 
     /**
@@ -30,8 +33,17 @@ public interface CausalLanguageModel {
      *
      * @return the token id, or null when the model has none
      */
+    @Override
     Integer eosTokenId();
 
+    /**
+     * {@inheritDoc} A causal model continues the prompt: it decodes from the prompt's tokens (no
+     * special tokens added), and nothing needs freeing.
+     */
+    @Override
+    default Decoding startDecoding(NDManager manager, String prompt, TokenCodec codec) {
+        return new Decoding(this, codec.encode(prompt), null, null);
+    }
     /**
      * Opens a decoding session for one sequence.
      *

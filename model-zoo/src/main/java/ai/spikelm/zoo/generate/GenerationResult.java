@@ -39,7 +39,12 @@ public final class GenerationResult {
         this.decodeSteps = decodeSteps;
     }
 
-    /** @return the prompt tokens the model saw (after any left truncation) */
+    /**
+     * Returns the prompt tokens the model read: the decoder prompt after any left truncation for a
+     * causal model, the source for an encoder-decoder.
+     *
+     * @return the token ids
+     */
     public long[] promptTokens() {
         return promptTokens.clone();
     }

@@ -10,8 +10,11 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Generates text with a {@link CausalLanguageModel}: the prompt goes through the model once, then
- * one token at a time with the model's key/value cache.
+ * Generates text with a {@link TextGenerationModel}: the prompt goes through the model once, then
+ * one token at a time with the model's key/value cache. A causal language model continues a text
+ * prompt; an encoder-decoder reads it as its source and decodes from its start token ({@link
+ * TextGenerationModel#startDecoding}). Token prompts ({@link #generate(NDManager, long[],
+ * TokenListener)}) are decoder prompts, for a {@link CausalLanguageModel}.
  *
  * <pre>{@code
  * Generator generator = Generator.builder(model)
@@ -41,7 +44,7 @@ import java.util.SplittableRandom;
  */
 public final class Generator {
 
-    private final CausalLanguageModel model;
+    private final TextGenerationModel model;
     private final TokenCodec codec;
     private final int maxNewTokens;
     private final boolean sampling;
@@ -104,11 +107,13 @@ public final class Generator {
         if (prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty");
         }
-        long[] ids = codec.encode(prompt);
-        if (ids.length == 0) {
-            throw new IllegalArgumentException("The prompt encodes to no tokens");
+        try (TextGenerationModel.Decoding decoding = model.startDecoding(manager, prompt, codec)) {
+            long[] source = decoding.source();
+            if (decoding.decoderPrompt().length == 0 || (source != null && source.length == 0)) {
+                throw new IllegalArgumentException("The prompt encodes to no tokens");
+            }
+            return run(decoding.model(), manager, decoding.decoderPrompt(), source, listener);
         }
-        return generate(manager, ids, listener);
     }
 
     /**
@@ -119,10 +124,29 @@ public final class Generator {
      * @param listener receives each token as it is generated, or null
      * @return the result ({@link GenerationResult#text()} is null without a codec)
      * @throws IllegalArgumentException if the prompt is empty or has an id outside the vocabulary
+     * @throws IllegalStateException if the model is not a {@link CausalLanguageModel} (an
+     *     encoder-decoder takes text prompts, or use its conditioned model)
      * @throws PromptTooLongException if the prompt does not fit and the policy is {@link
      *     PromptPolicy#ERROR}
      */
     public GenerationResult generate(NDManager manager, long[] prompt, TokenListener listener) {
+        if (!(model instanceof CausalLanguageModel)) {
+            throw new IllegalStateException(
+                    "A token prompt is a decoder prompt and needs a causal language model; "
+                            + model.getClass().getSimpleName() + " takes text prompts");
+        }
+        return run((CausalLanguageModel) model, manager, prompt, null, listener);
+    }
+
+    /**
+     * Decodes with a causal model from a decoder prompt.
+     *
+     * @param lm the model
+     * @param prompt the decoder prompt
+     * @param source the source an encoder-decoder read, or null for a causal model
+     */
+    private GenerationResult run(
+            CausalLanguageModel lm, NDManager manager, long[] prompt, long[] source, TokenListener listener) {
         Objects.requireNonNull(manager, "manager");
         long[] ids = fitPrompt(Objects.requireNonNull(prompt, "prompt"));
         int dropped = prompt.length - ids.length;
@@ -145,7 +169,7 @@ public final class Generator {
         long decodeNanos = 0;
         int decodeSteps = 0;
 
-        try (CausalLanguageModel.Session session = model.newSession(manager)) {
+        try (CausalLanguageModel.Session session = lm.newSession(manager)) {
             long start = System.nanoTime();
             float[] logits = session.append(ids);
             prefillNanos = System.nanoTime() - start;
@@ -174,7 +198,7 @@ public final class Generator {
         long[] tokens = generated.stream().mapToLong(Long::longValue).toArray();
         GenerationResult result =
                 new GenerationResult(
-                        ids,
+                        source != null ? source : ids,
                         dropped,
                         tokens,
                         stream.finalText(),
@@ -302,16 +326,16 @@ public final class Generator {
      * Returns a builder with the defaults: greedy, 50 new tokens, no penalty, no stop sequence, stop
      * at the model's end-of-sequence token, prompts that do not fit are an error.
      *
-     * @param model the language model
+     * @param model the language model: a causal model, or an encoder-decoder
      * @return a builder
      */
-    public static Builder builder(CausalLanguageModel model) {
+    public static Builder builder(TextGenerationModel model) {
         return new Builder(model);
     }
 
     /** Builds a {@link Generator}; {@link #build()} checks every setting. */
     public static final class Builder {
-        private final CausalLanguageModel model;
+        private final TextGenerationModel model;
         private TokenCodec codec;
         private int maxNewTokens = 50;
         private boolean sampling;
@@ -324,7 +348,7 @@ public final class Generator {
         private PromptPolicy promptPolicy = PromptPolicy.ERROR;
         private boolean stopAtEos = true;
 
-        Builder(CausalLanguageModel model) {
+        Builder(TextGenerationModel model) {
             this.model = Objects.requireNonNull(model, "model");
         }
 

@@ -1,7 +1,7 @@
 package ai.spikelm.zoo.gpt2;
 
-import ai.spikelm.zoo.core.TokenizerFiles;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.spikelm.zoo.core.Tokenizers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,8 +79,7 @@ public final class Gpt2TokenizerJson {
      * @throws IOException if the file cannot be read
      */
     public static HuggingFaceTokenizer load(Path tokenizerJson) throws IOException {
-        return TokenizerFiles.load(tokenizerJson,
-                b -> b.optAddSpecialTokens(false).optTruncation(false).optPadding(false));
+        return Tokenizers.untruncated(tokenizerJson);
     }
 
     /**
@@ -92,18 +91,7 @@ public final class Gpt2TokenizerJson {
      * @throws IOException if the file cannot be read or has no vocabulary
      */
     public static int vocabSize(Path tokenizerJson) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
-        int max = -1;
-        for (JsonNode id : root.path("model").path("vocab")) {
-            max = Math.max(max, id.asInt());
-        }
-        for (JsonNode added : root.path("added_tokens")) {
-            max = Math.max(max, added.path("id").asInt(-1));
-        }
-        if (max < 0) {
-            throw new IOException(tokenizerJson + " has no model.vocab");
-        }
-        return max + 1;
+        return Tokenizers.vocabSize(tokenizerJson);
     }
 
     /**

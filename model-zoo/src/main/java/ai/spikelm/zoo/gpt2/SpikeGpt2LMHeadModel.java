@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.stats.MonitoredBlock;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.family.CausalLmModel;
 import ai.spikelm.zoo.generate.CausalLanguageModel;
 import java.util.Objects;
 
@@ -24,7 +25,7 @@ import java.util.Objects;
  * once per pass: it runs after the mean over T).
  */
 public class SpikeGpt2LMHeadModel extends SpikeGpt2PreTrainedModel
-        implements CausalLanguageModel, MonitoredBlock {
+        implements CausalLmModel, MonitoredBlock {
 
     private final SpikeGpt2Model transformer;
     private volatile SpikeMonitor.Site monitor;

@@ -1,20 +1,22 @@
 package ai.spikelm.zoo.gpt2;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.ndarray.NDList;
 import ai.spikelm.zoo.core.EncodedBatch;
 import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.ModelShape;
+import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TrainableModel;
-import java.io.IOException;
-import java.nio.file.Path;
 import ai.spikelm.zoo.core.WeightsMismatchException;
 import ai.spikelm.zoo.weights.HostTensor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +82,20 @@ public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock implements 
      *
      * @return for example {@code GPT2LMHeadModel}
      */
+    @Override
     public abstract String architecture();
+
+    /** {@inheritDoc} */
+    @Override
+    public ModelShape shape() {
+        return new ModelShape(config.vocabSize(), config.nPositions(), config.nEmbd(), config.nLayer(), config.nHead());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SpikingConfig spiking() {
+        return config.spiking();
+    }
 
     /**
      * Returns the prefix of the transformer's parameter names: {@code "transformer."} for a model

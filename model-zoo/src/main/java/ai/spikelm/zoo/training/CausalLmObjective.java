@@ -1,11 +1,11 @@
 package ai.spikelm.zoo.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.spikelm.ops.ScalarOps;
 import ai.spikelm.zoo.core.EncodedBatch;
-import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
+import ai.spikelm.zoo.family.CausalLmModel;
 import java.util.Objects;
 
 /**
@@ -18,9 +18,9 @@ import java.util.Objects;
  * no padding, as {@link TokenWindows} makes them. Components are reported as {@code lm_loss} and
  * {@code logit_kd}.
  */
-public final class CausalLmObjective implements Objective<SpikeGpt2LMHeadModel> {
+public final class CausalLmObjective implements Objective<CausalLmModel> {
 
-    private final SpikeGpt2LMHeadModel teacher;
+    private final CausalLmModel teacher;
     private final float lmWeight;
     private final float distillWeight;
     private final float temperature;
@@ -34,7 +34,7 @@ public final class CausalLmObjective implements Objective<SpikeGpt2LMHeadModel> 
 
     /** {@inheritDoc} */
     @Override
-    public NDArray loss(SpikeGpt2LMHeadModel model, TrainingBatch batch, StepContext context) {
+    public NDArray loss(CausalLmModel model, TrainingBatch batch, StepContext context) {
         NDManager manager = context.getManager();
         NDList inputs = model.inputs(batch.inputs(), manager);
         NDArray logits = model.forward(context.getParameterStore(), inputs, true).singletonOrThrow();
@@ -81,7 +81,7 @@ public final class CausalLmObjective implements Objective<SpikeGpt2LMHeadModel> 
      *
      * @return the teacher, or null without distillation
      */
-    public SpikeGpt2LMHeadModel getTeacher() {
+    public CausalLmModel getTeacher() {
         return teacher;
     }
 
@@ -96,7 +96,7 @@ public final class CausalLmObjective implements Objective<SpikeGpt2LMHeadModel> 
 
     /** Builds a {@link CausalLmObjective}; the defaults are the plain language-modelling loss. */
     public static final class Builder {
-        private SpikeGpt2LMHeadModel teacher;
+        private CausalLmModel teacher;
         private float lmWeight = 1f;
         private float distillWeight = 1f;
         private float temperature = 1f;
@@ -110,7 +110,7 @@ public final class CausalLmObjective implements Objective<SpikeGpt2LMHeadModel> 
          * @param teacher the teacher
          * @return this builder
          */
-        public Builder optTeacher(SpikeGpt2LMHeadModel teacher) {
+        public Builder optTeacher(CausalLmModel teacher) {
             this.teacher = Objects.requireNonNull(teacher, "teacher");
             return this;
         }

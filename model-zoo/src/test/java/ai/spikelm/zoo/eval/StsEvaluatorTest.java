@@ -1,8 +1,6 @@
 package ai.spikelm.zoo.eval;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,17 +10,14 @@ import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import ai.spikelm.zoo.bert.SpikeBertConfig;
-import ai.spikelm.zoo.bert.SpikeBertForMaskedLM;
 import ai.spikelm.zoo.bert.SpikeBertModel;
-import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TestModels;
+import ai.spikelm.zoo.text.EncoderPipeline;
+import ai.spikelm.zoo.text.TinyWordPieceEncoder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,11 +47,7 @@ class StsEvaluatorTest {
 
     @BeforeAll
     static void tokenizer() throws IOException {
-        tokenizerFile = Files.createTempFile("minilm-tokenizer", ".json");
-        try (InputStream in = StsEvaluatorTest.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            assertNotNull(in, "the all-MiniLM-L6-v2 tokenizer is on the test class path");
-            Files.copy(in, tokenizerFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        tokenizerFile = TinyWordPieceEncoder.tokenizer(Files.createTempFile("minilm-tokenizer", ".json"));
         tokenizer =
                 HuggingFaceTokenizer.builder()
                         .optTokenizerPath(tokenizerFile)
@@ -74,19 +65,7 @@ class StsEvaluatorTest {
 
     /** A random encoder with BERT's WordPiece vocabulary (so the real tokenizer fits) and tiny layers. */
     private static SpikeBertModel tinyEncoder(NDManager manager, SpikingConfig spiking) {
-        SpikeBertConfig config =
-                SpikeBertConfig.builder()
-                        .optVocabSize(30522)
-                        .optHiddenSize(16)
-                        .optNumHiddenLayers(2)
-                        .optNumAttentionHeads(4)
-                        .optIntermediateSize(32)
-                        .optMaxPositionEmbeddings(64)
-                        .optSpiking(spiking)
-                        .build();
-        SpikeBertModel model = new SpikeBertModel(config);
-        model.initialize(manager);
-        TestModels.randomize(model, 11, n -> n.endsWith("LayerNorm.weight"));
+        SpikeBertModel model = TinyWordPieceEncoder.create(manager, spiking, 11);
         if (spiking.isSpiking()) {
             // Fixed α: the direct computation below must not calibrate on a different first batch.
             TestModels.fixAmplitudes(model, 5);
@@ -121,8 +100,10 @@ class StsEvaluatorTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeBertModel model = tinyEncoder(manager, spiking);
             // Batches of 4 mix sentences of different lengths, so padding is exercised.
-            SentenceEmbedder embedder = SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).optBatchSize(4).build();
-            StsResult result = new StsEvaluator(embedder).evaluate(PAIRS);
+            StsResult result;
+            try (EncoderPipeline embedder = pipeline(model, 4)) {
+                result = new StsEvaluator(embedder).evaluate(PAIRS);
+            }
 
             double[] cosines = new double[PAIRS.size()];
             double[] gold = new double[PAIRS.size()];
@@ -157,89 +138,28 @@ class StsEvaluatorTest {
     }
 
     @Test
-    void batchesAreLongestFirstAndVectorsComeBackInInputOrder() {
-        List<String> texts = new ArrayList<>();
-        for (StsPair p : PAIRS) {
-            texts.add(p.sentence2());
-        }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeBertModel model = tinyEncoder(manager, SpikingConfig.ANN);
-            List<int[]> seen = new ArrayList<>();
-            float[][] batched =
-                    SentenceEmbedder.builder()
-                            .setModel(model)
-                            .setTokenizer(tokenizer)
-                            .optBatchSize(4)
-                            .optBatchListener((index, count, batch) -> seen.add(new int[] {index, count, batch.inputIds().length, batch.inputIds()[0].length}))
-                            .build()
-                            .embed(texts);
-            float[][] single = SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).optBatchSize(1).build().embed(texts);
-            assertEquals(3, seen.size(), "9 texts in batches of 4");
-            for (int b = 0; b < 3; b++) {
-                assertEquals(b, seen.get(b)[0]);
-                assertEquals(3, seen.get(b)[1]);
-            }
-            assertArrayEquals(new int[] {4, 4, 1}, seen.stream().mapToInt(s -> s[2]).toArray());
-            assertTrue(seen.get(0)[3] >= seen.get(1)[3] && seen.get(1)[3] >= seen.get(2)[3], "padded lengths shrink");
-            for (int i = 0; i < texts.size(); i++) {
-                assertArrayEquals(single[i], batched[i], 1e-5f, "text " + i);
-                double norm = 0;
-                for (float v : batched[i]) {
-                    norm += v * v;
-                }
-                assertEquals(1.0, norm, 1e-5);
-            }
-            float[] twice = SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).build()
-                    .embed(List.of(texts.get(0), texts.get(0)))[1];
-            assertArrayEquals(single[0], twice, 1e-5f);
-        }
-    }
-
-    @Test
     void batchesLeaveNoArraysOnTheModelsManager() {
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeBertModel model = tinyEncoder(manager, SpikingConfig.builder().optSpiking(true).optTimeSteps(2).build());
-            SentenceEmbedder embedder = SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).optBatchSize(3).build();
-            embedder.embed(List.of("Calibrate first.", "Then count."));
-            int before = ((BaseNDManager) manager).getManagedArrays().size();
-            new StsEvaluator(embedder).evaluate(PAIRS);
-            assertEquals(before, ((BaseNDManager) manager).getManagedArrays().size());
+            try (EncoderPipeline embedder = pipeline(model, 3)) {
+                embedder.embed(List.of("Calibrate first.", "Then count."));
+                int before = ((BaseNDManager) manager).getManagedArrays().size();
+                new StsEvaluator(embedder).evaluate(PAIRS);
+                assertEquals(before, ((BaseNDManager) manager).getManagedArrays().size());
+            }
         }
     }
 
     @Test
-    void optionsAndInputsAreChecked() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeBertModel model = tinyEncoder(manager, SpikingConfig.ANN);
-            assertThrows(IllegalArgumentException.class, () -> SentenceEmbedder.builder().setModel(model).build());
-            IllegalArgumentException batch =
-                    assertThrows(IllegalArgumentException.class,
-                            () -> SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).optBatchSize(0).build());
-            assertTrue(batch.getMessage().contains("batchSize"), batch.getMessage());
-
-            SpikeBertForMaskedLM mlm = new SpikeBertForMaskedLM(model.getConfig());
-            IllegalArgumentException head =
-                    assertThrows(IllegalArgumentException.class, () -> SentenceEmbedder.builder().setModel(mlm).setTokenizer(tokenizer).build());
-            assertTrue(head.getMessage().contains("BertForMaskedLM"), head.getMessage());
-
-            SentenceEmbedder embedder = SentenceEmbedder.builder().setModel(model).setTokenizer(tokenizer).build();
-            IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> embedder.embed(List.of("fine", " ")));
-            assertEquals("Text 1 is empty", blank.getMessage());
-            assertEquals(0, embedder.embed(List.of()).length);
+    void noPairsIsAnError() {
+        try (NDManager manager = NDManager.newBaseManager();
+                EncoderPipeline embedder = pipeline(tinyEncoder(manager, SpikingConfig.ANN), 4)) {
             assertThrows(IllegalArgumentException.class, () -> new StsEvaluator(embedder).evaluate(List.of()));
         }
     }
 
-    @Test
-    void textsLongerThanThePositionsAreNamed() throws IOException {
-        try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer untruncated =
-                        HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optTruncation(false).optPadding(false).build()) {
-            SpikeBertModel model = tinyEncoder(manager, SpikingConfig.ANN);
-            SentenceEmbedder embedder = SentenceEmbedder.builder().setModel(model).setTokenizer(untruncated).build();
-            IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> embedder.embed(List.of("short", "word ".repeat(100))));
-            assertTrue(e.getMessage().startsWith("Text 1 has 102 tokens, more than the model's 64 positions"), e.getMessage());
-        }
+    /** The encoder pipeline with the test tokenizer's window of 32 tokens. */
+    private static EncoderPipeline pipeline(SpikeBertModel model, int batchSize) {
+        return EncoderPipeline.builder().setModel(model).setTokenizer(tokenizerFile).optMaxLength(32).optBatchSize(batchSize).build();
     }
 }
