@@ -77,7 +77,7 @@ class GenerateCommandTest {
         }
         Files.writeString(model.resolve("tokenizer.json"), ModelFamilies.forModelType("gpt2").newTokenizerJson().orElseThrow());
         ObjectNode config = (ObjectNode) new ObjectMapper().readTree(model.resolve("config.json").toFile());
-        config.remove("eos_token_id");
+        config.putNull("eos_token_id");
         new ObjectMapper().writeValue(model.resolve("config.json").toFile(), config);
         String log;
         try (ChildCli child = ChildCli.start(work, List.of("generate", "--model", model.toString(), "--prompt", "Once upon",
