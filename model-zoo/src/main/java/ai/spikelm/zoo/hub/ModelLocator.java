@@ -74,12 +74,41 @@ public final class ModelLocator {
             throw new java.nio.file.NoSuchFileException(modelOrPath, null, "no such file or directory");
         }
         ModelId.parse(modelOrPath); // a clear error for text that is neither
-        Path dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (Files.isRegularFile(index)) {
-            hub.snapshot(modelOrPath, shards(index), List.of());
+        try {
+            Path dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
+            Path index = dir.resolve("model.safetensors.index.json");
+            if (Files.isRegularFile(index)) {
+                hub.snapshot(modelOrPath, shards(index), List.of());
+            }
+            return dir;
+        } catch (RetriesExhaustedException e) {
+            if (e.lastStatus() >= 0) {
+                throw e; // the Hub answered (5xx, 429): its own message says it all
+            }
+            throw unreachable(modelOrPath, e);
         }
-        return dir;
+    }
+
+    /**
+     * The error for a Hub that could not be reached at all: it names the host and the way to work
+     * without network, which a bare connection error does not.
+     */
+    private HubException unreachable(String modelOrPath, RetriesExhaustedException e) {
+        return new HubException(
+                "Cannot reach the Hugging Face Hub at "
+                        + hub.endpoint().getHost()
+                        + " for "
+                        + modelOrPath
+                        + " ("
+                        + e.attempts()
+                        + " attempts; last: "
+                        + e.getCause()
+                        + "). Without network, set HF_HUB_OFFLINE=1 to use only the local Hugging Face cache ("
+                        + hub.cacheDir()
+                        + "), or load a local folder; HF_ENDPOINT names another Hub.",
+                e.model(),
+                e.file(),
+                e);
     }
 
     /** Hub ids are {@code org/name}; anything shaped like a file path is reported as a missing file. */
