@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.spikelm.langchain4j.ChatTemplate;
 import ai.spikelm.langchain4j.SpikeLmChatModel;
 import ai.spikelm.langchain4j.SpikeLmEmbeddingModel;
+import ai.spikelm.langchain4j.SpikeLmEmbeddingModel.LongInputPolicy;
 import ai.spikelm.zoo.convert.EmbeddedMiniLm;
+import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.generate.PromptPolicy;
 import ai.spikelm.zoo.gpt2.Gpt2TokenizerJson;
 import ai.spikelm.zoo.gpt2.SpikeGpt2Config;
 import ai.spikelm.zoo.gpt2.SpikeGpt2LMHeadModel;
@@ -61,11 +67,33 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void djlServingPathFromServingPropertiesAlone() throws Exception {
+        // README: "From DJL" (serving)
+        Criteria<Input, Output> criteria = Criteria.builder()
+                .setTypes(Input.class, Output.class)
+                .optModelPath(EmbeddedMiniLm.directory())   // any folder written by SpikeLM: serving.properties does the rest
+                .build();
+        try (ZooModel<Input, Output> model = criteria.loadModel();
+             Predictor<Input, Output> predictor = model.newPredictor()) {
+            Input input = new Input();
+            input.addProperty("Content-Type", "application/json");
+            input.add("{\"inputs\": [\"A man is playing a guitar.\", \"Someone strums a guitar.\"]}");
+            String json = predictor.predict(input).getData().getAsString();   // [[0.04, ...], [...]]
+            // (README ends here)
+            assertTrue(json.startsWith("[[") && json.endsWith("]]"), json.substring(0, Math.min(80, json.length())));
+            assertEquals(2 * 384, json.split(",").length, "two vectors of 384 numbers");
+        }
+    }
+
+    @Test
     void langChain4jEmbeddingIngestionAndSearch() {
         // README: "From LangChain4j"
         try (SpikeLmEmbeddingModel embeddings = SpikeLmEmbeddingModel.builder()
                 .embeddedMiniLm()                           // or .modelId("org/name"), .modelPath(Path.of("dir"))
                 .timeSteps(4)                               // run as SpikeLM; omit for the ANN
+                .pooling(Pooling.MEAN)
+                .maxLength(256)                                      // window in tokens
+                .longInputPolicy(LongInputPolicy.AVERAGE_WINDOWS)    // or TRUNCATE
                 .intraOpThreads(1)                          // one thread per operation: best on shared hosts
                 .build()) {
             InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
@@ -93,9 +121,11 @@ class ReadmeExamplesTest {
         // README: "From LangChain4j" (chat)
         try (SpikeLmChatModel chat = SpikeLmChatModel.builder()
                 .modelPath(gpt2)                            // a folder written by `spikelm pretrain-lm`, or .modelId("org/name")
-                .timeSteps(4)
-                .intraOpThreads(1)
+                .timeSteps(4)                               // run as SpikeLM
+                .chatTemplate(ChatTemplate.plain())         // "System: ...\nUser: ...\nAssistant:"
+                .promptPolicy(PromptPolicy.LEFT_TRUNCATE)   // or ERROR (default) for prompts too long
                 .defaultRequestParameters(ChatRequestParameters.builder().maxOutputTokens(8).build())
+                .intraOpThreads(1)
                 .build()) {
             ChatResponse response = chat.chat(UserMessage.from("Hello"));
             Assistant assistant = AiServices.create(Assistant.class, chat);
