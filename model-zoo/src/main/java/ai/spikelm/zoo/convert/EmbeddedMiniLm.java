@@ -12,7 +12,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +25,8 @@ import java.util.stream.Stream;
  * every SpikeLM loader reads: {@code Criteria.optModelPath}, the DJL URL {@value #DJL_URL}, the
  * LangChain4j builders' {@code embeddedMiniLm()}. The folder holds the plain (ANN) encoder, {@code
  * BertModel}; a {@code timeSteps} argument converts it to SpikeLM on load, as for any other model.
- * Files are written under the temporary directory and deleted when the JVM exits.
+ * Files are written under the temporary directory and deleted when the JVM exits, after its
+ * shutdown hooks.
  */
 public final class EmbeddedMiniLm {
 
@@ -82,6 +82,7 @@ public final class EmbeddedMiniLm {
         }
         Files.copy(tokenizerFile(), partial.resolve("tokenizer.json"));
         Files.move(partial, dir);
+        deleteOnExit(dir);
         directory = dir;
         return dir;
     }
@@ -136,6 +137,7 @@ public final class EmbeddedMiniLm {
             Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        deleteOnExit(target);
         return target;
     }
 
@@ -149,17 +151,23 @@ public final class EmbeddedMiniLm {
     private static Path scratch() throws IOException {
         if (scratch == null) {
             Path dir = Files.createTempDirectory("spikelm-embedded-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "spikelm-embedded-cleanup"));
+            dir.toFile().deleteOnExit();
             scratch = dir;
         }
         return scratch;
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // temporary files only: what cannot be deleted stays in the temporary directory
+    /**
+     * Deletes a file, or a folder and its files, when the JVM exits. Not a shutdown hook of its
+     * own: the JVM deletes these after every shutdown hook has run, so that a hook still writing a
+     * checkpoint (which copies the tokenizer from here) finds its files. Files are deleted in the
+     * reverse order of registration, so the folder goes after its files.
+     */
+    private static void deleteOnExit(Path path) throws IOException {
+        try (Stream<Path> paths = Files.walk(path)) {
+            paths.sorted().forEach(p -> p.toFile().deleteOnExit());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }
