@@ -21,6 +21,7 @@ public abstract class AbstractSpikeLmChatModelBuilder<B extends AbstractSpikeLmC
     Integer timeSteps;
     boolean allowPickle;
     int threads = Runtime.getRuntime().availableProcessors();
+    Integer intraOpThreads;
     Integer maxLength;
     PromptPolicy promptPolicy = PromptPolicy.ERROR;
     Long seed;
@@ -98,6 +99,21 @@ public abstract class AbstractSpikeLmChatModelBuilder<B extends AbstractSpikeLmC
      */
     public B threads(int threads) {
         this.threads = threads;
+        return self();
+    }
+
+    /**
+     * Sets PyTorch's intra-op threads, the threads one operation may use, when the model is built.
+     * The setting is the process's, shared by every model ({@link
+     * ai.spikelm.zoo.djl.InferenceThreads}); default: PyTorch's own, one per core. Decoding runs
+     * small operations token by token, for which one thread per generation (and {@link #threads}
+     * generations at once) is often fastest.
+     *
+     * @param intraOpThreads at least 1; null leaves the setting as it is
+     * @return this builder
+     */
+    public B intraOpThreads(Integer intraOpThreads) {
+        this.intraOpThreads = intraOpThreads;
         return self();
     }
 
@@ -208,6 +224,9 @@ public abstract class AbstractSpikeLmChatModelBuilder<B extends AbstractSpikeLmC
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (intraOpThreads != null && intraOpThreads < 1) {
+            throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
         }
         if (maxLength != null && maxLength < 2) {
             throw new IllegalArgumentException("maxLength must be at least 2, got " + maxLength);

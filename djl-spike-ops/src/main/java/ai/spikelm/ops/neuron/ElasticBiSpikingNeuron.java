@@ -28,6 +28,11 @@ public class ElasticBiSpikingNeuron extends AbstractElasticSpikingBlock {
     private final ResetMode resetMode;
     private final float decay;
 
+    /**
+     * Creates the neuron from its builder's settings.
+     *
+     * @param builder the settings
+     */
     protected ElasticBiSpikingNeuron(Builder builder) {
         super(builder);
         this.resetMode = builder.resetMode;

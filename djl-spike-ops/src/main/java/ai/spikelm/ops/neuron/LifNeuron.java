@@ -39,6 +39,11 @@ public class LifNeuron extends AbstractBlock implements SpikingNeuron, Monitored
     private final boolean validateInput;
     private volatile SpikeMonitor.Site monitor;
 
+    /**
+     * Creates the neuron from its builder's settings.
+     *
+     * @param builder the settings
+     */
     protected LifNeuron(Builder builder) {
         super(VERSION);
         this.timeSteps = NeuronSupport.requireTimeSteps(builder.timeSteps);

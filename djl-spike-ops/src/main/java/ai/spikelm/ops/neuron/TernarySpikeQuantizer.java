@@ -10,6 +10,11 @@ import ai.djl.ndarray.NDArray;
  */
 public class TernarySpikeQuantizer extends AbstractElasticSpikingBlock {
 
+    /**
+     * Creates the quantizer from its builder's settings.
+     *
+     * @param builder the settings
+     */
     protected TernarySpikeQuantizer(Builder builder) {
         super(builder);
     }

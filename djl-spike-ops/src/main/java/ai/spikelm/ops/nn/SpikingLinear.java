@@ -58,6 +58,11 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
     private final Parameter bias;
     private volatile SpikeMonitor.Site monitor;
 
+    /**
+     * Creates the layer from its builder's settings.
+     *
+     * @param builder the settings
+     */
     @SuppressWarnings("this-escape")
     protected SpikingLinear(Builder builder) {
         super(VERSION);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.djl.InferenceThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -139,12 +140,10 @@ final class BenchCommand implements Callable<Integer> {
      * PyTorch's default), asked of the engine, which the command line has only at run time.
      */
     static String pytorchThreads() {
-        ai.djl.engine.Engine.getInstance(); // loads the native library, which applies the property
         try {
-            Object n = Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("getNumThreads").invoke(null);
-            return n.toString();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return "unknown (" + e.getClass().getSimpleName() + ")";
+            return String.valueOf(InferenceThreads.intraOpThreads());
+        } catch (IllegalStateException e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 

@@ -119,7 +119,7 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}; 1e-4 recovered far less in the same steps).")
     float learningRate;
 
-    @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps, then linear decay to 10% (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps, then linear decay to 10%% (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--hidden-weight", defaultValue = "1", description = "Weight of the hidden-state MSE (default ${DEFAULT-VALUE}).")
@@ -134,7 +134,7 @@ final class DistillCommand implements Callable<Integer> {
     @Option(
             names = "--mlm-weight",
             defaultValue = "0",
-            description = "Weight of a masked-LM term (15% of tokens masked for both models) for a teacher with an MLM head (default ${DEFAULT-VALUE}).")
+            description = "Weight of a masked-LM term (15%% of tokens masked for both models) for a teacher with an MLM head (default ${DEFAULT-VALUE}).")
     float mlmWeight;
 
     @Option(

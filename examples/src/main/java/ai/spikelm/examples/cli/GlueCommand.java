@@ -409,7 +409,7 @@ final class GlueCommand implements Callable<Integer> {
             }
         }
         console.printf(Locale.ROOT, "  firing rate %s; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx; %s)%n",
-                Double.isNaN(energy.overallFiringRate()) ? "- (no spikes)" : String.format(Locale.ROOT, "%.4f", energy.overallFiringRate()),
+                energy.overallFiringRateText(),
                 energy.perSequence().annJoules() * 1e3,
                 energy.perSequence().spikingJoules() * 1e3, energy.perSequence().savingFactor(), energy.paddingLabel());
         console.printf(Locale.ROOT, "  time %.0f s%n", seconds);

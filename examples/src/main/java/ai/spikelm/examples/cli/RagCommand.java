@@ -1,18 +1,15 @@
 package ai.spikelm.examples.cli;
 
-import ai.djl.ndarray.NDManager;
 import ai.spikelm.langchain4j.SpikeLmEmbeddingModel;
 import ai.spikelm.langchain4j.SpikeLmStreamingChatModel;
-import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.core.CalibrationSet;
-import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.eval.RetrievalQuestion;
 import ai.spikelm.zoo.eval.RetrievalResult;
+import ai.spikelm.zoo.generate.PromptPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import ai.spikelm.zoo.generate.PromptPolicy;
 import dev.langchain4j.data.document.Document;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.document.loader.FileSystemDocumentLoader;
@@ -135,59 +132,51 @@ final class RagCommand implements Callable<Integer> {
         List<Document> documents = docs == null ? List.of(sampleDocument()) : load(docs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path scratch = null;
-        try {
-            SpikeLmEmbeddingModel.Builder builder = SpikeLmEmbeddingModel.builder().timeSteps(timeSteps);
-            if (model == null) {
-                scratch = Files.createTempDirectory("spikelm-rag");
-                builder.modelPath(embeddedModel(scratch));
-            } else if (Files.exists(Path.of(model))) {
-                builder.modelPath(Path.of(model));
-            } else {
-                builder.modelId(model);
+        SpikeLmEmbeddingModel.Builder builder = SpikeLmEmbeddingModel.builder().timeSteps(timeSteps);
+        if (model == null) {
+            builder.embeddedMiniLm();
+        } else if (Files.exists(Path.of(model))) {
+            builder.modelPath(Path.of(model));
+        } else {
+            builder.modelId(model);
+        }
+        try (SpikeLmEmbeddingModel embeddings = builder.build()) {
+            InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
+            EmbeddingStoreIngestor.builder()
+                    .documentSplitter(DocumentSplitters.recursive(segmentChars, 0))
+                    .embeddingModel(embeddings)
+                    .embeddingStore(store)
+                    .build()
+                    .ingest(documents);
+            ContentRetriever retriever = EmbeddingStoreContentRetriever.builder()
+                    .embeddingStore(store)
+                    .embeddingModel(embeddings)
+                    .maxResults(top)
+                    .minScore(minScore)
+                    .build();
+            if (evaluated != null) {
+                evaluate(retriever, evaluated, documents.size(), store.size(), out);
+                return 0;
             }
-            try (SpikeLmEmbeddingModel embeddings = builder.build()) {
-                InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
-                EmbeddingStoreIngestor.builder()
-                        .documentSplitter(DocumentSplitters.recursive(segmentChars, 0))
-                        .embeddingModel(embeddings)
-                        .embeddingStore(store)
-                        .build()
-                        .ingest(documents);
-                ContentRetriever retriever = EmbeddingStoreContentRetriever.builder()
-                        .embeddingStore(store)
-                        .embeddingModel(embeddings)
-                        .maxResults(top)
-                        .minScore(minScore)
-                        .build();
-                if (evaluated != null) {
-                    evaluate(retriever, evaluated, documents.size(), store.size(), out);
-                    return 0;
-                }
-                List<Content> passages = retriever.retrieve(Query.from(question));
-                err.printf(Locale.ROOT, "[%d documents, %d passages, embedding model %s%s]%n", documents.size(),
-                        store.size(), model == null ? "all-MiniLM-L6-v2 (embedded)" : model,
-                        timeSteps == null ? "" : ", T=" + timeSteps);
-                err.flush();
-                int rank = 1;
-                for (Content passage : passages) {
-                    TextSegment segment = passage.textSegment();
-                    Object score = passage.metadata().get(ContentMetadata.SCORE);
-                    String file = segment.metadata().getString(Document.FILE_NAME);
-                    out.printf(Locale.ROOT, "%d. [%.3f] %s: %s%n", rank++, ((Number) score).doubleValue(), file,
-                            segment.text().replaceAll("\\s+", " ").strip());
-                }
-                if (passages.isEmpty()) {
-                    out.println("No passage scores at least " + minScore + ".");
-                }
-                out.flush();
-                if (chatModel != null) {
-                    answer(retriever, out);
-                }
+            List<Content> passages = retriever.retrieve(Query.from(question));
+            err.printf(Locale.ROOT, "[%d documents, %d passages, embedding model %s%s]%n", documents.size(),
+                    store.size(), model == null ? "all-MiniLM-L6-v2 (embedded)" : model,
+                    timeSteps == null ? "" : ", T=" + timeSteps);
+            err.flush();
+            int rank = 1;
+            for (Content passage : passages) {
+                TextSegment segment = passage.textSegment();
+                Object score = passage.metadata().get(ContentMetadata.SCORE);
+                String file = segment.metadata().getString(Document.FILE_NAME);
+                out.printf(Locale.ROOT, "%d. [%.3f] %s: %s%n", rank++, ((Number) score).doubleValue(), file,
+                        segment.text().replaceAll("\\s+", " ").strip());
             }
-        } finally {
-            if (scratch != null) {
-                deleteTree(scratch);
+            if (passages.isEmpty()) {
+                out.println("No passage scores at least " + minScore + ".");
+            }
+            out.flush();
+            if (chatModel != null) {
+                answer(retriever, out);
             }
         }
         return 0;
@@ -248,17 +237,6 @@ final class RagCommand implements Callable<Integer> {
         return documents;
     }
 
-    /** Writes the embedded all-MiniLM-L6-v2 as a SpikeLM folder the embedding model can load. */
-    private static Path embeddedModel(Path scratch) throws IOException {
-        ModelSource source = new ModelSource(null, null, false);
-        Path dir = scratch.resolve("all-MiniLM-L6-v2");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SpikeBertLoader.save(source.load(manager, saved -> SpikingConfig.ANN, "BertModel"), dir);
-        }
-        Files.copy(source.requireTokenizer(), dir.resolve("tokenizer.json"));
-        return dir;
-    }
-
     private void answer(ContentRetriever retriever, PrintWriter out) throws InterruptedException {
         SpikeLmStreamingChatModel.Builder builder = SpikeLmStreamingChatModel.builder()
                 .timeSteps(chatTimeSteps)
@@ -301,14 +279,6 @@ final class RagCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "[%s, %s]%n", response.metadata().tokenUsage(),
                     response.metadata().finishReason());
             spec.commandLine().getErr().flush();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // scratch space only: what cannot be deleted stays in the temp folder
         }
     }
 }

@@ -72,7 +72,7 @@ final class StsCommand implements Callable<Integer> {
 
     @Option(
             names = "--no-energy",
-            description = "Do not count spikes and energy: counting takes the neurons off their one-pass path, about 30% slower at T=4.")
+            description = "Do not count spikes and energy: counting takes the neurons off their one-pass path, about 30%% slower at T=4.")
     boolean noEnergy;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON (correlations as fractions).")
@@ -147,8 +147,8 @@ final class StsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  Spearman %.2f  Pearson %.2f  (x100; %d pairs, %d sentences, %.1f s)%n",
                 result.spearmanPercent(), result.pearsonPercent(), result.pairs(), result.sentences(), result.seconds());
         if (energy != null) {
-            out.printf(Locale.ROOT, "  firing rate %.4f; energy per real token ANN %.4f µJ, this model %.4f µJ (%.1fx less; %d tokens measured)%n",
-                    energy.overallFiringRate(), energy.perToken().annJoules() * 1e6, energy.perToken().spikingJoules() * 1e6,
+            out.printf(Locale.ROOT, "  firing rate %s; energy per real token ANN %.4f µJ, this model %.4f µJ (%.1fx less; %d tokens measured)%n",
+                    energy.overallFiringRateText(), energy.perToken().annJoules() * 1e6, energy.perToken().spikingJoules() * 1e6,
                     energy.perToken().savingFactor(), energy.tokens());
         }
         out.flush();

@@ -71,7 +71,32 @@ public record GlueRunResult(
                     .enable(SerializationFeature.INDENT_OUTPUT)
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** Copies the metrics, keeping split and metric order. */
+    /**
+     * Creates a result, copying the metrics and keeping their split and metric order.
+     *
+     * @param task the task's enum name
+     * @param model the model the run started from
+     * @param spiking the spiking settings, or {@code ANN}
+     * @param timeSteps T (1 for an ANN)
+     * @param distilledFrom the teacher, or {@code null}
+     * @param trained whether the run fine-tuned
+     * @param epochs epochs of fine-tuning (0 without)
+     * @param trainSubset the train subset size asked for, or {@code null} for all
+     * @param trainExamples the examples trained on, or {@code null}
+     * @param devSubset the dev subset size, or {@code null} for all
+     * @param trainFromDev dev examples trained on, or {@code null}
+     * @param seed the seed
+     * @param batchSize the batch size
+     * @param learningRate the learning rate
+     * @param maxLength tokens per example
+     * @param metrics per dev split, metric name to value
+     * @param bestEpoch the selected epoch, or {@code null}
+     * @param bestMainMetric its main metric, or {@code null}
+     * @param firingRate the firing rate, or {@code null} for an ANN
+     * @param annMjPerSequence the ANN's energy per dev sequence in mJ
+     * @param modelMjPerSequence this model's energy per dev sequence in mJ
+     * @param seconds wall time of the run
+     */
     public GlueRunResult {
         Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
         metrics.forEach((split, values) -> copy.put(split, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values))));

@@ -45,6 +45,9 @@ public final class EnergyReport {
         COUNTED
     }
 
+    /** How a firing rate prints for a model without spike sites. */
+    public static final String NO_SPIKES = "- (no spikes)";
+
     // The transformer layer a site belongs to: BERT "encoder.layer.N", GPT-2 "h.N", BART "layers.N".
     private static final Pattern LAYER = Pattern.compile("(.*\\b(?:layer|layers|h)\\.\\d+)\\..*");
 
@@ -304,6 +307,17 @@ public final class EnergyReport {
     }
 
     /**
+     * Returns the firing rate over every spike site as printed: four decimals, or {@value
+     * #NO_SPIKES} for a model without spike sites (an ANN), rather than NaN.
+     *
+     * @return the text
+     */
+    public String overallFiringRateText() {
+        double rate = overallFiringRate();
+        return Double.isNaN(rate) ? NO_SPIKES : String.format(Locale.ROOT, "%.4f", rate);
+    }
+
+    /**
      * Returns the per-site statistics.
      *
      * @return the sites
@@ -418,8 +432,8 @@ public final class EnergyReport {
         }
         out.printf(
                 Locale.ROOT,
-                "  overall firing rate %.4f; per sequence: ANN %.4f mJ, this model %.4f mJ (%.3f G SOPs + %.3f G real MACs)%n",
-                overallFiringRate(),
+                "  overall firing rate %s; per sequence: ANN %.4f mJ, this model %.4f mJ (%.3f G SOPs + %.3f G real MACs)%n",
+                overallFiringRateText(),
                 perSequence.annJoules() * 1e3,
                 perSequence.spikingJoules() * 1e3,
                 perSequence.synapticOps() / 1e9,

@@ -557,19 +557,34 @@ public final class SpikeBartConfig {
 
         Builder() {}
 
-        /** @param v vocab_size @return this */
+        /**
+         * Sets {@code vocab_size}.
+         *
+         * @param v vocab_size
+         * @return this builder
+         */
         public Builder optVocabSize(int v) {
             this.vocabSize = v;
             return this;
         }
 
-        /** @param v max_position_embeddings @return this */
+        /**
+         * Sets {@code max_position_embeddings}.
+         *
+         * @param v max_position_embeddings
+         * @return this builder
+         */
         public Builder optMaxPositionEmbeddings(int v) {
             this.maxPositionEmbeddings = v;
             return this;
         }
 
-        /** @param v d_model @return this */
+        /**
+         * Sets {@code d_model}.
+         *
+         * @param v d_model
+         * @return this builder
+         */
         public Builder optDModel(int v) {
             this.dModel = v;
             return this;
@@ -614,73 +629,133 @@ public final class SpikeBartConfig {
             return this;
         }
 
-        /** @param v activation_function @return this */
+        /**
+         * Sets {@code activation_function}.
+         *
+         * @param v activation_function
+         * @return this builder
+         */
         public Builder optActivationFunction(String v) {
             this.activationFunction = v;
             return this;
         }
 
-        /** @param v dropout @return this */
+        /**
+         * Sets {@code dropout}.
+         *
+         * @param v dropout
+         * @return this builder
+         */
         public Builder optDropout(float v) {
             this.dropout = v;
             return this;
         }
 
-        /** @param v attention_dropout @return this */
+        /**
+         * Sets {@code attention_dropout}.
+         *
+         * @param v attention_dropout
+         * @return this builder
+         */
         public Builder optAttentionDropout(float v) {
             this.attentionDropout = v;
             return this;
         }
 
-        /** @param v activation_dropout @return this */
+        /**
+         * Sets {@code activation_dropout}.
+         *
+         * @param v activation_dropout
+         * @return this builder
+         */
         public Builder optActivationDropout(float v) {
             this.activationDropout = v;
             return this;
         }
 
-        /** @param v init_std @return this */
+        /**
+         * Sets {@code init_std}.
+         *
+         * @param v init_std
+         * @return this builder
+         */
         public Builder optInitStd(float v) {
             this.initStd = v;
             return this;
         }
 
-        /** @param v scale_embedding @return this */
+        /**
+         * Sets {@code scale_embedding}.
+         *
+         * @param v scale_embedding
+         * @return this builder
+         */
         public Builder optScaleEmbedding(boolean v) {
             this.scaleEmbedding = v;
             return this;
         }
 
-        /** @param v pad_token_id, or null @return this */
+        /**
+         * Sets {@code pad_token_id}.
+         *
+         * @param v pad_token_id, or null
+         * @return this builder
+         */
         public Builder optPadTokenId(Integer v) {
             this.padTokenId = v;
             return this;
         }
 
-        /** @param v bos_token_id, or null @return this */
+        /**
+         * Sets {@code bos_token_id}.
+         *
+         * @param v bos_token_id, or null
+         * @return this builder
+         */
         public Builder optBosTokenId(Integer v) {
             this.bosTokenId = v;
             return this;
         }
 
-        /** @param v eos_token_id, or null @return this */
+        /**
+         * Sets {@code eos_token_id}.
+         *
+         * @param v eos_token_id, or null
+         * @return this builder
+         */
         public Builder optEosTokenId(Integer v) {
             this.eosTokenId = v;
             return this;
         }
 
-        /** @param v decoder_start_token_id, or null @return this */
+        /**
+         * Sets {@code decoder_start_token_id}.
+         *
+         * @param v decoder_start_token_id, or null
+         * @return this builder
+         */
         public Builder optDecoderStartTokenId(Integer v) {
             this.decoderStartTokenId = v;
             return this;
         }
 
-        /** @param v architectures @return this */
+        /**
+         * Sets {@code architectures}.
+         *
+         * @param v architectures
+         * @return this builder
+         */
         public Builder optArchitectures(List<String> v) {
             this.architectures = List.copyOf(v);
             return this;
         }
 
-        /** @param v the SpikeLM settings @return this */
+        /**
+         * Sets the SpikeLM settings.
+         *
+         * @param v the SpikeLM settings
+         * @return this builder
+         */
         public Builder optSpiking(SpikingConfig v) {
             this.spiking = Objects.requireNonNull(v);
             return this;

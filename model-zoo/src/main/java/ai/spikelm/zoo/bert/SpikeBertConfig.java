@@ -521,97 +521,177 @@ public final class SpikeBertConfig {
 
         Builder() {}
 
-        /** @param v vocab_size @return this */
+        /**
+         * Sets {@code vocab_size}.
+         *
+         * @param v vocab_size
+         * @return this builder
+         */
         public Builder optVocabSize(int v) {
             this.vocabSize = v;
             return this;
         }
 
-        /** @param v hidden_size @return this */
+        /**
+         * Sets {@code hidden_size}.
+         *
+         * @param v hidden_size
+         * @return this builder
+         */
         public Builder optHiddenSize(int v) {
             this.hiddenSize = v;
             return this;
         }
 
-        /** @param v num_hidden_layers @return this */
+        /**
+         * Sets {@code num_hidden_layers}.
+         *
+         * @param v num_hidden_layers
+         * @return this builder
+         */
         public Builder optNumHiddenLayers(int v) {
             this.numHiddenLayers = v;
             return this;
         }
 
-        /** @param v num_attention_heads @return this */
+        /**
+         * Sets {@code num_attention_heads}.
+         *
+         * @param v num_attention_heads
+         * @return this builder
+         */
         public Builder optNumAttentionHeads(int v) {
             this.numAttentionHeads = v;
             return this;
         }
 
-        /** @param v intermediate_size @return this */
+        /**
+         * Sets {@code intermediate_size}.
+         *
+         * @param v intermediate_size
+         * @return this builder
+         */
         public Builder optIntermediateSize(int v) {
             this.intermediateSize = v;
             return this;
         }
 
-        /** @param v hidden_act @return this */
+        /**
+         * Sets {@code hidden_act}.
+         *
+         * @param v hidden_act
+         * @return this builder
+         */
         public Builder optHiddenAct(String v) {
             this.hiddenAct = v;
             return this;
         }
 
-        /** @param v hidden_dropout_prob @return this */
+        /**
+         * Sets {@code hidden_dropout_prob}.
+         *
+         * @param v hidden_dropout_prob
+         * @return this builder
+         */
         public Builder optHiddenDropoutProb(float v) {
             this.hiddenDropoutProb = v;
             return this;
         }
 
-        /** @param v attention_probs_dropout_prob @return this */
+        /**
+         * Sets {@code attention_probs_dropout_prob}.
+         *
+         * @param v attention_probs_dropout_prob
+         * @return this builder
+         */
         public Builder optAttentionProbsDropoutProb(float v) {
             this.attentionProbsDropoutProb = v;
             return this;
         }
 
-        /** @param v max_position_embeddings @return this */
+        /**
+         * Sets {@code max_position_embeddings}.
+         *
+         * @param v max_position_embeddings
+         * @return this builder
+         */
         public Builder optMaxPositionEmbeddings(int v) {
             this.maxPositionEmbeddings = v;
             return this;
         }
 
-        /** @param v type_vocab_size @return this */
+        /**
+         * Sets {@code type_vocab_size}.
+         *
+         * @param v type_vocab_size
+         * @return this builder
+         */
         public Builder optTypeVocabSize(int v) {
             this.typeVocabSize = v;
             return this;
         }
 
-        /** @param v layer_norm_eps @return this */
+        /**
+         * Sets {@code layer_norm_eps}.
+         *
+         * @param v layer_norm_eps
+         * @return this builder
+         */
         public Builder optLayerNormEps(float v) {
             this.layerNormEps = v;
             return this;
         }
 
-        /** @param v pad_token_id @return this */
+        /**
+         * Sets {@code pad_token_id}.
+         *
+         * @param v pad_token_id
+         * @return this builder
+         */
         public Builder optPadTokenId(int v) {
             this.padTokenId = v;
             return this;
         }
 
-        /** @param v id → label, in id order @return this */
+        /**
+         * Sets the labels ({@code id2label}).
+         *
+         * @param v id → label, in id order
+         * @return this builder
+         */
         public Builder optId2label(Map<Integer, String> v) {
             this.id2label = new LinkedHashMap<>(v);
             return this;
         }
 
-        /** @param v problem_type, or null @return this */
+        /**
+         * Sets {@code problem_type}.
+         *
+         * @param v problem_type, or null
+         * @return this builder
+         */
         public Builder optProblemType(String v) {
             this.problemType = v;
             return this;
         }
 
-        /** @param v architectures @return this */
+        /**
+         * Sets {@code architectures}.
+         *
+         * @param v architectures
+         * @return this builder
+         */
         public Builder optArchitectures(List<String> v) {
             this.architectures = List.copyOf(v);
             return this;
         }
 
-        /** @param v the SpikeLM settings @return this */
+        /**
+         * Sets the SpikeLM settings.
+         *
+         * @param v the SpikeLM settings
+         * @return this builder
+         */
         public Builder optSpiking(SpikingConfig v) {
             this.spiking = Objects.requireNonNull(v);
             return this;

@@ -35,6 +35,11 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements 
 
     private final SpikeBertConfig config;
 
+    /**
+     * Creates the model for a config; subclasses add their blocks, {@code initialize} their parameters.
+     *
+     * @param config the model sizes and SpikeLM settings
+     */
     protected SpikeBertPreTrainedModel(SpikeBertConfig config) {
         this.config = config;
     }

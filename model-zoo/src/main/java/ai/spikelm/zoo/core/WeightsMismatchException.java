@@ -10,8 +10,11 @@ public class WeightsMismatchException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Tensors the model needs that the checkpoint lacks. */
     private final List<String> missing;
+    /** Checkpoint tensors the model has no place for. */
     private final List<String> unexpected;
+    /** Tensors whose shapes differ, with both shapes. */
     private final List<String> mismatched;
 
     /**

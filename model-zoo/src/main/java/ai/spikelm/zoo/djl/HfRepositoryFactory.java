@@ -3,8 +3,6 @@ package ai.spikelm.zoo.djl;
 import ai.djl.repository.Repository;
 import ai.djl.repository.RepositoryFactory;
 import ai.spikelm.zoo.hub.ModelLocator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;
@@ -13,8 +11,9 @@ import java.util.Set;
  * The {@code hf://} URL scheme for {@code Criteria.optModelUrls}: {@code hf://org/name[@revision]}
  * downloads a model through the Hugging Face cache ({@link ModelLocator}, honouring {@code
  * HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HOME}, {@code HF_HUB_OFFLINE}); {@code
- * hf:///absolute/path} reads a local Hugging Face-layout folder. Registered through {@code
- * META-INF/services}.
+ * hf:///absolute/path} reads a local Hugging Face-layout folder. A model is downloaded when it
+ * is loaded ({@code Criteria.loadModel()}, whose {@code IOException} carries any Hub failure), not
+ * when the {@code Criteria} is built. Registered through {@code META-INF/services}.
  */
 public class HfRepositoryFactory implements RepositoryFactory {
 
@@ -35,12 +34,13 @@ public class HfRepositoryFactory implements RepositoryFactory {
         if (spec.isEmpty()) {
             throw new IllegalArgumentException("hf:// URL names no model: " + uri);
         }
-        try {
-            Path dir = spec.startsWith("/") ? Path.of(spec) : ModelLocator.fromEnvironment().resolve(spec);
-            return new HfRepository(name, uri, dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot fetch " + uri + ": " + e.getMessage(), e);
+        if (spec.startsWith("/")) {
+            return new HfRepository(name, uri, Path.of(spec));
         }
+        String modelOrPath = spec;
+        String artifactId = spec.substring(spec.lastIndexOf('/') + 1).replaceFirst("@.*", "");
+        // The download happens in loadModel(), which reports its failures as IOExceptions.
+        return new DeferredHfRepository(name, uri, artifactId, () -> ModelLocator.fromEnvironment().resolve(modelOrPath));
     }
 
     /** {@inheritDoc} */

@@ -63,6 +63,11 @@ public final class SpikeLmArguments {
     public static final String STOP = "stop";
     /** Text generation: {@code true} drops the oldest prompt tokens instead of failing on a prompt longer than the context. */
     public static final String LEFT_TRUNCATE = "leftTruncate";
+    /**
+     * PyTorch's intra-op threads, set for the whole process when the model loads (see {@link
+     * InferenceThreads}); default: PyTorch's own, one per core.
+     */
+    public static final String INTRA_OP_THREADS = "intraOpThreads";
 
     private SpikeLmArguments() {}
 

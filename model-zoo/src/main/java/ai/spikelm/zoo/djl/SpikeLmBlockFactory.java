@@ -27,7 +27,7 @@ import java.util.Map;
  * request comes first.
  *
  * <p>Arguments ({@link SpikeLmArguments}): {@code timeSteps}, {@code spiking}, {@code modelKind},
- * {@code architecture}, {@code allowPickle}, {@code calibrationText}. The model must be loaded with
+ * {@code architecture}, {@code allowPickle}, {@code calibrationText}, {@code intraOpThreads}. The model must be loaded with
  * the option {@code hasParameter=false} (the weights are not DJL parameter files); {@code
  * serving.properties} and the {@code hf://} scheme set it for you.
  */
@@ -38,6 +38,9 @@ public class SpikeLmBlockFactory implements BlockFactory {
     /** {@inheritDoc} */
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
+        if (arguments.get(SpikeLmArguments.INTRA_OP_THREADS) != null) {
+            InferenceThreads.setIntraOpThreads(SpikeLmArguments.integer(arguments, SpikeLmArguments.INTRA_OP_THREADS, 0));
+        }
         Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
         String kind = SpikeLmArguments.string(arguments, SpikeLmArguments.MODEL_KIND, null);
         String file = SpikeLmArguments.string(arguments, SpikeLmArguments.CALIBRATION_TEXT, null);

@@ -5,8 +5,11 @@ public class PromptTooLongException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The prompt's length in tokens. */
     private final int promptTokens;
+    /** The tokens asked to be generated. */
     private final int maxNewTokens;
+    /** The model's context window in tokens. */
     private final int contextLength;
 
     /**

@@ -488,61 +488,111 @@ public final class SpikeGpt2Config {
 
         Builder() {}
 
-        /** @param v vocab_size @return this */
+        /**
+         * Sets {@code vocab_size}.
+         *
+         * @param v vocab_size
+         * @return this builder
+         */
         public Builder optVocabSize(int v) {
             this.vocabSize = v;
             return this;
         }
 
-        /** @param v n_positions @return this */
+        /**
+         * Sets {@code n_positions}.
+         *
+         * @param v n_positions
+         * @return this builder
+         */
         public Builder optNPositions(int v) {
             this.nPositions = v;
             return this;
         }
 
-        /** @param v n_embd @return this */
+        /**
+         * Sets {@code n_embd}.
+         *
+         * @param v n_embd
+         * @return this builder
+         */
         public Builder optNEmbd(int v) {
             this.nEmbd = v;
             return this;
         }
 
-        /** @param v n_layer @return this */
+        /**
+         * Sets {@code n_layer}.
+         *
+         * @param v n_layer
+         * @return this builder
+         */
         public Builder optNLayer(int v) {
             this.nLayer = v;
             return this;
         }
 
-        /** @param v n_head @return this */
+        /**
+         * Sets {@code n_head}.
+         *
+         * @param v n_head
+         * @return this builder
+         */
         public Builder optNHead(int v) {
             this.nHead = v;
             return this;
         }
 
-        /** @param v n_inner, or null for 4·n_embd @return this */
+        /**
+         * Sets {@code n_inner}.
+         *
+         * @param v n_inner, or null for 4·n_embd
+         * @return this builder
+         */
         public Builder optNInner(Integer v) {
             this.nInner = v;
             return this;
         }
 
-        /** @param v activation_function @return this */
+        /**
+         * Sets {@code activation_function}.
+         *
+         * @param v activation_function
+         * @return this builder
+         */
         public Builder optActivationFunction(String v) {
             this.activationFunction = v;
             return this;
         }
 
-        /** @param v resid_pdrop @return this */
+        /**
+         * Sets {@code resid_pdrop}.
+         *
+         * @param v resid_pdrop
+         * @return this builder
+         */
         public Builder optResidPdrop(float v) {
             this.residPdrop = v;
             return this;
         }
 
-        /** @param v embd_pdrop @return this */
+        /**
+         * Sets {@code embd_pdrop}.
+         *
+         * @param v embd_pdrop
+         * @return this builder
+         */
         public Builder optEmbdPdrop(float v) {
             this.embdPdrop = v;
             return this;
         }
 
-        /** @param v attn_pdrop @return this */
+        /**
+         * Sets {@code attn_pdrop}.
+         *
+         * @param v attn_pdrop
+         * @return this builder
+         */
         public Builder optAttnPdrop(float v) {
             this.attnPdrop = v;
             return this;
@@ -561,43 +611,78 @@ public final class SpikeGpt2Config {
             return this;
         }
 
-        /** @param v layer_norm_epsilon @return this */
+        /**
+         * Sets {@code layer_norm_epsilon}.
+         *
+         * @param v layer_norm_epsilon
+         * @return this builder
+         */
         public Builder optLayerNormEpsilon(float v) {
             this.layerNormEpsilon = v;
             return this;
         }
 
-        /** @param v initializer_range @return this */
+        /**
+         * Sets {@code initializer_range}.
+         *
+         * @param v initializer_range
+         * @return this builder
+         */
         public Builder optInitializerRange(float v) {
             this.initializerRange = v;
             return this;
         }
 
-        /** @param v bos_token_id, or null @return this */
+        /**
+         * Sets {@code bos_token_id}.
+         *
+         * @param v bos_token_id, or null
+         * @return this builder
+         */
         public Builder optBosTokenId(Integer v) {
             this.bosTokenId = v;
             return this;
         }
 
-        /** @param v eos_token_id, or null @return this */
+        /**
+         * Sets {@code eos_token_id}.
+         *
+         * @param v eos_token_id, or null
+         * @return this builder
+         */
         public Builder optEosTokenId(Integer v) {
             this.eosTokenId = v;
             return this;
         }
 
-        /** @param v pad_token_id, or null @return this */
+        /**
+         * Sets {@code pad_token_id}.
+         *
+         * @param v pad_token_id, or null
+         * @return this builder
+         */
         public Builder optPadTokenId(Integer v) {
             this.padTokenId = v;
             return this;
         }
 
-        /** @param v architectures @return this */
+        /**
+         * Sets {@code architectures}.
+         *
+         * @param v architectures
+         * @return this builder
+         */
         public Builder optArchitectures(List<String> v) {
             this.architectures = List.copyOf(v);
             return this;
         }
 
-        /** @param v the SpikeLM settings @return this */
+        /**
+         * Sets the SpikeLM settings.
+         *
+         * @param v the SpikeLM settings
+         * @return this builder
+         */
         public Builder optSpiking(SpikingConfig v) {
             this.spiking = Objects.requireNonNull(v);
             return this;

@@ -45,6 +45,11 @@ public abstract class SpikeGpt2PreTrainedModel extends AbstractBlock implements 
 
     private final SpikeGpt2Config config;
 
+    /**
+     * Creates the model for a config; subclasses add their blocks, {@code initialize} their parameters.
+     *
+     * @param config the model sizes and SpikeLM settings
+     */
     protected SpikeGpt2PreTrainedModel(SpikeGpt2Config config) {
         this.config = config;
     }

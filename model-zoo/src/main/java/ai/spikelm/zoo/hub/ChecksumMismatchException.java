@@ -10,7 +10,9 @@ public final class ChecksumMismatchException extends HubException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The SHA-256 the Hub announced. */
     private final String expected;
+    /** The SHA-256 of the bytes received. */
     private final String actual;
 
     /**

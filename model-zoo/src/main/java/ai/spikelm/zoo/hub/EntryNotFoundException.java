@@ -11,6 +11,7 @@ public final class EntryNotFoundException extends HubException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The commit that was looked in. */
     private final String commit;
     private final String detail;
 

@@ -10,8 +10,11 @@ public final class HubAccessDeniedException extends HubException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status (401 or 403). */
     private final int statusCode;
+    /** Whether the request carried a token. */
     private final boolean tokenSent;
+    /** Whether the Hub said the repository is gated. */
     private final boolean gated;
 
     /**

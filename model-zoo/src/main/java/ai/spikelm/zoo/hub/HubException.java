@@ -15,6 +15,7 @@ public class HubException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient ModelId model;
+    /** The file of the model, or null for the model as a whole. */
     private final String file;
 
     /**

@@ -89,7 +89,12 @@ public final class ModelLocator {
         Path dir;
         try {
             dir = hub.snapshot(modelOrPath, List.of("config.json"), MODEL_FILES);
-        } catch (RepositoryNotFoundException | RetriesExhaustedException | HubOfflineException e) {
+        } catch (RetriesExhaustedException e) {
+            if (e.lastStatus() >= 0) {
+                throw e; // the Hub answered (5xx, 429): its own message says it all
+            }
+            throw unreachable(modelOrPath, e);
+        } catch (RepositoryNotFoundException | HubOfflineException e) {
             NoSuchFileException missing =
                     new NoSuchFileException(
                             modelOrPath,
@@ -104,6 +109,28 @@ public final class ModelLocator {
             hub.snapshot(modelOrPath, shards(index), List.of());
         }
         return dir;
+    }
+
+    /**
+     * The error for a Hub that could not be reached at all: it names the host and the way to work
+     * without network, which a bare connection error does not.
+     */
+    private HubException unreachable(String modelOrPath, RetriesExhaustedException e) {
+        return new HubException(
+                "Cannot reach the Hugging Face Hub at "
+                        + hub.endpoint().getHost()
+                        + " for "
+                        + modelOrPath
+                        + " ("
+                        + e.attempts()
+                        + " attempts; last: "
+                        + e.getCause()
+                        + "). Without network, set HF_HUB_OFFLINE=1 to use only the local Hugging Face cache ("
+                        + hub.cacheDir()
+                        + "), or load a local folder; HF_ENDPOINT names another Hub.",
+                e.model(),
+                e.file(),
+                e);
     }
 
     /**

@@ -8,7 +8,9 @@ public final class RetriesExhaustedException extends HubException {
 
     private static final long serialVersionUID = 1L;
 
+    /** How many attempts failed in a row. */
     private final int attempts;
+    /** The HTTP status of the last failure, or -1 for a network error. */
     private final int lastStatus;
 
     /**

@@ -75,7 +75,7 @@ import java.util.stream.Stream;
  * resumed from {@code last} continues exactly as an uninterrupted one would.
  *
  * <p><b>Checkpoints.</b> With an output directory, after every epoch {@code <out>/last} holds the
- * model in Hugging Face layout ({@link SpikeBertLoader#save}), {@code optimizer.safetensors} (the
+ * model in Hugging Face layout ({@link ai.spikelm.zoo.bert.SpikeBertLoader#save}), {@code optimizer.safetensors} (the
  * AdamW moments and update count) and {@code trainer_state.json} (seed, epoch, steps, best epoch
  * and history); {@code <out>/best} holds the model of the best epoch and its {@code
  * eval_results.json}. Each is written beside the old one and then swapped in. The best epoch has

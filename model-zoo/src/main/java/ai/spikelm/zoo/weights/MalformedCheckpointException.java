@@ -14,6 +14,7 @@ public class MalformedCheckpointException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** What is wrong with the file. */
     private final String problem;
 
     /**

@@ -14,6 +14,7 @@ public class UnsafeCheckpointException extends MalformedCheckpointException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What the restricted unpickler refused. */
     private final String refused;
 
     /**
