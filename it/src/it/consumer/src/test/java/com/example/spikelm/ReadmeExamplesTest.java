@@ -13,7 +13,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.spikelm.langchain4j.ChatTemplate;
 import ai.spikelm.langchain4j.SpikeLmChatModel;
 import ai.spikelm.langchain4j.SpikeLmEmbeddingModel;
-import ai.spikelm.langchain4j.SpikeLmEmbeddingModel.LongInputPolicy;
+import ai.spikelm.zoo.text.LongInputPolicy;
 import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
