@@ -96,6 +96,7 @@ public record GlueRunResult(
      * @param annMjPerSequence the ANN's energy per dev sequence in mJ
      * @param modelMjPerSequence this model's energy per dev sequence in mJ
      * @param seconds wall time of the run
+     * @param encoderFrom the model whose encoder replaced the starting model's, or {@code null}
      */
     public GlueRunResult {
         Map<String, Map<String, Double>> copy = new LinkedHashMap<>();

@@ -15,6 +15,11 @@ public record ModelShape(int vocabSize, int maxPositions, int hiddenSize, int la
     /**
      * Checks the sizes.
      *
+     * @param vocabSize the vocabulary size
+     * @param maxPositions the most token positions a sequence may have
+     * @param hiddenSize the width of the hidden states
+     * @param layers the number of transformer layers
+     * @param heads the attention heads per layer
      * @throws IllegalArgumentException naming the first size below 1, or a width the heads do not divide
      */
     public ModelShape {

@@ -13,6 +13,8 @@ public final class EntryNotFoundException extends HubException {
 
     /** The commit that was looked in. */
     private final String commit;
+
+    /** The server's explanation, or an empty string. */
     private final String detail;
 
     /**
