@@ -43,7 +43,8 @@ public class TextEmbeddingTranslator extends EncoderTextTranslator<String, float
             throw new IllegalArgumentException(
                     "Text embedding needs a bare encoder (families: " + ModelFamilies.knownFor(ModelKind.ENCODER)
                             + "), but the model is " + model.architecture()
-                            + "; pass optArgument(\"modelKind\", \"encoder\")");
+                            + "; pass optArgument(\"modelKind\", \"encoder\"), or the family's bare encoder as"
+                            + " optArgument(\"architecture\", ...) (BertModel for SpikeLM-BERT)");
         }
     }
 
