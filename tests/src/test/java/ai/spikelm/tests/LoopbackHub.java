@@ -59,7 +59,7 @@ final class LoopbackHub implements AutoCloseable {
                 return;
             }
             byte[] content = Files.readAllBytes(path);
-            ex.getResponseHeaders().set("ETag", "\"" + sha256(content).substring(0, 40) + "\"");
+            ex.getResponseHeaders().set("ETag", "\"" + gitBlobSha1(content) + "\""); // what the Hub sends for a small file
             if (ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().set("Content-Length", Integer.toString(content.length));
                 ex.sendResponseHeaders(200, -1);
@@ -73,9 +73,11 @@ final class LoopbackHub implements AutoCloseable {
         }
     }
 
-    private static String sha256(byte[] content) {
+    private static String gitBlobSha1(byte[] content) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + content.length + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(sha1.digest(content));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
