@@ -81,6 +81,16 @@ public final class TokenizedTexts {
     }
 
     /**
+     * Returns a row's length in tokens (special tokens included).
+     *
+     * @param row the row
+     * @return its tokens
+     */
+    public int rowLength(int row) {
+        return ids[row].length;
+    }
+
+    /**
      * Returns the row indices, longest first (ties in row order), so that consecutive rows batch
      * with little padding.
      *

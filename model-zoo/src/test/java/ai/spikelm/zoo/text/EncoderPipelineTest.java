@@ -245,6 +245,48 @@ class EncoderPipelineTest {
     }
 
     @Test
+    void longRowsGoFewerToAPassWithinTheTokenBudgetAndGiveTheSameVectors() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            texts.add(i % 4 == 0 ? LONG : "Short text " + i + ".");
+        }
+        int budget = 40; // rows × padded length: 2 windows of 16, or 5 rows of up to 8 tokens
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel model = TinyWordPieceEncoder.create(manager, SpikingConfig.ANN, 8);
+            List<int[]> shapes = new ArrayList<>();
+            List<TextEmbedding> budgeted;
+            try (EncoderPipeline p =
+                    pipeline(model)
+                            .optBatchSize(32)
+                            .optMaxBatchTokens(budget)
+                            .optBatchListener((index, b) -> shapes.add(new int[] {b.inputIds().length, b.inputIds()[0].length}))
+                            .build()) {
+                budgeted = p.embed(texts);
+            }
+            assertEquals(WINDOW, shapes.get(0)[1], "the longest rows come first");
+            int rows = 0;
+            for (int[] shape : shapes) {
+                assertTrue(shape[0] == 1 || shape[0] * shape[1] <= budget, shape[0] + " rows of " + shape[1]);
+                rows += shape[0];
+            }
+            assertEquals(12, rows, "every text once (truncated to one window)");
+            assertTrue(shapes.size() > 2, "split into several passes, not one of 32 rows: " + shapes.size());
+            try (EncoderPipeline unbounded = pipeline(model).optBatchSize(32).optMaxBatchTokens(Integer.MAX_VALUE).build()) {
+                List<TextEmbedding> whole = unbounded.embed(texts);
+                for (int i = 0; i < texts.size(); i++) {
+                    assertArrayEquals(whole.get(i).vector(), budgeted.get(i).vector(), 1e-5f, "text " + i);
+                }
+            }
+            try (EncoderPipeline one = pipeline(model).optMaxBatchTokens(1).build()) {
+                assertEquals(12, one.embed(texts).size(), "a budget below one row still runs one row at a time");
+            }
+            IllegalArgumentException bad =
+                    assertThrows(IllegalArgumentException.class, () -> pipeline(model).optMaxBatchTokens(0).build());
+            assertTrue(bad.getMessage().contains("maxBatchTokens"), bad.getMessage());
+        }
+    }
+
+    @Test
     void anUncalibratedModelIsCalibratedOnTheSampleWhenThePipelineIsBuilt() throws IOException {
         SpikingConfig t2 = SpikingConfig.builder().optTimeSteps(2).build();
         String a = "The train to the city was delayed by twenty minutes.";
