@@ -197,7 +197,7 @@ public final class EncoderPipeline implements AutoCloseable {
 
     /** Rows in a batch whose longest (first) row has this length: within both bounds, at least one. */
     private int rowsPerBatch(int longest) {
-        return Math.max(1, Math.min(batchSize, maxBatchTokens / Math.max(1, longest)));
+        return Math.max(1, Math.min(batchSize, maxBatchTokens / longest)); // a row holds [CLS] and [SEP]
     }
 
     /** One forward pass; each row pooled over its real tokens, not normalised. */
