@@ -169,6 +169,9 @@ final class GlueCommand implements Callable<Integer> {
     /** How the model reads sentence pairs (from its config, after loading). */
     private PairEncoding pairReading = PairEncoding.CROSS;
 
+    /** What the model's head reads (from its config, after loading). */
+    private Pooling headPooling = Pooling.CLS;
+
     /** The scores of the last evaluation during training, reused for the final report. */
     private GlueScores lastEvaluation;
 
@@ -209,6 +212,7 @@ final class GlueCommand implements Callable<Integer> {
             SpikeBertPreTrainedModel classifier =
                     source.loadClassifier(manager, spiking, id2label, task.isRegression(), pooled, pairEncoding);
             pairReading = classifier.getConfig().pairEncoding();
+            headPooling = classifier.getConfig().classifierPooling();
             if (encoder != null) {
                 transplantEncoder(classifier, encoder, spiking);
             }
@@ -466,6 +470,15 @@ final class GlueCommand implements Callable<Integer> {
         console.flush();
     }
 
+    /** The weights of the distillation terms, in the order the options list them. */
+    private Map<String, Double> distillationWeights() {
+        Map<String, Double> weights = new LinkedHashMap<>();
+        weights.put("hidden", (double) kdHidden);
+        weights.put("logits", (double) kdLogits);
+        weights.put("task", (double) kdTask);
+        return weights;
+    }
+
     /** Prints a step's loss, its terms and its gradient norm on one line a log file can keep. */
     private static void logStep(PrintWriter console, TrainingListener.StepEvent event) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %d: loss %.4f", event.step(), event.loss()));
@@ -563,7 +576,11 @@ final class GlueCommand implements Callable<Integer> {
                             energy.perSequence().annJoules() * 1e3 * perExample,
                             energy.perSequence().spikingJoules() * 1e3 * perExample,
                             seconds,
-                            encoderFrom)
+                            encoderFrom,
+                            headPooling.name().toLowerCase(Locale.ROOT),
+                            pairReading.jsonName(),
+                            encoderLr == null ? null : (double) encoderLr,
+                            teacher == null ? null : distillationWeights())
                     .write(json);
         }
     }
