@@ -247,10 +247,13 @@ final class GlueCommand implements Callable<Integer> {
                 boolean evaluated = lastEvaluation != null && split.getKey().equals(task.devSplits().get(0));
                 scores.put(split.getKey(), evaluated ? lastEvaluation : score(classifier, task, split.getValue(), tokenizer));
             }
+            // A siamese model's sequences are independent, but its head pairs the batch's halves, which
+            // the padding-free regrouping by length breaks up: measure its encoder, where all its spike
+            // sites are (the head is one linear layer on the pair features, real-valued either way).
             EnergyReport energy =
                     EnergyReport.measure(
                             spiking.toString(),
-                            classifier,
+                            pairReading == PairEncoding.SIAMESE ? classifier.getBert() : classifier,
                             manager,
                             batches(dev.values().iterator().next().subList(0, Math.min(64, dev.values().iterator().next().size())), task, tokenizer)
                                     .stream()

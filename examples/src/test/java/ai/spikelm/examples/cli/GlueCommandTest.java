@@ -171,10 +171,12 @@ class GlueCommandTest {
                 String a = words[random.nextInt(8)];
                 boolean same = random.nextBoolean();
                 String b = same ? a : words[random.nextInt(8)];
-                s.append(i).append("\tg\tf\t2012\t").append(i).append("\tnone\tnone\ta ").append(a).append(" film\tthe ")
+                // Sentences of several lengths, so that batches and their padding-free regrouping differ.
+                String first = "a " + "very ".repeat(random.nextInt(3)) + a + " film";
+                s.append(i).append("\tg\tf\t2012\t").append(i).append("\tnone\tnone\t").append(first).append("\tthe ")
                         .append(b).append(" film\t").append(a.equals(b) ? "5.000" : "0.000").append('\n');
-                m.append(a.equals(b) ? 1 : 0).append("\t").append(i).append("\t").append(i + 1000).append("\ta ").append(a)
-                        .append(" film\tthe ").append(b).append(" film\n");
+                m.append(a.equals(b) ? 1 : 0).append("\t").append(i).append("\t").append(i + 1000).append("\t").append(first)
+                        .append("\tthe ").append(b).append(" film\n");
             }
             Files.writeString(sts.resolve(split + ".tsv"), s, StandardCharsets.UTF_8);
             Files.writeString(mrpc.resolve(split + ".tsv"), m, StandardCharsets.UTF_8);
@@ -192,6 +194,7 @@ class GlueCommandTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("similarity head fitted on 48 training pairs: score = "), r[1]);
         assertTrue(r[1].contains("energy per example (2 sequences)"), r[1]);
+        assertTrue(new ObjectMapper().readTree(json.toFile()).get("firing_rate").asDouble() > 0, "the encoder's spikes are measured");
         JsonNode results = new ObjectMapper().readTree(json.toFile());
         assertEquals("siamese", results.get("pairs").asText());
         assertEquals("mean", results.get("pooling").asText(), "a bi-encoder reads the mean unless told otherwise");
