@@ -142,7 +142,7 @@ public final class LoadTest {
             input.add(texts.get((index * inputsPerRequest + k) % texts.size()));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(baseUrl.getPath() + "/embeddings"))
-                .timeout(Duration.ofMinutes(1))
+                .timeout(maxDuration) // a request slower than the whole run is an error
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         if (apiKey != null) {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -203,7 +206,7 @@ public final class SpikeLmServer implements AutoCloseable {
          * @return this builder
          */
         public Builder addModel(ModelSpec model) {
-            models.add(java.util.Objects.requireNonNull(model, "model"));
+            models.add(Objects.requireNonNull(model, "model"));
             return this;
         }
 
@@ -215,7 +218,7 @@ public final class SpikeLmServer implements AutoCloseable {
          * @return this builder
          */
         public Builder optHost(String host) {
-            this.host = java.util.Objects.requireNonNull(host, "host");
+            this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
@@ -249,7 +252,7 @@ public final class SpikeLmServer implements AutoCloseable {
          * @return this builder
          */
         public Builder optLimits(ServerLimits limits) {
-            this.limits = java.util.Objects.requireNonNull(limits, "limits");
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
@@ -260,7 +263,7 @@ public final class SpikeLmServer implements AutoCloseable {
          * @return this builder
          */
         public Builder optBatching(Batching batching) {
-            this.batching = java.util.Objects.requireNonNull(batching, "batching");
+            this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 
@@ -271,7 +274,7 @@ public final class SpikeLmServer implements AutoCloseable {
          * @return this builder
          */
         public Builder optShutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = java.util.Objects.requireNonNull(timeout, "timeout");
+            this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -296,6 +299,12 @@ public final class SpikeLmServer implements AutoCloseable {
         public SpikeLmServer build() {
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("Add at least one model to serve");
+            }
+            Set<String> names = new HashSet<>();
+            for (ModelSpec m : models) {
+                if (!names.add(m.name())) { // checked before anything loads
+                    throw new IllegalArgumentException("Two models are named '" + m.name() + "'");
+                }
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("The port must be in [0, 65535], got " + port);

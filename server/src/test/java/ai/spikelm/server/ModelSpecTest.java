@@ -43,6 +43,14 @@ class ModelSpecTest {
     }
 
     @Test
+    void twoModelsOfOneNameAreRefusedBeforeAnythingLoads(@TempDir Path dir) {
+        String missing = dir.resolve("not-there").toString();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpikeLmServer.builder()
+                .addModel(new ModelSpec("m", missing, null)).addModel(new ModelSpec("m", missing, 4)).build());
+        assertEquals("Two models are named 'm'", e.getMessage());
+    }
+
+    @Test
     void apiKeyMatchesOnlyTheBearerKeyAndNeverPrintsIt() {
         ApiKey key = new ApiKey("s3cret");
         assertTrue(key.accepts("Bearer s3cret"));

@@ -77,7 +77,7 @@ class OpenAiClientTest {
 
     private static OpenAiEmbeddingModel embeddings(String model) {
         return OpenAiEmbeddingModel.builder().baseUrl(server.baseUrl().toString()).apiKey(KEY).modelName(model)
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+                .maxRetries(0).timeout(Duration.ofMinutes(10)).build();
     }
 
     @Test
@@ -99,7 +99,7 @@ class OpenAiClientTest {
                     answers.add(clients.submit(() -> remote.embed(text).content()));
                 }
                 for (int i = 0; i < TEXTS.size(); i++) {
-                    float[] got = answers.get(i).get(2, TimeUnit.MINUTES).vector();
+                    float[] got = answers.get(i).get(10, TimeUnit.MINUTES).vector();
                     assertEquals(384, got.length);
                     assertClose(expected.get(i), got, 1e-5, served[0] + ": " + TEXTS.get(i));
                 }
@@ -143,11 +143,11 @@ class OpenAiClientTest {
                 .messages(SystemMessage.from("You are terse."), UserMessage.from("Name three rivers, please."))
                 .build();
         OpenAiChatModel chat = OpenAiChatModel.builder().baseUrl(server.baseUrl().toString()).apiKey(KEY)
-                .modelName("gpt2-t2").temperature(0.0).maxTokens(24).maxRetries(0).build();
+                .modelName("gpt2-t2").temperature(0.0).maxTokens(24).maxRetries(0).timeout(Duration.ofMinutes(10)).build();
         ChatResponse whole = chat.chat(request);
 
         OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(server.baseUrl().toString())
-                .apiKey(KEY).modelName("gpt2-t2").temperature(0.0).maxTokens(24).build();
+                .apiKey(KEY).modelName("gpt2-t2").temperature(0.0).maxTokens(24).timeout(Duration.ofMinutes(10)).build();
         StringBuilder pieces = new StringBuilder();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         streaming.chat(request, new StreamingChatResponseHandler() {
@@ -166,7 +166,7 @@ class OpenAiClientTest {
                 done.completeExceptionally(error);
             }
         });
-        ChatResponse streamed = done.get(2, TimeUnit.MINUTES);
+        ChatResponse streamed = done.get(10, TimeUnit.MINUTES);
 
         String reply;
         try (SpikeLmChatModel local = SpikeLmChatModel.builder().modelPath(gpt2).timeSteps(2).build()) {
@@ -189,7 +189,7 @@ class OpenAiClientTest {
     @Test
     void completionsContinueThePromptAsItIs() {
         OpenAiLanguageModel completions = OpenAiLanguageModel.builder().baseUrl(server.baseUrl().toString()).apiKey(KEY)
-                .modelName("gpt2-t2").temperature(0.0).maxRetries(0).build();
+                .modelName("gpt2-t2").temperature(0.0).maxRetries(0).timeout(Duration.ofMinutes(10)).build();
         Response<String> first = completions.generate("Once upon a time");
         Response<String> second = completions.generate("Once upon a time");
         assertEquals(first.content(), second.content(), "greedy decoding is deterministic");

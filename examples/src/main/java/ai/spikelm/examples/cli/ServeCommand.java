@@ -75,20 +75,22 @@ final class ServeCommand implements Callable<Integer> {
             builder.addModel(ModelSpec.parse(model));
         }
         PrintWriter err = spec.commandLine().getErr();
-        try (CleanStop stop = CleanStop.install("serve");
-                SpikeLmServer server = builder.build()) { // loads every model; closing stops gracefully
-            server.start();
-            CountDownLatch stopRequested = new CountDownLatch(1);
-            stop.onStop(stopRequested::countDown);
-            err.printf("Serving %s at %s%s; Ctrl-C stops%n", server.modelNames(), server.baseUrl(),
-                    key == null ? "" : " (API key required)");
-            err.flush();
-            stopRequested.await();
-            err.printf("Stopping: requests in flight finish (at most %d s)%n", shutdownSeconds);
+        // The server closes (gracefully) before CleanStop lets a signalled JVM exit.
+        try (CleanStop stop = CleanStop.install("serve")) {
+            try (SpikeLmServer server = builder.build()) { // loads every model
+                server.start();
+                CountDownLatch stopRequested = new CountDownLatch(1);
+                stop.onStop(stopRequested::countDown);
+                err.printf("Serving %s at %s%s; Ctrl-C stops%n", server.modelNames(), server.baseUrl(),
+                        key == null ? "" : " (API key required)");
+                err.flush();
+                stopRequested.await();
+                err.printf("Stopping: requests in flight finish (at most %d s)%n", shutdownSeconds);
+                err.flush();
+            }
+            err.println("Stopped");
             err.flush();
         }
-        err.println("Stopped");
-        err.flush();
         return 0;
     }
 
