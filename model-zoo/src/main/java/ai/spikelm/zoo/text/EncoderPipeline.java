@@ -56,8 +56,8 @@ public final class EncoderPipeline implements AutoCloseable {
     /** Batches' worth of texts read, sorted by length and run together by the streaming call. */
     public static final int SORT_BATCHES = 16;
 
-    /** Default bound on rows × padded length of one forward pass (32 rows of 128 tokens). */
-    public static final int DEFAULT_MAX_BATCH_TOKENS = 4096;
+    /** Default bound on rows × padded length of one forward pass (32 rows of 64 tokens, 4 of 512). */
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 2048;
 
     /** Told about each batch after it has gone through the encoder, for progress or measurement. */
     @FunctionalInterface
