@@ -34,6 +34,9 @@ public record ModelSpec(String name, String source, Integer timeSteps) {
     /**
      * Checks the fields.
      *
+     * @param name the served name
+     * @param source the folder, Hub id or {@value #EMBEDDED}
+     * @param timeSteps T, or null for the model's own setting
      * @throws IllegalArgumentException for a bad name, an empty source or T below 1
      */
     public ModelSpec {
