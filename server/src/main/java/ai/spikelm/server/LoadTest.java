@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A bounded load test of {@code POST /v1/embeddings} on this machine: N concurrent clients send a
@@ -54,8 +55,10 @@ public final class LoadTest {
      * @param errors requests that failed (a status other than 200, or no answer)
      * @param seconds wall time of the run
      * @param latenciesMillis every answered request's latency, sorted
+     * @param firstError what went wrong first (a status and the start of the body, or the exception), or
+     *     null without errors
      */
-    public record Result(int requests, int errors, double seconds, double[] latenciesMillis) {
+    public record Result(int requests, int errors, double seconds, double[] latenciesMillis, String firstError) {
 
         /**
          * Returns requests per second.
@@ -97,6 +100,7 @@ public final class LoadTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        AtomicReference<String> firstError = new AtomicReference<>();
         long start = System.nanoTime();
         long deadline = start + maxDuration.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -108,10 +112,12 @@ public final class LoadTest {
                     int i;
                     while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
                         long sent = System.nanoTime();
-                        if (send(http, i)) {
+                        String error = send(http, i);
+                        if (error == null) {
                             latencies.add((System.nanoTime() - sent) / 1e6);
                         } else {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, error);
                         }
                     }
                     return latencies;
@@ -128,13 +134,14 @@ public final class LoadTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] sorted = all.stream().mapToDouble(Double::doubleValue).toArray();
             Arrays.sort(sorted);
-            return new Result(all.size() + errors.get(), errors.get(), seconds, sorted);
+            return new Result(all.size() + errors.get(), errors.get(), seconds, sorted, firstError.get());
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private boolean send(HttpClient http, int index) throws InterruptedException {
+    /** Sends one request; returns null on 200, else what went wrong. */
+    private String send(HttpClient http, int index) throws InterruptedException {
         ObjectNode body = JsonRequest.MAPPER.createObjectNode();
         body.put("model", model);
         ArrayNode input = body.putArray("input");
@@ -149,9 +156,14 @@ public final class LoadTest {
             request.header("Authorization", "Bearer " + apiKey);
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return null;
+            }
+            String answer = response.body();
+            return "HTTP " + response.statusCode() + ": " + answer.substring(0, Math.min(200, answer.length()));
         } catch (IOException e) {
-            return false;
+            return e.toString();
         }
     }
 

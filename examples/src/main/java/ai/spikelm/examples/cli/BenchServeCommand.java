@@ -74,6 +74,11 @@ final class BenchServeCommand implements Callable<Integer> {
                     r.result().percentile(50), r.result().percentile(95), r.result().percentile(99), r.result().errors(),
                     r.rssBeforeBytes() >> 20, r.rssAfterBytes() >> 20, 100 * r.rssGrowth());
         }
+        for (ServeBench.Row r : rows) {
+            if (r.result().firstError() != null) {
+                err.printf("%s: %d errors, the first: %s%n", r.label(), r.result().errors(), r.result().firstError());
+            }
+        }
         out.printf(Locale.ROOT, "Dynamic batching: %.2fx the throughput of batch size 1%n",
                 rows.get(0).result().throughput() / rows.get(1).result().throughput());
         out.flush();
