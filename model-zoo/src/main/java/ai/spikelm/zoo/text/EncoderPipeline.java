@@ -173,7 +173,21 @@ public final class EncoderPipeline implements AutoCloseable {
     }
 
     private int embedChunk(List<String> texts, long firstIndex, Consumer<TextEmbedding> sink) {
-        TokenizedTexts tokenized = tokenizer.encode(texts, firstIndex);
+        List<TextEmbedding> embeddings = embed(tokenizer.encode(texts, firstIndex));
+        embeddings.forEach(sink);
+        return embeddings.size();
+    }
+
+    /**
+     * Embeds texts already tokenised by this pipeline's {@link #tokenizer()}: for a caller that
+     * checks token counts before any forward pass, or merges the texts of several requests into one
+     * call ({@link TokenizedTexts#concat}). The rows run longest first in batches within {@code
+     * batchSize} and {@code maxBatchTokens}, as for {@link #embed(List)}.
+     *
+     * @param tokenized the texts, as {@code tokenizer().encode(...)} returned them
+     * @return one embedding per text, in text order
+     */
+    public List<TextEmbedding> embed(TokenizedTexts tokenized) {
         int[] order = tokenized.rowsLongestFirst();
         float[][] rowVectors = new float[tokenized.rowCount()][];
         for (int start = 0, end; start < order.length; start = end) {
@@ -189,10 +203,11 @@ public final class EncoderPipeline implements AutoCloseable {
             }
         }
         float[][] vectors = tokenized.combine(rowVectors, normalize);
+        List<TextEmbedding> out = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
-            sink.accept(new TextEmbedding(vectors[i], tokenized.tokens(i)));
+            out.add(new TextEmbedding(vectors[i], tokenized.tokens(i)));
         }
-        return vectors.length;
+        return out;
     }
 
     /** Rows in a batch whose longest (first) row has this length: within both bounds, at least one. */

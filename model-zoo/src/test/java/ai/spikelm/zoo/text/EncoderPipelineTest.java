@@ -353,6 +353,33 @@ class EncoderPipelineTest {
     }
 
     @Test
+    void requestsTokenisedApartAndJoinedGiveTheVectorsOfEachAlone() throws IOException {
+        List<String> first = List.of("A man is playing a guitar.", LONG);
+        List<String> second = List.of("Someone strums a guitar.");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel model = TinyWordPieceEncoder.create(manager, SpikingConfig.ANN, 9);
+            try (EncoderPipeline p = pipeline(model).optLongInputPolicy(LongInputPolicy.AVERAGE_WINDOWS).optBatchSize(4).build()) {
+                TokenizedTexts a = p.tokenizer().encode(first);
+                TokenizedTexts b = p.tokenizer().encode(second);
+                TokenizedTexts joined = TokenizedTexts.concat(List.of(a, b));
+                assertEquals(3, joined.textCount());
+                assertEquals(a.rowCount() + b.rowCount(), joined.rowCount());
+                assertEquals(a.totalTokens() + b.totalTokens(), joined.totalTokens());
+                assertEquals(b.tokens(0), joined.tokens(2));
+                assertEquals(2, joined.owner(joined.rowCount() - 1), "the second request's row belongs to its text");
+                List<TextEmbedding> together = p.embed(joined);
+                List<TextEmbedding> alone = new ArrayList<>(p.embed(first));
+                alone.addAll(p.embed(second));
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(alone.get(i).vector(), together.get(i).vector(), 1e-5f, "text " + i);
+                    assertEquals(alone.get(i).tokens(), together.get(i).tokens());
+                }
+                assertEquals(List.of(), p.embed(TokenizedTexts.concat(List.of(p.tokenizer().encode(List.of())))));
+            }
+        }
+    }
+
+    @Test
     void combineAveragesWindowsThenNormalisesOnce() {
         TokenizedTexts t = new TokenizedTexts(new long[][] {{1}, {2}, {3}}, new long[3][1], new int[] {0, 0, 1}, 2);
         float[][] rows = {{1, 0}, {3, 4}, {0, 2}};
