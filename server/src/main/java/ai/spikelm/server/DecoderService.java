@@ -60,7 +60,7 @@ final class DecoderService implements ServedModel {
             throw e;
         }
         this.monitor = model.attachMonitor();
-        metrics.queued.register(() -> queueCapacity + 1 - admission.availablePermits(), name);
+        metrics.queueDepth(name, () -> queueCapacity + 1 - admission.availablePermits());
     }
 
     /** Runs one generation on the worker; its permit is returned when it ends, however it ends. */
@@ -114,12 +114,12 @@ final class DecoderService implements ServedModel {
 
     private GenerationCall newCall(boolean streaming) {
         return new GenerationCall(streaming, () -> SpikeStats.of(monitor.snapshot()),
-                outcome -> metrics.generations.inc(name, outcome));
+                outcome -> metrics.generations.labelValues(name, outcome).inc());
     }
 
     private void admit(Runnable submit) {
         if (!admission.tryAcquire()) {
-            metrics.rejected.inc(name);
+            metrics.rejected.labelValues(name).inc();
             throw ApiException.overloaded(name);
         }
         try {

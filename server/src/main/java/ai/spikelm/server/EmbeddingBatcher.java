@@ -50,7 +50,7 @@ final class EmbeddingBatcher implements AutoCloseable {
         this.worker = new Thread(this::work, "spikelm-batch-" + name);
         this.worker.setDaemon(true);
         this.worker.start();
-        metrics.queued.register(() -> queue.size() + (carried != null ? 1 : 0), name);
+        metrics.queueDepth(name, () -> queue.size() + (carried != null ? 1 : 0));
     }
 
     /**
@@ -66,7 +66,7 @@ final class EmbeddingBatcher implements AutoCloseable {
         }
         Job job = new Job(texts, System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(job)) {
-            metrics.rejected.inc(name);
+            metrics.rejected.labelValues(name).inc();
             throw ApiException.overloaded(name);
         }
         return job.result();
@@ -134,8 +134,8 @@ final class EmbeddingBatcher implements AutoCloseable {
             batch.forEach(job -> job.result().completeExceptionally(e));
             return;
         }
-        metrics.batchSize.observe(joined.textCount(), name);
-        metrics.batchRequests.observe(batch.size(), name);
+        metrics.batchSize.labelValues(name).observe(joined.textCount());
+        metrics.batchRequests.labelValues(name).observe(batch.size());
         int from = 0;
         for (Job job : batch) {
             int to = from + job.texts().textCount();

@@ -60,9 +60,8 @@ final class EmbeddingsEndpoint {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
-        metrics.tokens.add(tokens, encoder.name(), "prompt");
-        metrics.firingRate.observe(out.stats().firingRate(), encoder.name());
-        metrics.energy.observe(out.stats().joules(), encoder.name());
+        metrics.tokens.labelValues(encoder.name(), "prompt").inc(tokens);
+        metrics.spikes(encoder.name(), out.stats());
         exchange.json(200, response(encoder.name(), out, tokens, "base64".equals(format)));
     }
 

@@ -172,11 +172,10 @@ final class GenerationEndpoints {
     private void record(String model, GenerationCall.Done done) {
         var usage = done.response().metadata().tokenUsage();
         if (usage != null) {
-            metrics.tokens.add(usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(), model, "prompt");
-            metrics.tokens.add(usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(), model, "completion");
+            metrics.tokens.labelValues(model, "prompt").inc(usage.inputTokenCount() == null ? 0 : usage.inputTokenCount());
+            metrics.tokens.labelValues(model, "completion").inc(usage.outputTokenCount() == null ? 0 : usage.outputTokenCount());
         }
-        metrics.firingRate.observe(done.stats().firingRate(), model);
-        metrics.energy.observe(done.stats().joules(), model);
+        metrics.spikes(model, done.stats());
     }
 
     private static ObjectNode header(Reply reply, boolean chunk) {

@@ -3,7 +3,6 @@ package ai.spikelm.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -33,7 +32,6 @@ final class OpenAiHandler extends Handler.Abstract {
     private final BooleanSupplier ready;
     private final EmbeddingsEndpoint embeddings;
     private final GenerationEndpoints generation;
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final long loaded = Responses.created();
 
     OpenAiHandler(ModelTable models, ServerLimits limits, ServerMetrics metrics, ApiKey apiKey, BooleanSupplier ready) {
@@ -44,7 +42,6 @@ final class OpenAiHandler extends Handler.Abstract {
         this.ready = ready;
         this.embeddings = new EmbeddingsEndpoint(models, limits, metrics);
         this.generation = new GenerationEndpoints(models, limits, metrics);
-        metrics.inFlight.register(inFlight::get);
     }
 
     @Override
@@ -53,11 +50,11 @@ final class OpenAiHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String endpoint = POSTS.contains(path) || GETS.contains(path) ? path
                 : path.startsWith("/v1/models/") ? "/v1/models/{id}" : "other";
-        inFlight.incrementAndGet();
+        metrics.inFlight.inc();
         Request.addCompletionListener(request, failure -> {
-            inFlight.decrementAndGet();
-            metrics.requests.inc(endpoint, String.valueOf(response.getStatus()));
-            metrics.latency.observe((System.nanoTime() - start) / 1e9, endpoint);
+            metrics.inFlight.dec();
+            metrics.requests.labelValues(endpoint, String.valueOf(response.getStatus())).inc();
+            metrics.latency.labelValues(endpoint).observe((System.nanoTime() - start) / 1e9);
         });
         Exchange exchange = new Exchange(request, response, callback);
         try {
@@ -106,7 +103,7 @@ final class OpenAiHandler extends Handler.Abstract {
                 }
                 exchange.json(200, status("ready"));
             }
-            case "/metrics" -> exchange.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            case "/metrics" -> exchange.text(200, ServerMetrics.CONTENT_TYPE, metrics.scrape());
             case "/v1/models" -> exchange.json(200, modelList());
             case "/v1/embeddings" -> embeddings.handle(JsonRequest.parse(exchange.body(limits.maxBodyBytes())), exchange);
             case "/v1/chat/completions" -> generation.chat(JsonRequest.parse(exchange.body(limits.maxBodyBytes())), exchange);

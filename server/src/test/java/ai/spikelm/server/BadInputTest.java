@@ -224,7 +224,14 @@ class BadInputTest {
 
     @Test
     void metricsAreInPrometheusTextFormat() throws Exception {
-        post("/v1/embeddings", "{\"model\": \"minilm\", \"input\": [\"one\", \"two\"]}");
+        String requests = "spikelm_requests_total{endpoint=\"/v1/embeddings\",status=\"200\"}";
+        String inputs = "spikelm_batch_size_sum{model=\"minilm\"}";
+        double requestsBefore = metric(requests);
+        double inputsBefore = metric(inputs);
+        assertEquals(200, post("/v1/embeddings", "{\"model\": \"minilm\", \"input\": [\"one\", \"two\"]}").status());
+        // Batch sizes are recorded before the answer is sent; the request once its last byte is out.
+        assertEquals(inputsBefore + 2, metric(inputs), inputs);
+        awaitMetric(requests, requestsBefore + 1);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
@@ -236,7 +243,7 @@ class BadInputTest {
         }
         assertTrue(text.contains("spikelm_requests_total{endpoint=\"/v1/embeddings\",status=\"200\"}"), text);
         assertTrue(text.contains("spikelm_request_duration_seconds_bucket{endpoint=\"/v1/embeddings\",le=\"+Inf\"}"), text);
-        assertTrue(text.contains("spikelm_batch_size_bucket{model=\"minilm\",le=\"2\"}"), text);
+        assertTrue(text.contains("spikelm_batch_size_bucket{model=\"minilm\",le=\"2.0\"}"), text);
         assertFalse(text.contains(KEY));
     }
 

@@ -103,9 +103,9 @@ class EmbeddingBatcherTest {
             assertEquals(0.5, outB.stats().joules(), 1e-12);
             assertEquals(0.25, outB.stats().firingRate(), 0);
         }
-        assertEquals(1, metrics.batchSize.count("m"));
-        assertEquals(3, metrics.batchSize.sum("m"), 0);
-        assertEquals(2, metrics.batchRequests.sum("m"), 0);
+        assertEquals(1, metrics.batchSize.labelValues("m").getCount());
+        assertEquals(3, metrics.batchSize.labelValues("m").getSum(), 0);
+        assertEquals(2, metrics.batchRequests.labelValues("m").getSum(), 0);
     }
 
     @Test
@@ -147,7 +147,7 @@ class EmbeddingBatcherTest {
         ApiException full = assertThrows(ApiException.class, () -> batcher.submit(texts(4)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "refused at once");
         assertEquals(429, full.status());
-        assertEquals(1, metrics.rejected.value("m"), 0);
+        assertEquals(1, metrics.rejected.labelValues("m").get(), 0);
         Thread closer = new Thread(batcher::close);
         closer.start();
         while (closer.getState() != Thread.State.WAITING && closer.getState() != Thread.State.TIMED_WAITING) {

@@ -39,7 +39,7 @@ class GracefulShutdownTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!server.metrics().contains("spikelm_queue_depth{model=\"gpt2\"} 1") && System.nanoTime() < deadline) {
+        while (!server.metrics().contains("spikelm_queue_depth{model=\"gpt2\"} 1.0\n") && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertTrue(server.isReady());

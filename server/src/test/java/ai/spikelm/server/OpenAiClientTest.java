@@ -138,7 +138,7 @@ class OpenAiClientTest {
     @Test
     void streamedGreedyChatEqualsNonStreamedAndInProcess() throws Exception {
         double ratesBefore = metric("spikelm_request_firing_rate_count{model=\"gpt2-t2\"}");
-        double tokensBefore = metric("spikelm_tokens_total{model=\"gpt2-t2\",kind=\"completion\"}");
+        double tokensBefore = metric("spikelm_tokens_total{kind=\"completion\",model=\"gpt2-t2\"}");
         ChatRequest request = ChatRequest.builder()
                 .messages(SystemMessage.from("You are terse."), UserMessage.from("Name three rivers, please."))
                 .build();
@@ -183,7 +183,7 @@ class OpenAiClientTest {
         assertEquals(24, whole.tokenUsage().outputTokenCount());
         assertEquals(whole.tokenUsage(), streamed.tokenUsage());
         assertEquals(ratesBefore + 2, metric("spikelm_request_firing_rate_count{model=\"gpt2-t2\"}"));
-        assertEquals(tokensBefore + 48, metric("spikelm_tokens_total{model=\"gpt2-t2\",kind=\"completion\"}"));
+        assertEquals(tokensBefore + 48, metric("spikelm_tokens_total{kind=\"completion\",model=\"gpt2-t2\"}"));
     }
 
     @Test

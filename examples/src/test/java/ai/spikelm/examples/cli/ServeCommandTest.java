@@ -98,7 +98,7 @@ class ServeCommandTest {
                     HttpResponse.BodyHandlers.ofString());
             URI metrics = URI.create(url.group(1).replace("/v1", "/metrics"));
             child.awaitWhileRunning("the completion runs", () -> http.send(HttpRequest.newBuilder(metrics).build(),
-                    HttpResponse.BodyHandlers.ofString()).body().contains("spikelm_queue_depth{model=\"g\"} 1"));
+                    HttpResponse.BodyHandlers.ofString()).body().contains("spikelm_queue_depth{model=\"g\"} 1.0\n"));
             String log = child.terminate();
             HttpResponse<String> answer = inFlight.get(1, TimeUnit.MINUTES);
             assertEquals(200, answer.statusCode(), answer.body());
