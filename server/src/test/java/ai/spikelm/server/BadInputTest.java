@@ -237,10 +237,11 @@ class BadInputTest {
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         String text = r.body();
         for (String family : new String[] {"spikelm_requests_total counter", "spikelm_request_duration_seconds histogram",
-                "spikelm_batch_size histogram", "spikelm_request_firing_rate histogram", "spikelm_request_energy_joules histogram",
-                "spikelm_queue_depth gauge"}) {
+                "spikelm_batch_size histogram", "spikelm_request_energy_joules histogram", "spikelm_queue_depth gauge"}) {
             assertTrue(text.contains("# TYPE " + family), family + "\n" + text);
         }
+        // Both models here are ANNs: no firing rate, and the client leaves out a family without series.
+        assertFalse(text.contains("spikelm_request_firing_rate"), text);
         assertTrue(text.contains("spikelm_requests_total{endpoint=\"/v1/embeddings\",status=\"200\"}"), text);
         assertTrue(text.contains("spikelm_request_duration_seconds_bucket{endpoint=\"/v1/embeddings\",le=\"+Inf\"}"), text);
         assertTrue(text.contains("spikelm_batch_size_bucket{model=\"minilm\",le=\"2.0\"}"), text);
