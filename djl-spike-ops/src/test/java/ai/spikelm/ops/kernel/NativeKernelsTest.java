@@ -1,0 +1,229 @@
+package ai.spikelm.ops.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native dense product and attention against independent references: a double-precision
+ * product in Java, and attention composed of the engine's own operations. Every kernel and edge is
+ * reached: rows in the lanes (fewer than 64 rows of an {@code [out, in]} weight), streamed
+ * {@code [in, out]} weights (at most 16 rows), packed panels (the rest), blocks of 12, 8, 4, 2 and 1
+ * rows, column counts off the tiles, k beyond one pass, several threads. And a row gets the same
+ * bits whichever kernel runs it, alone or in a large batch.
+ */
+class NativeKernelsTest {
+
+    @BeforeAll
+    static void loadTheEngine() {
+        Engine.getInstance(); // brings the OpenMP runtime the kernels share calls out over
+    }
+
+    private static float[] random(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void linearMatchesADoublePrecisionProduct() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        Random random = new Random(11);
+        int[][] shapes = {
+            {1, 1, 1}, {1, 33, 17}, {5, 12, 16}, {16, 100, 384}, {17, 31, 40}, {63, 97, 65},
+            {64, 32, 7}, {65, 33, 385}, {130, 70, 800}, {300, 200, 30}
+        };
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                float[] x = random(random, m * k);
+                float[] w = random(random, n * k); // [n, k]
+                float[] b = random(random, n);
+                for (boolean outIn : new boolean[] {true, false}) {
+                    for (boolean withBias : new boolean[] {true, false}) {
+                        NDArray wa = outIn
+                                ? manager.create(w, new Shape(n, k))
+                                : manager.create(w, new Shape(n, k)).transpose().duplicate(); // [k, n]
+                        NDArray y = NativeKernels.linear(
+                                manager.create(x, new Shape(m, k)), wa, withBias ? manager.create(b) : null, outIn, false);
+                        assertEquals(new Shape(m, n), y.getShape());
+                        float[] got = y.toFloatArray();
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double want = withBias ? b[j] : 0;
+                                double scale = Math.abs(want);
+                                for (int e = 0; e < k; e++) {
+                                    want += (double) x[i * k + e] * w[j * k + e];
+                                    scale += Math.abs((double) x[i * k + e] * w[j * k + e]);
+                                }
+                                double tolerance = 1e-5 * scale + 1e-30;
+                                String where = m + "x" + n + "x" + k + " outIn " + outIn + " bias " + withBias + " at " + i + "," + j;
+                                assertEquals(want, got[i * n + j], tolerance, where);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRowGetsTheSameBitsAloneAsInALargeBatch() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        Random random = new Random(5);
+        int m = 150;
+        int n = 77;
+        int k = 400; // more than one pass over k in the panel kernel
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(random(random, m * k), new Shape(m, k));
+            NDArray w = manager.create(random(random, n * k), new Shape(n, k));
+            NDArray b = manager.create(random(random, n));
+            for (boolean outIn : new boolean[] {true, false}) {
+                NDArray weight = outIn ? w : w.transpose().duplicate();
+                float[] batch = NativeKernels.linear(x, weight, b, outIn, false).toFloatArray(); // panels
+                for (int rows : new int[] {1, 3, 16, 40}) { // streamed, rows in the lanes
+                    float[] alone = NativeKernels.linear(x.get("0:" + rows), weight, b, outIn, false).toFloatArray();
+                    for (int i = 0; i < rows * n; i++) {
+                        assertEquals(Float.floatToIntBits(batch[i]), Float.floatToIntBits(alone[i]),
+                                "outIn " + outIn + ", " + rows + " rows, at " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void geluLeavesAsTheEnginesGelu() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        Random random = new Random(13);
+        int n = 45;
+        int k = 70;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(random(random, n * k), new Shape(n, k)).div(3f);
+            NDArray b = manager.create(random(random, n));
+            for (int m : new int[] {1, 7, 40, 100}) { // streamed, rows in the lanes, panels
+                NDArray x = manager.create(random(random, m * k), new Shape(m, k));
+                for (boolean outIn : new boolean[] {true, false}) {
+                    NDArray weight = outIn ? w : w.transpose().duplicate();
+                    NDArray plain = NativeKernels.linear(x, weight, b, outIn, false);
+                    float[] want = ai.djl.nn.Activation.gelu(plain).toFloatArray();
+                    float[] got = NativeKernels.linear(x, weight, b, outIn, true).toFloatArray();
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], got[i], 1e-6f * (1 + Math.abs(want[i])), m + " rows, outIn " + outIn + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionMatchesTheEnginesOperations() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        Random random = new Random(9);
+        // {steps, batch, heads, head size, queries, keys}
+        int[][] cases = {{1, 1, 1, 16, 1, 1}, {2, 3, 2, 32, 5, 5}, {1, 2, 3, 64, 37, 37}, {4, 2, 2, 16, 1, 20}, {1, 1, 4, 48, 9, 30}};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int[] c : cases) {
+                int t = c[0];
+                int batch = c[1];
+                int heads = c[2];
+                int d = c[3];
+                int lq = c[4];
+                int lk = c[5];
+                int width = heads * d;
+                NDArray q = manager.create(random(random, t * batch * lq * width), new Shape(t, batch, lq, width));
+                NDArray k = manager.create(random(random, t * batch * lk * width), new Shape(t, batch, lk, width));
+                NDArray v = manager.create(random(random, t * batch * lk * width), new Shape(t, batch, lk, width));
+                float[] keep = new float[batch * lk];
+                for (int i = 0; i < keep.length; i++) {
+                    keep[i] = i % lk == 0 || random.nextFloat() < 0.7f ? 0f : -Float.MAX_VALUE; // key 0 always real
+                }
+                NDArray mask = manager.create(keep, new Shape(batch, 1, 1, lk));
+                float scale = (float) Math.sqrt(d);
+                for (boolean causal : new boolean[] {false, true}) {
+                    for (NDArray m : new NDArray[] {mask, null}) {
+                        float[] want = composed(manager, q, k, v, m, heads, scale, causal).toFloatArray();
+                        float[] got = NativeKernels.attention(q, k, v, m, heads, scale, causal).toFloatArray();
+                        for (int i = 0; i < want.length; i++) {
+                            assertEquals(want[i], got[i], 2e-5f * (1 + Math.abs(want[i])),
+                                    java.util.Arrays.toString(c) + " causal " + causal + " mask " + (m != null) + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** softmax(q·kᵀ/scale + mask)·v with the engine's operations, heads split and merged back. */
+    private static NDArray composed(
+            NDManager manager, NDArray q, NDArray k, NDArray v, NDArray mask, int heads, float scale, boolean causal) {
+        Shape s = q.getShape();
+        long lq = s.get(2);
+        long lk = k.getShape().get(2);
+        long d = s.get(3) / heads;
+        NDArray qh = q.reshape(s.get(0), s.get(1), lq, heads, d).transpose(0, 1, 3, 2, 4);
+        NDArray kh = k.reshape(s.get(0), s.get(1), lk, heads, d).transpose(0, 1, 3, 2, 4);
+        NDArray vh = v.reshape(s.get(0), s.get(1), lk, heads, d).transpose(0, 1, 3, 2, 4);
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 2, 4, 3)).div(scale);
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        if (causal) {
+            NDArray queries = manager.arange(lk - lq, lk, 1, DataType.INT64).reshape(lq, 1);
+            NDArray keys = manager.arange(0, lk, 1, DataType.INT64).reshape(1, lk);
+            NDArray after = keys.gt(queries).toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE);
+            scores = scores.add(after);
+        }
+        return scores.softmax(-1).matMul(vh).transpose(0, 1, 3, 2, 4).reshape(s);
+    }
+
+    @Test
+    void badShapesAreRefusedWithTheShapes() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.ones(new Shape(2, 3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NativeKernels.linear(x, manager.ones(new Shape(4, 5)), null, true, false));
+            assertTrue(e.getMessage().contains("(4, 5)") && e.getMessage().contains("(2, 3)"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> NativeKernels.linear(x, manager.ones(new Shape(4, 3)), manager.ones(new Shape(3)), true, false));
+            NDArray q = manager.ones(new Shape(1, 2, 4, 32));
+            e = assertThrows(IllegalArgumentException.class, () -> NativeKernels.attention(q, q, q, null, 3, 1f, false));
+            assertTrue(e.getMessage().contains("multiple of 16"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> NativeKernels.attention(q, q, q, manager.ones(new Shape(3, 4)), 2, 1f, false));
+        }
+    }
+
+    @Test
+    void arraysThatNeedGradientsAreLeftToTheEngine() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.ones(new Shape(2, 3));
+            NDArray w = manager.ones(new Shape(4, 3));
+            w.setRequiresGradient(true);
+            assertTrue(NativeKernels.supportsDense(x, w, null), "outside a gradient collector nothing is recorded");
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                assertFalse(NativeKernels.supportsDense(x, w, null), "the engine records the product");
+                assertTrue(NativeKernels.supportsDense(x, x), "no operand needs a gradient");
+            }
+            assertFalse(NativeKernels.supportsDense(x.toType(DataType.FLOAT64, false)), "float32 only");
+        }
+    }
+}
