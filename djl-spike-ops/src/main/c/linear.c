@@ -32,7 +32,7 @@
 #define MR 12        /* rows of the panel kernel */
 #define GROUP 4      /* panels packed together: an x block in L1 meets all of them */
 #define KC 384       /* k per pass: a panel's slice (48 KB) stays in L2 next to the others */
-#define COLUMN_ROWS 64 /* fewer rows than this take the column kernel (nn.Linear only) */
+#define COLUMN_ROWS 256 /* fewer rows than this take the column kernel (nn.Linear only) */
 #define COL_TILE 12    /* columns per column-kernel tile */
 #define STREAM_ROWS 16 /* at most this many rows of Conv1D take the stream kernel */
 #define GRAIN (1L << 20) /* multiply-adds per thread at least */

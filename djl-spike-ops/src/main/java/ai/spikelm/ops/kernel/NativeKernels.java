@@ -175,11 +175,12 @@ public final class NativeKernels {
     }
 
     /**
-     * Returns x·Wᵀ + b (or its GELU) for a weight {@code [out, in]} ({@code nn.Linear}), or x·W + b for a weight
-     * {@code [in, out]} (GPT-2's {@code Conv1D}), over the last axis of x. Each output is the bias
-     * followed by its products added in order of the input features, each with one rounding, except
-     * for fewer than 64 rows with an {@code [out, in]} weight (a token being decoded), where 16
-     * partial sums are added at the end; results may differ from the engine's in the last bits.
+     * Returns x·Wᵀ + b (or its GELU) for a weight {@code [out, in]} ({@code nn.Linear}), or x·W + b
+     * for a weight {@code [in, out]} (GPT-2's {@code Conv1D}), over the last axis of x. Each output
+     * is the bias followed by its products added in order of the input features, each with one
+     * rounding (a fused multiply-add), whichever of the kernels runs (chosen by the number of rows
+     * and the layout), whatever the batch around a row and the thread count. Results may differ from
+     * the engine's in the last bits.
      *
      * @param x {@code [..., in]}, with {@link #supportsDense} true for x, weight and bias
      * @param weight {@code [out, in]} or {@code [in, out]}

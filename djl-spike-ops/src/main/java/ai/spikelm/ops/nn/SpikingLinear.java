@@ -164,18 +164,15 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         NativeKernels.Int8Weights quantized = int8;
         if (training) {
             int8 = null; // the weights are about to change: the snapshot would go stale
-        } else if (quantized != null && neuron instanceof AbstractElasticSpikingBlock
-                && ((AbstractElasticSpikingBlock) neuron).isCalibrated() && NativeKernels.supportsDense(spikes, b)) {
-            SpikeMonitor.Site site = monitor;
-            if (site != null) {
-                record(site, spikes);
-            }
-            float[] alpha = ((AbstractElasticSpikingBlock) neuron).getAmplitudes();
-            return NativeKernels.ternaryInt8(spikes, alpha, quantized, b, activation == Activation.GELU);
         }
         SpikeMonitor.Site site = monitor;
         if (site != null) {
             record(site, spikes);
+        }
+        if (!training && quantized != null && neuron instanceof AbstractElasticSpikingBlock
+                && ((AbstractElasticSpikingBlock) neuron).isCalibrated() && NativeKernels.supportsDense(spikes, b)) {
+            float[] alpha = ((AbstractElasticSpikingBlock) neuron).getAmplitudes();
+            return NativeKernels.ternaryInt8(spikes, alpha, quantized, b, activation == Activation.GELU);
         }
         if (!training && NativeKernels.supportsDense(spikes, w, b)) {
             // Inference without autograd: the native product (see NativeKernels#linear).

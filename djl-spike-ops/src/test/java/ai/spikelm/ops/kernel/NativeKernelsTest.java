@@ -133,6 +133,34 @@ class NativeKernelsTest {
     }
 
     @Test
+    void oneThreadAndTwoGiveTheSameBits() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        assumeTrue("PyTorch".equals(Engine.getInstance().getEngineName()), "threads are set through PyTorch");
+        Random random = new Random(21);
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(random(random, 300 * 200), new Shape(300, 200));
+            NDArray w = manager.create(random(random, 96 * 200), new Shape(96, 200));
+            NDArray q = manager.create(random(random, 2 * 3 * 40 * 64), new Shape(2, 3, 40, 64));
+            float[][] results = new float[2][];
+            float[][] attended = new float[2][];
+            for (int threads = 1; threads <= 2; threads++) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+                results[threads - 1] = NativeKernels.linear(x, w, null, true, true).toFloatArray();
+                attended[threads - 1] = NativeKernels.attention(q, q, q, null, 4, 4f, false).toFloatArray();
+            }
+            for (int i = 0; i < results[0].length; i++) {
+                assertEquals(Float.floatToIntBits(results[0][i]), Float.floatToIntBits(results[1][i]), "linear at " + i);
+            }
+            for (int i = 0; i < attended[0].length; i++) {
+                assertEquals(Float.floatToIntBits(attended[0][i]), Float.floatToIntBits(attended[1][i]), "attention at " + i);
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+        }
+    }
+
+    @Test
     void attentionMatchesTheEnginesOperations() {
         assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
         Random random = new Random(9);
