@@ -32,7 +32,7 @@
 #define MR 12        /* rows of the panel kernel */
 #define GROUP 4      /* panels packed together: an x block in L1 meets all of them */
 #define KC 384       /* k per pass: a panel's slice (48 KB) stays in L2 next to the others */
-#define COLUMN_ROWS 256 /* fewer rows than this take the column kernel (nn.Linear only) */
+#define COLUMN_ROWS 128 /* fewer rows than this take the column kernel (nn.Linear only) */
 #define COL_TILE 12    /* columns per column-kernel tile */
 #define STREAM_ROWS 16 /* at most this many rows of Conv1D take the stream kernel */
 #define GRAIN (1L << 20) /* multiply-adds per thread at least */
@@ -103,14 +103,49 @@ __attribute__((target("avx512f,fma"))) static void panel_rows(
     if (i < m) panel_1(a + i * lda, lda, p, ldp, kc, c + i * ldc, ldc, first, act, b0, b1, m0, m1);
 }
 
-/* Copies columns [n0, n0 + cols) of an nn.Linear weight [N, K] into a panel [k][32] (zeros beyond cols). */
-static void pack_panel(const float *w, long k_total, long n0, long cols, float *p) {
-    for (long j = 0; j < NR; j++) {
-        if (j < cols) {
-            const float *row = w + (n0 + j) * k_total;
-            for (long k = 0; k < k_total; k++) p[k * NR + j] = row[k];
-        } else {
-            for (long k = 0; k < k_total; k++) p[k * NR + j] = 0.0f;
+/* Transposes 16 rows of 16 floats (r[i] = row i) in registers: r[i] becomes column i. */
+__attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+    }
+}
+
+/*
+ * Copies columns [n0, n0 + cols) of an nn.Linear weight [N, K] into a panel [k][32] (zeros beyond
+ * cols), 16 rows by 16 values at a time through register transposes.
+ */
+__attribute__((target("avx512f"))) static void pack_panel(const float *w, long k_total, long n0, long cols, float *p) {
+    for (long half = 0; half < NR; half += 16) {
+        for (long k0 = 0; k0 < k_total; k0 += 16) {
+            __mmask16 kmask = k_total - k0 >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (k_total - k0)) - 1);
+            __m512 r[16];
+            for (int j = 0; j < 16; j++) {
+                long row = half + j;
+                r[j] = row < cols ? _mm512_maskz_loadu_ps(kmask, w + (n0 + row) * k_total + k0) : _mm512_setzero_ps();
+            }
+            transpose16(r);
+            long kk = k_total - k0 < 16 ? k_total - k0 : 16;
+            for (long e = 0; e < kk; e++) _mm512_storeu_ps(p + (k0 + e) * NR + half, r[e]);
         }
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The native dense product and attention against independent references: a double-precision
  * product in Java, and attention composed of the engine's own operations. Every kernel and edge is
- * reached: rows in the lanes (fewer than 64 rows of an {@code [out, in]} weight), streamed
+ * reached: rows in the lanes (fewer than 128 rows of an {@code [out, in]} weight), streamed
  * {@code [in, out]} weights (at most 16 rows), packed panels (the rest), blocks of 12, 8, 4, 2 and 1
  * rows, column counts off the tiles, k beyond one pass, several threads. And a row gets the same
  * bits whichever kernel runs it, alone or in a large batch.
@@ -45,7 +45,7 @@ class NativeKernelsTest {
         Random random = new Random(11);
         int[][] shapes = {
             {1, 1, 1}, {1, 33, 17}, {5, 12, 16}, {16, 100, 384}, {17, 31, 40}, {63, 97, 65},
-            {64, 32, 7}, {65, 33, 385}, {130, 70, 800}, {300, 200, 30}
+            {64, 32, 7}, {65, 33, 385}, {130, 70, 800}, {255, 17, 20}, {256, 64, 48}, {300, 200, 30}, {413, 47, 785}
         };
         try (NDManager manager = NDManager.newBaseManager()) {
             for (int[] s : shapes) {
@@ -87,7 +87,7 @@ class NativeKernelsTest {
     void aRowGetsTheSameBitsAloneAsInALargeBatch() {
         assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
         Random random = new Random(5);
-        int m = 150;
+        int m = 300; // panels
         int n = 77;
         int k = 400; // more than one pass over k in the panel kernel
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -97,7 +97,7 @@ class NativeKernelsTest {
             for (boolean outIn : new boolean[] {true, false}) {
                 NDArray weight = outIn ? w : w.transpose().duplicate();
                 float[] batch = NativeKernels.linear(x, weight, b, outIn, false).toFloatArray(); // panels
-                for (int rows : new int[] {1, 3, 16, 40}) { // streamed, rows in the lanes
+                for (int rows : new int[] {1, 3, 16, 40, 127}) { // streamed, rows in the lanes
                     float[] alone = NativeKernels.linear(x.get("0:" + rows), weight, b, outIn, false).toFloatArray();
                     for (int i = 0; i < rows * n; i++) {
                         assertEquals(Float.floatToIntBits(batch[i]), Float.floatToIntBits(alone[i]),
@@ -117,7 +117,7 @@ class NativeKernelsTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(random(random, n * k), new Shape(n, k)).div(3f);
             NDArray b = manager.create(random(random, n));
-            for (int m : new int[] {1, 7, 40, 100}) { // streamed, rows in the lanes, panels
+            for (int m : new int[] {1, 7, 40, 300}) { // streamed, rows in the lanes, panels
                 NDArray x = manager.create(random(random, m * k), new Shape(m, k));
                 for (boolean outIn : new boolean[] {true, false}) {
                     NDArray weight = outIn ? w : w.transpose().duplicate();
