@@ -7,9 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -34,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>They work on the arrays' own memory, reached through {@link NDArray#toByteBuffer(boolean)
  * toByteBuffer(true)}, which an engine may serve as a view (PyTorch does) or as a copy; whether it
- * is a view is probed once per engine ({@link #hasDirectMemory}). They record nothing for autograd,
- * so {@link #supportsDense} refuses arrays that require a gradient inside a gradient collector. Calls are shared out over
+ * is a view is probed once per engine ({@link #hasDirectMemory}). They record nothing for autograd:
+ * the layers use them in inference passes ({@code training = false}), whose outputs leave the
+ * autograd graph, as the neurons' one-pass spikes do, whatever the thread's grad mode (on by default
+ * in threads the engine has not seen), so that every thread computes the same bits. Calls are shared out over
  * the threads of the OpenMP runtime the engine has loaded (PyTorch's libgomp), up to as many as the
  * engine uses.
  *
@@ -59,9 +58,6 @@ public final class NativeKernels {
                     && denseSupported();
 
     private static final boolean INT8 = DENSE && int8Supported();
-
-    /** PyTorch's grad-mode query, or null without the PyTorch engine on the class path. */
-    private static final MethodHandle GRAD_MODE = gradModeQuery();
 
     /** Whether {@code toByteBuffer(true)} is a view of an array's memory, per engine name. */
     private static final Map<String, Boolean> DIRECT_VIEWS = new ConcurrentHashMap<>();
@@ -111,9 +107,8 @@ public final class NativeKernels {
     /**
      * Returns whether {@link #linear} and {@link #attention} may take these arrays: the dense kernels
      * are available, and every array is float32 in host memory, within a Java buffer's reach, on an
-     * engine that lets Java address it, and none requires a gradient while the engine records
-     * operations for autograd (the kernels record nothing). {@code null} entries (an absent bias or
-     * mask) are skipped.
+     * engine that lets Java address it. {@code null} entries (an absent bias or mask) are skipped.
+     * The kernels record nothing for autograd: callers use them for inference passes only.
      *
      * @param arrays the operands
      * @return true if the native kernels apply
@@ -122,56 +117,17 @@ public final class NativeKernels {
         if (!DENSE) {
             return false;
         }
-        NDManager manager = null;
         for (NDArray a : arrays) {
-            if (a == null) {
-                continue;
-            }
-            if (a.getDataType() != DataType.FLOAT32
-                    || !Device.Type.CPU.equals(a.getDevice().getDeviceType())
-                    || !Device.Type.CPU.equals(a.getManager().getDevice().getDeviceType())
-                    || a.size() > Integer.MAX_VALUE / Float.BYTES
-                    || !hasDirectMemory(a.getManager())) {
-                return false;
-            }
-            manager = a.getManager();
-        }
-        if (manager == null || !recordsGradients(manager)) {
-            return true;
-        }
-        // Parameters may require gradients outside training too; they matter only while the
-        // engine records operations (in a gradient collector).
-        for (NDArray a : arrays) {
-            if (a != null && a.hasGradient()) {
+            if (a != null
+                    && (a.getDataType() != DataType.FLOAT32
+                            || !Device.Type.CPU.equals(a.getDevice().getDeviceType())
+                            || !Device.Type.CPU.equals(a.getManager().getDevice().getDeviceType())
+                            || a.size() > Integer.MAX_VALUE / Float.BYTES
+                            || !hasDirectMemory(a.getManager()))) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * Returns whether the engine records operations for autograd on the calling thread (PyTorch's
-     * grad mode, on inside a gradient collector); true where that cannot be told.
-     */
-    private static boolean recordsGradients(NDManager manager) {
-        if (GRAD_MODE != null && "PyTorch".equals(manager.getEngine().getEngineName())) {
-            try {
-                return (boolean) GRAD_MODE.invokeExact();
-            } catch (Throwable e) {
-                return true;
-            }
-        }
-        return true;
-    }
-
-    /** PyTorch's {@code JniUtils.isGradMode()}, found by name: this module does not depend on the engine. */
-    private static MethodHandle gradModeQuery() {
-        try {
-            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils", false, NativeKernels.class.getClassLoader());
-            return MethodHandles.publicLookup().findStatic(jni, "isGradMode", MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
-            return null;
-        }
     }
 
     /**

@@ -32,8 +32,9 @@ import java.util.Objects;
  * SpikeLM, a {@link ai.spikelm.ops.neuron.LifNeuron} for the LIF baseline, or {@link
  * Blocks#identityBlock()} to run the same layer as a plain ANN linear.
  *
- * <p>At inference, when no operand requires a gradient, the product runs in {@link
- * NativeKernels#linear} where that is available, else as the engine's {@code linear}.
+ * <p>At inference ({@code training = false}) the product runs in {@link NativeKernels#linear}
+ * where that is available, else as the engine's {@code linear}; a native product leaves the
+ * autograd graph, as the neurons' one-pass spikes do.
  *
  * <p>When monitored it records, for a spiking neuron, the MACs of the equivalent ANN layer and the
  * accumulates its non-zero spikes trigger (each triggers one per output unit); for a non-spiking
@@ -175,7 +176,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
             return NativeKernels.ternaryInt8(spikes, alpha, quantized, b, activation == Activation.GELU);
         }
         if (!training && NativeKernels.supportsDense(spikes, w, b)) {
-            // Inference without autograd: the native product (see NativeKernels#linear).
+            // Inference: the native product, outside autograd (see NativeKernels#linear).
             return NativeKernels.linear(spikes, w, b, layout == WeightLayout.OUT_IN, activation == Activation.GELU);
         }
         NDArray y;

@@ -1,5 +1,6 @@
 package ai.spikelm.ops.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,10 +9,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.spikelm.ops.nn.SpikingLinear;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,18 +245,24 @@ class NativeKernelsTest {
     }
 
     @Test
-    void arraysThatNeedGradientsAreLeftToTheEngine() {
+    void inferenceLeavesTheGraphAndTrainingDoesNot() {
         assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray x = manager.ones(new Shape(2, 3));
-            NDArray w = manager.ones(new Shape(4, 3));
-            w.setRequiresGradient(true);
-            assertTrue(NativeKernels.supportsDense(x, w, null), "outside a gradient collector nothing is recorded");
+            SpikingLinear layer = SpikingLinear.builder().setUnits(4).setNeuron(Blocks.identityBlock()).build();
+            layer.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 3));
+            float[] w = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // [4, 3]
+            layer.getParameters().get(SpikingLinear.WEIGHT).getArray().set(w);
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray leaf = manager.ones(new Shape(1, 2, 3));
+            leaf.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                assertFalse(NativeKernels.supportsDense(x, w, null), "the engine records the product");
-                assertTrue(NativeKernels.supportsDense(x, x), "no operand needs a gradient");
+                NDArray inference = layer.forward(store, new NDList(leaf.mul(1f)), false).singletonOrThrow();
+                NDArray training = layer.forward(store, new NDList(leaf.mul(1f)), true).singletonOrThrow();
+                collector.backward(inference.sum().add(training.sum()));
             }
-            assertFalse(NativeKernels.supportsDense(x.toType(DataType.FLOAT64, false)), "float32 only");
+            // d/dx of the training pass's sum alone: the column sums of W, 22, 26, 30, per row.
+            assertArrayEquals(new float[] {22, 26, 30, 22, 26, 30}, leaf.getGradient().toFloatArray(), 0f);
+            assertFalse(NativeKernels.supportsDense(leaf.toType(DataType.FLOAT64, false)), "float32 only");
         }
     }
 }

@@ -33,7 +33,8 @@ import ai.spikelm.ops.stats.SpikeMonitor;
  * D]}, followed, when the forward parameters ask for {@link SpikeBertModel#OUTPUT_ATTENTION_LOG_PROBS},
  * by the attention log-probabilities {@code log softmax(Q·Kᵀ/√d + mask)} of every time step, {@code
  * [T, B, H, L, L]}. At inference, without log-probabilities, it runs in {@link
- * NativeKernels#attention} where that is available (head sizes that are multiples of 16). When
+ * NativeKernels#attention} where that is available (head sizes that are multiples of 16), outside
+ * autograd. When
  * monitored it records Q·Kᵀ and P·V: accumulates for spiked K and V (each non-zero
  * entry meets every query), real MACs otherwise.
  */
