@@ -27,17 +27,6 @@ struct attention_call {
     int failed;
 };
 
-static float *attention_buffer(size_t floats) {
-    static __thread float *buffer;
-    static __thread size_t capacity;
-    if (floats > capacity) {
-        free(buffer);
-        buffer = aligned_alloc(64, ((floats * sizeof(float) + 63) / 64) * 64);
-        capacity = buffer != NULL ? floats : 0;
-    }
-    return buffer;
-}
-
 __attribute__((target("avx512f,fma"))) static void attend(const struct attention_call *c, long b, long h, float *kt,
                                                           float *s) {
     long d = c->d, lq = c->lq, lk = c->lk, width = c->heads * d;
@@ -134,7 +123,7 @@ static void attention_share(void *data) {
     long first = tasks * id / threads, last = tasks * (id + 1) / threads;
     if (first >= last) return;
     long lkp = (c->lk + 15) / 16 * 16;
-    float *buffer = attention_buffer((size_t) (c->d + QB) * (size_t) lkp);
+    float *buffer = sl_scratch(SL_SCRATCH_ATTENTION, sizeof(float) * (size_t) (c->d + QB) * (size_t) lkp);
     if (buffer == NULL) {
         __atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED);
         return;

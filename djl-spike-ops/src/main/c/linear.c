@@ -150,18 +150,6 @@ __attribute__((target("avx512f"))) static void pack_panel(const float *w, long k
     }
 }
 
-/* Per-thread buffers (0: packed panels, 1: transposed rows), grown as needed and kept for the next call. */
-static float *thread_buffer(int slot, size_t floats) {
-    static __thread float *buffer[2];
-    static __thread size_t capacity[2];
-    if (floats > capacity[slot]) {
-        free(buffer[slot]);
-        buffer[slot] = aligned_alloc(64, ((floats * sizeof(float) + 63) / 64) * 64);
-        capacity[slot] = buffer[slot] != NULL ? floats : 0;
-    }
-    return buffer[slot];
-}
-
 struct linear_call {
     const float *x;
     const float *w;
@@ -182,7 +170,7 @@ __attribute__((target("avx512f,fma"))) static void panel_share(void *data) {
     long first = panels * id / threads, last = panels * (id + 1) / threads;
     float *buffer = NULL;
     if (c->layout == SL_OUT_IN && first < last) {
-        buffer = thread_buffer(0, (size_t) GROUP * NR * (size_t) c->k);
+        buffer = sl_scratch(SL_SCRATCH_PANELS, sizeof(float) * GROUP * NR * (size_t) c->k);
         if (buffer == NULL) {
             __atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED);
             return;
@@ -363,7 +351,7 @@ int sl_linear(const float *x, const float *w, const float *b, float *y, long m, 
     }
     int columns = layout == SL_OUT_IN && m < COLUMN_ROWS;
     if (columns) {
-        float *xt = thread_buffer(1, (size_t) ((m + 31) / 32 * 32) * (size_t) k);
+        float *xt = sl_scratch(SL_SCRATCH_ROWS, sizeof(float) * (size_t) ((m + 31) / 32 * 32) * (size_t) k);
         if (xt == NULL) return -1;
         transpose_rows(x, m, k, xt);
         call.xt = xt;

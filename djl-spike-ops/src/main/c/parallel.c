@@ -6,6 +6,8 @@
 #include <link.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct {
@@ -84,4 +86,42 @@ int sl_threads_for(long work, long grain) {
     long threads = sl_max_threads();
     if (tasks < 1) return 1;
     return (int) (tasks < threads ? tasks : threads);
+}
+
+struct scratch {
+    void *buffer[SL_SCRATCH_SLOTS];
+    size_t capacity[SL_SCRATCH_SLOTS];
+};
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_ready;
+
+static void scratch_free(void *data) {
+    struct scratch *s = data;
+    for (int i = 0; i < SL_SCRATCH_SLOTS; i++) free(s->buffer[i]);
+    free(s);
+}
+
+static void scratch_init(void) {
+    scratch_ready = pthread_key_create(&scratch_key, scratch_free) == 0;
+}
+
+void *sl_scratch(int slot, size_t bytes) {
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_ready || slot < 0 || slot >= SL_SCRATCH_SLOTS || bytes > SIZE_MAX - 64) return NULL;
+    if (bytes == 0) bytes = 1; /* an empty call still gets a buffer: NULL means no memory */
+    struct scratch *s = pthread_getspecific(scratch_key);
+    if (s == NULL) {
+        s = calloc(1, sizeof *s);
+        if (s == NULL || pthread_setspecific(scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (bytes > s->capacity[slot]) {
+        free(s->buffer[slot]);
+        s->buffer[slot] = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        s->capacity[slot] = s->buffer[slot] != NULL ? bytes : 0;
+    }
+    return s->buffer[slot];
 }

@@ -153,16 +153,9 @@ static void bytes_share(void *data) {
 
 int sl_linear_ternary_int8(const float *x, const float *alpha, long steps, const int8_t *q, const float *scale,
                            const int32_t *sums, const float *b, float *y, long m, long n, long k, int act) {
-    static __thread uint8_t *buffer;
-    static __thread size_t capacity;
     long k4 = (k + 3) / 4 * 4;
-    size_t bytes = (size_t) m * (size_t) k4;
-    if (bytes > capacity) {
-        free(buffer);
-        buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
-        capacity = buffer != NULL ? bytes : 0;
-        if (buffer == NULL) return -1;
-    }
+    uint8_t *buffer = sl_scratch(SL_SCRATCH_SPIKES, (size_t) m * (size_t) k4);
+    if (buffer == NULL) return -1;
     struct ternary_call call = {x, buffer, q, scale, sums, alpha, b, y, m, n, k, k4, m / steps, act};
     sl_parallel(bytes_share, &call, sl_threads_for(m * k, 1L << 16));
     long panels = (n + NR - 1) / NR;
