@@ -15,10 +15,14 @@
 # that distilled encoder (a `spikelm distill` output) under the fine-tuned ANN's head, fine-tuned
 # like the converted rows (1 epoch, distillation from the fine-tuned ANN; run TASK-NAME-kd).
 # ROWS="t1 t1kd t4 t4kd" (the default) picks the converted-ANN rows; ROWS= runs none of them.
+# PAIRS=siamese fine-tunes the ANN of each sentence-pair task as a bi-encoder (glue --pairs siamese;
+# the spiking rows inherit the head from its checkpoint); POOLING=mean puts every ANN's head on the
+# mean of the real tokens (glue --pooling mean). SPIKING_OPTS="..." adds options to every spiking
+# row, e.g. "--kd-task 1 --encoder-lr 2e-5".
 # SPIKELM="java -jar /path/spikelm.jar" runs another build than this checkout's ./spikelm.
 set -u
 if [ $# -lt 2 ]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -44,20 +48,25 @@ run() { # name args...
 
 rows=${ROWS-t1 t1kd t4 t4kd}
 read -r -a distilled <<< "${DISTILLED:-}"
+read -r -a spiking <<< "${SPIKING_OPTS:-}"
 has() { [[ " $rows " == *" $1 "* ]]; }
 
 for task in "${tasks[@]}"; do
   slug=$(echo "$task" | tr -d '-' | tr '[:upper:]' '[:lower:]')
   if [ "$task" = QNLI ] && [ ! -f "$glue/QNLI/train.tsv" ]; then data=(--train-from-dev 1000); else data=(--train-subset 1000); fi
   t=(--task "$task" "${common[@]}" "${data[@]}")
+  head=()
+  [ -n "${POOLING:-}" ] && head+=(--pooling "$POOLING")
+  case $task in SST-2|CoLA) ;; *) [ -n "${PAIRS:-}" ] && head+=(--pairs "$PAIRS") ;; esac
   ann="$out/$slug-ann/best"
-  run "$slug-ann" "${t[@]}" --ann --epochs 3 || continue
-  has t1 && run "$slug-t1" "${t[@]}" --model "$ann" --epochs 1 -T 1
-  has t1kd && run "$slug-t1kd" "${t[@]}" --model "$ann" --epochs 1 -T 1 --distill-from "$ann"
-  has t4 && run "$slug-t4" "${t[@]}" --model "$ann" --epochs 1 -T 4
-  has t4kd && run "$slug-t4kd" "${t[@]}" --model "$ann" --epochs 1 -T 4 --distill-from "$ann"
+  run "$slug-ann" "${t[@]}" --ann --epochs 3 "${head[@]}" || continue
+  s=("${t[@]}" --model "$ann" --epochs 1 "${spiking[@]}")
+  has t1 && run "$slug-t1" "${s[@]}" -T 1
+  has t1kd && run "$slug-t1kd" "${s[@]}" -T 1 --distill-from "$ann"
+  has t4 && run "$slug-t4" "${s[@]}" -T 4
+  has t4kd && run "$slug-t4kd" "${s[@]}" -T 4 --distill-from "$ann"
   for d in "${distilled[@]}"; do
-    run "$slug-${d%%=*}-kd" "${t[@]}" --model "$ann" --encoder-from "${d#*=}" --epochs 1 --distill-from "$ann"
+    run "$slug-${d%%=*}-kd" "${s[@]}" --encoder-from "${d#*=}" --distill-from "$ann"
   done
 done
 $spikelm glue-report "$out" --chart "$out/glue.png"

@@ -2,8 +2,10 @@ package ai.spikelm.langchain4j;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.ops.stats.SpikeMonitor;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.Tokenizers;
+import ai.spikelm.zoo.family.GenerativeModel;
 import ai.spikelm.zoo.family.LoadRequest;
 import ai.spikelm.zoo.family.ModelFamilies;
 import ai.spikelm.zoo.generate.CausalLanguageModel;
@@ -16,6 +18,8 @@ import ai.spikelm.zoo.generate.TokenListener;
 import ai.spikelm.zoo.djl.InferenceThreads;
 import ai.spikelm.zoo.hub.ModelLocator;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
@@ -64,10 +68,18 @@ final class ChatEngine implements AutoCloseable {
         void accept(String piece);
     }
 
-    /** A checked request: the prompt and the generator with the request's settings. */
-    record Plan(ChatRequest request, String prompt, Generator generator) {}
+    /**
+     * A checked request: the prompt and the generator with the request's settings.
+     *
+     * @param request the request with its effective parameters
+     * @param prompt the text the model continues
+     * @param generator the generator with the request's settings
+     * @param raw true for a text completion: the reply keeps its leading whitespace
+     */
+    record Plan(ChatRequest request, String prompt, Generator generator, boolean raw) {}
 
     private final NDManager manager;
+    private final GenerativeModel model;
     private final TextGenerationModel lm;
     private final HuggingFaceTokenizer tokenizer;
     private final TokenCodec codec;
@@ -102,7 +114,7 @@ final class ChatEngine implements AutoCloseable {
             if (calibration.isBlank()) {
                 throw new IllegalArgumentException("The calibration text is empty");
             }
-            TextGenerationModel model =
+            GenerativeModel model =
                     ModelFamilies.loadGenerator(
                             LoadRequest.builder()
                                     .setModelDir(dir)
@@ -113,6 +125,7 @@ final class ChatEngine implements AutoCloseable {
                             base);
             tok = Tokenizers.untruncated(dir.resolve("tokenizer.json"));
             this.codec = TokenCodec.of(tok);
+            this.model = model;
             this.lm = b.maxLength == null ? model : capped(model, Math.min(b.maxLength, model.contextLength()));
         } catch (IOException e) {
             close(base, tok);
@@ -204,6 +217,11 @@ final class ChatEngine implements AutoCloseable {
         return modelName;
     }
 
+    /** Attaches a new monitor to the model's spike sites and layers (see {@link SpikeMonitor#attach}). */
+    SpikeMonitor attachMonitor() {
+        return SpikeMonitor.attach(model);
+    }
+
     ChatRequestParameters defaultRequestParameters() {
         return defaults;
     }
@@ -221,6 +239,31 @@ final class ChatEngine implements AutoCloseable {
      */
     Plan plan(ChatRequest request) {
         ChatRequestParameters p = defaults.overrideWith(request.parameters());
+        return plan(request.messages(), p, null, template.stopSequences());
+    }
+
+    /**
+     * Checks a text completion and prepares its generation: the prompt is continued as it is, with
+     * no chat template, no implicit stop sequences and the reply's leading whitespace kept.
+     *
+     * @param prompt the text to continue
+     * @param parameters the request's parameters (tools and response formats are refused as for chat)
+     * @throws UnsupportedFeatureException for tools, JSON output, another model name, penalties
+     * @throws InvalidRequestException for values out of range or an empty prompt
+     */
+    Plan planCompletion(String prompt, ChatRequestParameters parameters) {
+        if (prompt == null || prompt.isEmpty()) {
+            throw new InvalidRequestException("The prompt is empty");
+        }
+        return plan(List.of(UserMessage.from(prompt)), defaults.overrideWith(parameters), prompt, List.of());
+    }
+
+    /**
+     * Checks the parameters and builds the generator.
+     *
+     * @param rawPrompt the prompt of a text completion, or null to render the messages with the template
+     */
+    private Plan plan(List<ChatMessage> messages, ChatRequestParameters p, String rawPrompt, List<String> implicitStops) {
         if (p.toolChoice() == ToolChoice.REQUIRED) {
             throw new UnsupportedFeatureException("ToolChoice.REQUIRED is not supported by SpikeLM chat models: they call no tools");
         }
@@ -256,14 +299,14 @@ final class ChatEngine implements AutoCloseable {
             throw new InvalidRequestException("maxOutputTokens " + maxOutputTokens
                     + " leaves no room for a prompt in the context window of " + lm.contextLength() + " tokens");
         }
-        List<String> stops = new ArrayList<>(template.stopSequences());
+        List<String> stops = new ArrayList<>(implicitStops);
         for (String stop : p.stopSequences()) {
             if (stop == null || stop.isEmpty()) {
                 throw new InvalidRequestException("stopSequences must not contain empty strings");
             }
             stops.add(stop);
         }
-        String prompt = template.render(request.messages());
+        String prompt = rawPrompt != null ? rawPrompt : template.render(messages);
         Generator.Builder g = Generator.builder(lm)
                 .optCodec(codec)
                 .optMaxNewTokens(maxOutputTokens)
@@ -284,7 +327,7 @@ final class ChatEngine implements AutoCloseable {
             g.optSeed(seed);
         }
         try {
-            return new Plan(ChatRequest.builder().messages(request.messages()).parameters(p).build(), prompt, g.build());
+            return new Plan(ChatRequest.builder().messages(messages).parameters(p).build(), prompt, g.build(), rawPrompt != null);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage(), e);
         }
@@ -307,7 +350,7 @@ final class ChatEngine implements AutoCloseable {
             throw new LangChain4jException("Interrupted while waiting for a free SpikeLM generation slot", e);
         }
         try (NDManager call = manager.newSubManager()) {
-            ReplyStream stream = new ReplyStream(sink);
+            ReplyStream stream = new ReplyStream(sink, plan.raw());
             GenerationResult result;
             try {
                 result = plan.generator().generate(call, plan.prompt(), stream);
@@ -315,7 +358,7 @@ final class ChatEngine implements AutoCloseable {
                 // The prompt does not fit, or encodes to nothing: the request's fault, not the model's.
                 throw new InvalidRequestException(e.getMessage(), e);
             }
-            String text = result.text().stripLeading();
+            String text = plan.raw() ? result.text() : result.text().stripLeading();
             FinishReason finish = switch (result.finishReason()) {
                 case LENGTH -> FinishReason.LENGTH;
                 case EOS, STOP_SEQUENCE -> FinishReason.STOP;
@@ -334,14 +377,15 @@ final class ChatEngine implements AutoCloseable {
 
     /**
      * Passes the generator's text pieces on, without the reply's leading whitespace (the space after
-     * the template's {@code "Assistant:"}), and never an empty piece.
+     * the template's {@code "Assistant:"}; a text completion keeps it), and never an empty piece.
      */
     private static final class ReplyStream implements TokenListener {
         private final PieceSink sink;
         private boolean started;
 
-        ReplyStream(PieceSink sink) {
+        ReplyStream(PieceSink sink, boolean raw) {
             this.sink = sink;
+            this.started = raw; // a completion keeps its leading whitespace
         }
 
         @Override

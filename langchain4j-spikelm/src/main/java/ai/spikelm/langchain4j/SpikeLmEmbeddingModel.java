@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.djl.InferenceThreads;
 import ai.spikelm.langchain4j.spi.SpikeLmEmbeddingModelBuilderFactory;
+import ai.spikelm.zoo.core.BurstTrimmer;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.family.EncoderModel;

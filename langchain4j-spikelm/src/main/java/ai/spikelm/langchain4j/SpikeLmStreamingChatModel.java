@@ -1,10 +1,12 @@
 package ai.spikelm.langchain4j;
 
 import ai.spikelm.langchain4j.spi.SpikeLmStreamingChatModelBuilderFactory;
+import ai.spikelm.ops.stats.SpikeMonitor;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
@@ -80,7 +82,39 @@ public final class SpikeLmStreamingChatModel implements StreamingChatModel, Auto
     @Override
     public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        ChatEngine.Plan plan = engine.plan(chatRequest); // unsupported or invalid: thrown here, to the caller
+        submit(engine.plan(chatRequest), handler); // unsupported or invalid: thrown here, to the caller
+    }
+
+    /**
+     * Continues a text prompt as it is (OpenAI's legacy completions): no chat template, no implicit
+     * stop sequences, the reply's leading whitespace kept. Parameters, callbacks, cancellation and
+     * threads are those of {@link #chat(ChatRequest, StreamingChatResponseHandler)}; the reply is the
+     * {@link dev.langchain4j.data.message.AiMessage} of the complete response.
+     *
+     * @param prompt the text to continue, not empty
+     * @param parameters temperature, topP, topK, maxOutputTokens and stop sequences (null for the defaults)
+     * @param handler receives the reply
+     * @throws dev.langchain4j.exception.InvalidRequestException for an empty prompt or values out of range
+     * @throws dev.langchain4j.exception.UnsupportedFeatureException for tools, JSON output, penalties
+     */
+    public void complete(String prompt, ChatRequestParameters parameters, StreamingChatResponseHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        submit(engine.planCompletion(prompt, parameters == null ? DefaultChatRequestParameters.EMPTY : parameters), handler);
+    }
+
+    /**
+     * Attaches a new {@link SpikeMonitor} to the model's spike sites and layers: it counts spikes and
+     * operations of every generation from now on (summed over concurrent ones) until it is closed.
+     * Run generations one at a time (a one-thread {@link Builder#executor}) to read one generation's
+     * figures from it.
+     *
+     * @return the monitor; close it to detach
+     */
+    public SpikeMonitor attachMonitor() {
+        return engine.attachMonitor();
+    }
+
+    private void submit(ChatEngine.Plan plan, StreamingChatResponseHandler handler) {
         Handle handle = new Handle();
         try {
             executor.execute(() -> run(plan, handler, handle));

@@ -3,6 +3,7 @@ package ai.spikelm.langchain4j;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.convert.BertCheckpointImport;
+import ai.spikelm.zoo.core.BurstTrimmer;
 import ai.spikelm.zoo.core.CalibrationSet;
 import ai.spikelm.zoo.core.NativeMemory;
 import ai.spikelm.zoo.core.SpikingConfig;

@@ -3,8 +3,11 @@ package ai.spikelm.langchain4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.spikelm.ops.stats.EnergyModel;
+import ai.spikelm.ops.stats.SpikeMonitor;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -67,6 +70,37 @@ class SpikeLmStreamingChatModelTest {
             assertTrue(c.pieces.size() < bytes, "held-back bytes and the stop sequence are not separate pieces");
             assertEquals(FinishReason.STOP, response.metadata().finishReason());
             assertNotSame(Thread.currentThread(), c.thread);
+        }
+    }
+
+    @Test
+    void aTextCompletionContinuesThePromptAsItIsAndAMonitorCountsIt() throws Exception {
+        // The trained model answers " Berlin." after this chat-rendered prompt, then writes "\nUser:".
+        String prompt = "User: What is the capital of Germany?\nAssistant:";
+        try (SpikeLmStreamingChatModel model =
+                        SpikeLmStreamingChatModel.builder().modelPath(ChatTestModels.trained()).build();
+                SpikeMonitor monitor = model.attachMonitor()) {
+            Collector whole = new Collector();
+            model.complete(prompt, ChatRequestParameters.builder().maxOutputTokens(14).build(), whole);
+            ChatResponse r = whole.done.get(10, TimeUnit.MINUTES);
+            // Leading space kept, and no chat stop sequence: it runs to its length.
+            assertEquals(" Berlin.\nUser:", r.aiMessage().text());
+            assertEquals(" Berlin.\nUser:", String.join("", whole.pieces));
+            assertEquals(FinishReason.LENGTH, r.metadata().finishReason());
+            assertEquals(prompt.length(), r.metadata().tokenUsage().inputTokenCount(), "one token per byte");
+            Collector stopped = new Collector();
+            model.complete(prompt, ChatRequestParameters.builder().maxOutputTokens(14).stopSequences(List.of("\n")).build(), stopped);
+            assertEquals(" Berlin.", stopped.done.get(10, TimeUnit.MINUTES).aiMessage().text());
+            assertTrue(EnergyModel.DEFAULT.estimate(monitor.snapshot()).annMacs() > 0, "the monitor counted the work");
+        }
+    }
+
+    @Test
+    void anEmptyCompletionPromptIsRefusedOnTheCallersThread(@TempDir Path dir) throws Exception {
+        ChatTestModels.random(dir, null, 3);
+        try (SpikeLmStreamingChatModel model = SpikeLmStreamingChatModel.builder().modelPath(dir).build()) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> model.complete("", null, new Collector()));
+            assertTrue(e.getMessage().contains("empty"), e.getMessage());
         }
     }
 

@@ -62,7 +62,12 @@ public interface AmplitudeCalibration {
             @Override
             public NDArray amplitude(NDArray membrane, NDArray positions) {
                 NDArray abs = membrane.abs();
-                return counted(abs, positions, 0f).sum().div((float) count(abs, positions)).mul(k);
+                // Summed in float64: a float32 sum depends on how the engine splits it over threads,
+                // and one flipped spike in an early layer moves every later layer's α (by up to 2%
+                // between 1 and 2 threads at T = 4), so a model converted on load would give other
+                // vectors on a machine with another core count.
+                NDArray sum = counted(abs, positions, 0f).toType(DataType.FLOAT64, false).sum();
+                return sum.div((double) count(abs, positions)).mul((double) k).toType(abs.getDataType(), false);
             }
 
             @Override

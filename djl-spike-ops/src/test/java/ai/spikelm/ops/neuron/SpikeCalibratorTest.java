@@ -140,6 +140,29 @@ class SpikeCalibratorTest {
         return alpha;
     }
 
+    /**
+     * k·mean|u| is the double-precision value rounded once, whatever the engine's thread count: a
+     * float32 sum over a million elements depends on how it is split, and in a deep model one
+     * flipped spike moves every later layer's α.
+     */
+    @Test
+    void meanAbsIsTheDoublePrecisionMeanRoundedOnce() {
+        Random random = new Random(17);
+        int n = 1 << 20;
+        float[] u = new float[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            u[i] = (float) (random.nextGaussian() * Math.exp(4 * random.nextDouble()));
+            sum += Math.abs(u[i]);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray membrane = manager.create(u, new Shape(16, n / 16));
+            NDArray alpha = AmplitudeCalibration.meanAbs(2f).amplitude(membrane);
+            assertEquals(DataType.FLOAT32, alpha.getDataType());
+            assertEquals((float) (2.0 * sum / n), alpha.getFloat(), 0f);
+        }
+    }
+
     @Test
     void paddingDoesNotChangeAlphaForEitherRule() {
         float[][][][] x = realInput(7);

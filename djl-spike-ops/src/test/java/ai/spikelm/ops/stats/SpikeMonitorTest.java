@@ -1,6 +1,7 @@
 package ai.spikelm.ops.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +90,86 @@ class SpikeMonitorTest {
                 assertEquals(0, monitor.snapshot().get(0).macs());
             }
         }
+    }
+    /**
+     * Two threads share one monitored layer, each copying its records into a monitor of its own:
+     * each copy holds exactly its thread's passes (3 and 5 of 15 neurons per step), the shared
+     * monitor all 8, and a thread without a copy adds to the shared monitor only.
+     */
+    @Test
+    void threadCopiesHoldOnlyTheirThreadsPasses() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikingLinear layer = spikingLinear(2);
+            layer.initialize(manager, DataType.FLOAT32, new Shape(2, 5, 3));
+            layer.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(new Shape(2, 5, 3))), false);
+            try (SpikeMonitor shared = SpikeMonitor.attach(layer)) {
+                SpikeMonitor first = new SpikeMonitor();
+                SpikeMonitor second = new SpikeMonitor();
+                ExecutorService pool = Executors.newFixedThreadPool(2);
+                try {
+                    Future<?> a = pool.submit(() -> passes(layer, manager, first, 3));
+                    Future<?> b = pool.submit(() -> passes(layer, manager, second, 5));
+                    a.get();
+                    b.get();
+                } finally {
+                    pool.shutdown();
+                    pool.awaitTermination(10, TimeUnit.SECONDS);
+                }
+                passes(layer, manager, null, 1); // no copy on this thread
+
+                assertEquals(3L * 15, site(first, "neuron").elementsPerStep()[1]);
+                assertEquals(5L * 15, site(second, "neuron").elementsPerStep()[1]);
+                assertEquals(9L * 15, site(shared, "neuron").elementsPerStep()[1]);
+                assertEquals(3L * 5 * 3 * 2, site(first, "root").macs());
+                assertEquals(5L * 5 * 3 * 2, site(second, "root").macs());
+                assertEquals(9L * 5 * 3 * 2, site(shared, "root").macs());
+                long spikes = site(first, "neuron").nonZeroPerStep()[0] + site(second, "neuron").nonZeroPerStep()[0];
+                assertTrue(spikes <= site(shared, "neuron").nonZeroPerStep()[0]);
+
+                // Copying into the attached monitor itself does not count twice.
+                shared.reset();
+                passes(layer, manager, shared, 2);
+                assertEquals(2L * 15, site(shared, "neuron").elementsPerStep()[1]);
+            }
+        }
+    }
+
+    @Test
+    void threadCopiesNestAndCloseOnTheirThread() throws Exception {
+        SpikeMonitor outer = new SpikeMonitor();
+        SpikeMonitor inner = new SpikeMonitor();
+        SpikeMonitor.Site site = new SpikeMonitor().site("s");
+        try (SpikeMonitor.ThreadCopy o = SpikeMonitor.copyThreadInto(outer)) {
+            site.recordSynapticOps(1, 1);
+            try (SpikeMonitor.ThreadCopy i = SpikeMonitor.copyThreadInto(inner)) {
+                site.recordSynapticOps(10, 10);
+            }
+            site.recordSynapticOps(100, 100);
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> closing = other.submit(o::close);
+                Exception e = assertThrows(Exception.class, closing::get);
+                assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+            } finally {
+                other.shutdown();
+            }
+        }
+        site.recordSynapticOps(1000, 1000);
+        assertEquals(101, site(outer, "s").macs());
+        assertEquals(10, site(inner, "s").macs());
+    }
+
+    private static void passes(SpikingLinear layer, NDManager manager, SpikeMonitor copyInto, int n) {
+        try (SpikeMonitor.ThreadCopy copy = copyInto == null ? null : SpikeMonitor.copyThreadInto(copyInto)) {
+            for (int i = 0; i < n; i++) {
+                try (NDManager local = manager.newSubManager()) {
+                    layer.forward(new ParameterStore(local, false), new NDList(local.randomNormal(new Shape(2, 5, 3))), false);
+                }
+            }
+        }
+    }
+
+    private static SiteStatistics site(SpikeMonitor monitor, String name) {
+        return monitor.snapshot().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 }

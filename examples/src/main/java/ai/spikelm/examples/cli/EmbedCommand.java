@@ -75,6 +75,12 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Texts (windows) per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(
+            names = "--max-batch-tokens",
+            defaultValue = "" + EncoderPipeline.DEFAULT_MAX_BATCH_TOKENS,
+            description = "At most this many rows × padded length per forward pass, so long texts go fewer at a time (default ${DEFAULT-VALUE}).")
+    int maxBatchTokens;
+
     @Option(names = "--max-length", description = "Tokens per text, special tokens included (default: the model's positions).")
     Integer maxLength;
 
@@ -107,7 +113,8 @@ final class EmbedCommand implements Callable<Integer> {
                     .setTokenizer(modelOptions.tokenizerFile(source))
                     .optLongInputPolicy(policy)
                     .optPooling(mode)
-                    .optBatchSize(batchSize);
+                    .optBatchSize(batchSize)
+                    .optMaxBatchTokens(maxBatchTokens);
             if (maxLength != null) {
                 pipeline.optMaxLength(maxLength);
             }
@@ -131,6 +138,9 @@ final class EmbedCommand implements Callable<Integer> {
         }
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        }
+        if (maxBatchTokens < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-batch-tokens must be at least 1, got " + maxBatchTokens);
         }
         if (maxLength != null && maxLength < 2) {
             throw new ParameterException(spec.commandLine(), "--max-length must be at least 2, got " + maxLength);

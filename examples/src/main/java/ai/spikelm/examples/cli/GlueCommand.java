@@ -13,7 +13,12 @@ import ai.spikelm.examples.report.EnergyReport;
 import ai.spikelm.examples.report.FiringRateChart;
 import ai.spikelm.examples.report.TrainingChart;
 import ai.spikelm.ops.stats.EnergyModel;
+import ai.spikelm.zoo.bert.PairEncoding;
+import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.Calibration;
+import ai.spikelm.zoo.core.HfWeights;
+import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.WeightsMismatchException;
 import ai.spikelm.zoo.core.TokenizerFiles;
@@ -127,6 +132,46 @@ final class GlueCommand implements Callable<Integer> {
                     + "seeded N-example subset of the dev split and evaluate on the disjoint rest.")
     Integer trainFromDev;
 
+    @Option(
+            names = "--pooling",
+            description = "What the head reads: cls (the [CLS] token, BERT's) or mean (the mean of the real tokens); saved as"
+                    + " classifier_pooling in the checkpoint (default: the model's own, cls for BERT; mean with --pairs siamese).")
+    String pooling;
+
+    @Option(
+            names = "--pairs",
+            description = "How a pair task's sentences are read: cross (one sequence [CLS] a [SEP] b [SEP], BERT's) or siamese"
+                    + " (each sentence on its own, a head on u, v, |u-v|, u*v, or on cos(u, v) for STS-B); saved as"
+                    + " pair_encoding (default: the model's own, cross for BERT).")
+    String pairs;
+
+    @Option(
+            names = "--encoder-lr",
+            description = "Learning rate of the encoder (embeddings and layers; default: --lr, which the head always takes);"
+                    + " 0 freezes the encoder and trains only the head.")
+    Float encoderLr;
+
+    @Option(names = "--kd-hidden", defaultValue = "1", description = "With --distill-from: weight of the hidden-state MSE to the teacher, every layer (default ${DEFAULT-VALUE}).")
+    float kdHidden;
+
+    @Option(names = "--kd-logits", defaultValue = "1", description = "With --distill-from: weight of the teacher's soft targets (MSE for regression; default ${DEFAULT-VALUE}).")
+    float kdLogits;
+
+    @Option(names = "--kd-task", defaultValue = "0", description = "With --distill-from: weight of the task loss against the labels (default ${DEFAULT-VALUE}).")
+    float kdTask;
+
+    @Option(names = "--max-grad-norm", defaultValue = "1", description = "Clip the global gradient norm to this (default ${DEFAULT-VALUE}; 0: no clipping).")
+    float maxGradNorm;
+
+    @Option(names = "--log-every", defaultValue = "0", description = "Steps between log lines with the loss terms and the gradient norm (default ${DEFAULT-VALUE}: none).")
+    int logEvery;
+
+    /** How the model reads sentence pairs (from its config, after loading). */
+    private PairEncoding pairReading = PairEncoding.CROSS;
+
+    /** What the model's head reads (from its config, after loading). */
+    private Pooling headPooling = Pooling.CLS;
+
     /** The scores of the last evaluation during training, reused for the final report. */
     private GlueScores lastEvaluation;
 
@@ -159,7 +204,15 @@ final class GlueCommand implements Callable<Integer> {
                         b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
             ModelSource encoder = encoderFrom == null ? null : new ModelSource(encoderFrom, null, false);
             SpikingConfig spiking = spiking(encoder == null ? source.savedSpiking() : encoder.savedSpiking());
-            SpikeBertPreTrainedModel classifier = source.loadClassifier(manager, spiking, id2label, task.isRegression());
+            PairEncoding pairEncoding = pairs == null ? null : PairEncoding.of(pairs);
+            if (pairEncoding == PairEncoding.SIAMESE && !task.isPair()) {
+                throw new IllegalArgumentException("--pairs siamese needs a sentence-pair task; " + task + " has single sentences");
+            }
+            Pooling pooled = pooling != null ? Pooling.of(pooling) : pairEncoding == PairEncoding.SIAMESE ? Pooling.MEAN : null;
+            SpikeBertPreTrainedModel classifier =
+                    source.loadClassifier(manager, spiking, id2label, task.isRegression(), pooled, pairEncoding);
+            pairReading = classifier.getConfig().pairEncoding();
+            headPooling = classifier.getConfig().classifierPooling();
             if (encoder != null) {
                 transplantEncoder(classifier, encoder, spiking);
             }
@@ -194,10 +247,13 @@ final class GlueCommand implements Callable<Integer> {
                 boolean evaluated = lastEvaluation != null && split.getKey().equals(task.devSplits().get(0));
                 scores.put(split.getKey(), evaluated ? lastEvaluation : score(classifier, task, split.getValue(), tokenizer));
             }
+            // A siamese model's sequences are independent, but its head pairs the batch's halves, which
+            // the padding-free regrouping by length breaks up: measure its encoder, where all its spike
+            // sites are (the head is one linear layer on the pair features, real-valued either way).
             EnergyReport energy =
                     EnergyReport.measure(
                             spiking.toString(),
-                            classifier,
+                            pairReading == PairEncoding.SIAMESE ? classifier.getBert() : classifier,
                             manager,
                             batches(dev.values().iterator().next().subList(0, Math.min(64, dev.values().iterator().next().size())), task, tokenizer)
                                     .stream()
@@ -300,20 +356,44 @@ final class GlueCommand implements Callable<Integer> {
         if (teacher != null) {
             SpikeBertPreTrainedModel teacherModel =
                     new ModelSource(teacher, null, false)
-                            .loadClassifier(manager, SpikingConfig.ANN, classifier.getConfig().id2label(), task.isRegression());
-            objective = DistillationObjective.builder().setTeacher(teacherModel).build();
+                            .loadClassifier(manager, SpikingConfig.ANN, classifier.getConfig().id2label(), task.isRegression(), null, null);
+            if (teacherModel.getConfig().pairEncoding() != pairReading) {
+                throw new IllegalArgumentException("--distill-from " + teacher + " reads pairs as " + teacherModel.getConfig().pairEncoding()
+                        + ", the model as " + pairReading + ": teacher and student must see the same batches");
+            }
+            objective = DistillationObjective.builder()
+                    .setTeacher(teacherModel)
+                    .optHiddenWeight(kdHidden)
+                    .optLogitWeight(kdLogits)
+                    .optTaskWeight(kdTask)
+                    .build();
         }
         if (trainExamples.isEmpty()) {
             throw new IllegalArgumentException("no training examples for " + task);
         }
-        BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> GlueBatches.collate(b, task, tokenizer));
+        BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> GlueBatches.collate(b, task, tokenizer, pairReading));
+        if (classifier instanceof SpikeBertForSequenceClassification siamese
+                && pairReading == PairEncoding.SIAMESE && task.isRegression()) {
+            fitSimilarityMap(siamese, batches(trainExamples, task, tokenizer), console);
+        }
         lossChart = new TrainingChart(task + " fine-tuning, " + classifier.getConfig().spiking()
                 + (teacher != null ? ", distilled" : ""), "dev " + task.mainMetric());
         List<GlueExample> firstDev = dev.values().iterator().next();
+        float encoderScale = encoderLr == null ? 1f : encoderLr / learningRate;
+        if (encoderScale == 0f) {
+            // Frozen rather than a zero rate: no gradient is computed through the encoder at all.
+            HfWeights.parameters(classifier).forEach((name, p) -> {
+                if (classifier.isEncoderWeight(name)) {
+                    p.freeze(true);
+                }
+            });
+        }
         try (AdamW optimizer =
                         AdamW.builder()
                                 .setModel(classifier)
                                 .setLearningRate(WarmupLinearSchedule.constant(learningRate))
+                                .optLearningRateScale(name -> classifier.isEncoderWeight(name) ? encoderScale : 1f)
+                                .optMaxGradNorm(maxGradNorm)
                                 .build();
                 ProgressBar bar = EnergyCommand.progress("GLUE " + task + " fine-tuning", epochs * source.batchesPerEpoch());
                 SpikeLmTrainer<SpikeBertPreTrainedModel> trainer =
@@ -337,6 +417,9 @@ final class GlueCommand implements Callable<Integer> {
                                             public void onStep(StepEvent event) {
                                                 bar.step();
                                                 bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", event.loss()));
+                                                if (logEvery > 0 && event.step() % logEvery == 0) {
+                                                    logStep(console, event);
+                                                }
                                             }
 
                                             @Override
@@ -360,8 +443,56 @@ final class GlueCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fits the siamese regression head's map from cosine to score by least squares on the training
+     * examples, so that fine-tuning starts from the encoder's zero-shot similarity rather than from
+     * a random scale (Adam would need thousands of steps at a small learning rate to grow one
+     * weight to the score range). Spike sites calibrate first, on the first training batch.
+     */
+    private static void fitSimilarityMap(SpikeBertForSequenceClassification model, List<TrainingBatch> train, PrintWriter console) {
+        Calibration.calibrate(model, train.get(0).inputs());
+        model.setSimilarityMap(1f, 0f);
+        float[][] cosines = Predictions.logits(model, train);
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        int row = 0;
+        for (TrainingBatch batch : train) {
+            for (float target : batch.targets()) {
+                double x = cosines[row++][0];
+                n++;
+                sx += x;
+                sy += target;
+                sxx += x * x;
+                sxy += x * target;
+            }
+        }
+        double variance = sxx - sx * sx / n;
+        double scale = variance > 1e-12 ? (sxy - sx * sy / n) / variance : 0;
+        double offset = (sy - scale * sx) / n;
+        model.setSimilarityMap((float) scale, (float) offset);
+        console.printf(Locale.ROOT, "similarity head fitted on %d training pairs: score = %.3f * cos + %.3f%n", (int) n, scale, offset);
+        console.flush();
+    }
+
+    /** The weights of the distillation terms, in the order the options list them. */
+    private Map<String, Double> distillationWeights() {
+        Map<String, Double> weights = new LinkedHashMap<>();
+        weights.put("hidden", (double) kdHidden);
+        weights.put("logits", (double) kdLogits);
+        weights.put("task", (double) kdTask);
+        return weights;
+    }
+
+    /** Prints a step's loss, its terms and its gradient norm on one line a log file can keep. */
+    private static void logStep(PrintWriter console, TrainingListener.StepEvent event) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "step %d: loss %.4f", event.step(), event.loss()));
+        event.components().forEach((k, v) -> line.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
+        line.append(String.format(Locale.ROOT, ", grad norm %.3f", event.gradientNorm()));
+        console.println(line);
+        console.flush();
+    }
+
     private List<TrainingBatch> batches(List<GlueExample> examples, GlueTask task, HuggingFaceTokenizer tokenizer) {
-        return GlueBatches.inOrder(examples, task, tokenizer, batchSize);
+        return GlueBatches.inOrder(examples, task, tokenizer, batchSize, pairReading);
     }
 
     private GlueScores score(SpikeBertPreTrainedModel m, GlueTask task, List<GlueExample> examples, HuggingFaceTokenizer tokenizer) {
@@ -408,10 +539,13 @@ final class GlueCommand implements Callable<Integer> {
                 console.printf(Locale.ROOT, "  (scores above: last epoch %d; with --out the best epoch is kept and reported)%n", summary.lastEpoch());
             }
         }
-        console.printf(Locale.ROOT, "  firing rate %s; energy per sequence ANN %.4f mJ, this model %.4f mJ (%.1fx; %s)%n",
+        // A siamese model reads an example as two sequences: its cost per example is theirs together.
+        int perExample = pairReading == PairEncoding.SIAMESE ? 2 : 1;
+        console.printf(Locale.ROOT, "  firing rate %s; energy per %s ANN %.4f mJ, this model %.4f mJ (%.1fx; %s)%n",
                 energy.overallFiringRateText(),
-                energy.perSequence().annJoules() * 1e3,
-                energy.perSequence().spikingJoules() * 1e3, energy.perSequence().savingFactor(), energy.paddingLabel());
+                perExample == 2 ? "example (2 sequences)" : "sequence",
+                energy.perSequence().annJoules() * 1e3 * perExample,
+                energy.perSequence().spikingJoules() * 1e3 * perExample, energy.perSequence().savingFactor(), energy.paddingLabel());
         console.printf(Locale.ROOT, "  time %.0f s%n", seconds);
         console.flush();
         if (json != null) {
@@ -442,10 +576,14 @@ final class GlueCommand implements Callable<Integer> {
                             summary == null ? null : summary.bestEpoch(),
                             summary == null ? null : summary.bestValue(),
                             Double.isNaN(firingRate) ? null : firingRate, // an ANN has no spikes
-                            energy.perSequence().annJoules() * 1e3,
-                            energy.perSequence().spikingJoules() * 1e3,
+                            energy.perSequence().annJoules() * 1e3 * perExample,
+                            energy.perSequence().spikingJoules() * 1e3 * perExample,
                             seconds,
-                            encoderFrom)
+                            encoderFrom,
+                            headPooling.name().toLowerCase(Locale.ROOT),
+                            pairReading.jsonName(),
+                            encoderLr == null ? null : (double) encoderLr,
+                            teacher == null ? null : distillationWeights())
                     .write(json);
         }
     }

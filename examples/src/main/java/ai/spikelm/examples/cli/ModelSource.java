@@ -1,6 +1,7 @@
 package ai.spikelm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import ai.spikelm.zoo.bert.PairEncoding;
 import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.bert.SpikeBertModel;
@@ -11,6 +12,7 @@ import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.convert.ImportedBert;
 import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.CalibrationSet;
+import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.family.EncoderModel;
@@ -239,10 +241,13 @@ final class ModelSource {
      * @param spiking the SpikeLM settings
      * @param id2label the labels (ignored for regression)
      * @param regression whether the head is a one-output regression
+     * @param pooling what the head reads, or null for the source's own ({@code classifier_pooling})
+     * @param pairs how the head reads sentence pairs, or null for the source's own ({@code pair_encoding})
      * @return the initialised model
      */
     SpikeBertPreTrainedModel loadClassifier(
-            NDManager manager, SpikingConfig spiking, java.util.Map<Integer, String> id2label, boolean regression)
+            NDManager manager, SpikingConfig spiking, java.util.Map<Integer, String> id2label, boolean regression,
+            Pooling pooling, PairEncoding pairs)
             throws IOException {
         String architecture = "BertForSequenceClassification";
         String problem = regression ? "regression" : "single_label_classification";
@@ -255,15 +260,24 @@ final class ModelSource {
                     .optArchitecture(architecture)
                     .optId2label(labels)
                     .optProblemType(problem)
+                    .optClassifierPooling(pooling)
+                    .optPairEncoding(pairs)
                     .optAllowNewHead(true)
                     .optAllowPickle(allowPickle)
                     .build()
                     .load(manager);
         }
         ImportedBert imported = importWeights();
+        SpikeBertConfig.Builder config = imported.config().toBuilder().optId2label(labels).optProblemType(problem);
+        if (pooling != null) {
+            config.optClassifierPooling(pooling);
+        }
+        if (pairs != null) {
+            config.optPairEncoding(pairs);
+        }
         ImportedBert labelled =
                 new ImportedBert(
-                        imported.config().toBuilder().optId2label(labels).optProblemType(problem).build(),
+                        config.build(),
                         imported.tensors(),
                         imported.skipped());
         return labelled.toModel(manager, spiking, architecture, true);

@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             EnergyCommand.class,
             BenchCommand.class,
             BenchTrainCommand.class,
+            ServeCommand.class,
+            BenchServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SpikeLmCli {

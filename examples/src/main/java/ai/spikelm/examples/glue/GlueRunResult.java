@@ -39,6 +39,14 @@ import java.util.Map;
  * @param seconds wall time of the run
  * @param encoderFrom the model whose encoder replaced the starting model's (for example a {@code
  *     spikelm distill} output under a fine-tuned ANN's head), or {@code null}
+ * @param pooling what the head read ({@code cls} or {@code mean}), or {@code null} in results
+ *     from before this field (then {@code cls})
+ * @param pairs how the model read sentence pairs ({@code cross} or {@code siamese}), or {@code
+ *     null} in results from before this field (then {@code cross})
+ * @param encoderLearningRate the encoder's learning rate when it differed from the head's (0:
+ *     frozen), or {@code null}
+ * @param distillationWeights the weights of the distillation terms ({@code hidden}, {@code
+ *     logits}, {@code task}) with a teacher, or {@code null}
  */
 public record GlueRunResult(
         String task,
@@ -63,7 +71,11 @@ public record GlueRunResult(
         double annMjPerSequence,
         double modelMjPerSequence,
         double seconds,
-        String encoderFrom) {
+        String encoderFrom,
+        String pooling,
+        String pairs,
+        Double encoderLearningRate,
+        Map<String, Double> distillationWeights) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper()
@@ -97,11 +109,57 @@ public record GlueRunResult(
      * @param modelMjPerSequence this model's energy per dev sequence in mJ
      * @param seconds wall time of the run
      * @param encoderFrom the model whose encoder replaced the starting model's, or {@code null}
+     * @param pooling what the head read, or {@code null}
+     * @param pairs how the model read sentence pairs, or {@code null}
+     * @param encoderLearningRate the encoder's own learning rate, or {@code null}
+     * @param distillationWeights the distillation terms' weights, or {@code null}
      */
     public GlueRunResult {
         Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
         metrics.forEach((split, values) -> copy.put(split, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values))));
         metrics = java.util.Collections.unmodifiableMap(copy);
+        distillationWeights = distillationWeights == null
+                ? null
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(distillationWeights));
+    }
+
+    /**
+     * Creates a result of BERT's head ([CLS], pairs as one sequence) trained at one learning rate,
+     * as results were before the head options.
+     *
+     * @param task the task's enum name
+     * @param model the model the run started from
+     * @param spiking the spiking settings, or {@code ANN}
+     * @param timeSteps T (1 for an ANN)
+     * @param distilledFrom the teacher, or {@code null}
+     * @param trained whether the run fine-tuned
+     * @param epochs epochs of fine-tuning (0 without)
+     * @param trainSubset the train subset size asked for, or {@code null} for all
+     * @param trainExamples the examples trained on, or {@code null}
+     * @param devSubset the dev subset size, or {@code null} for all
+     * @param trainFromDev dev examples trained on, or {@code null}
+     * @param seed the seed
+     * @param batchSize the batch size
+     * @param learningRate the learning rate
+     * @param maxLength tokens per example
+     * @param metrics per dev split, metric name to value
+     * @param bestEpoch the selected epoch, or {@code null}
+     * @param bestMainMetric its main metric, or {@code null}
+     * @param firingRate the firing rate, or {@code null} for an ANN
+     * @param annMjPerSequence the ANN's energy per dev sequence in mJ
+     * @param modelMjPerSequence this model's energy per dev sequence in mJ
+     * @param seconds wall time of the run
+     * @param encoderFrom the model whose encoder replaced the starting model's, or {@code null}
+     */
+    public GlueRunResult(
+            String task, String model, String spiking, int timeSteps, String distilledFrom, boolean trained, int epochs,
+            Integer trainSubset, Integer trainExamples, Integer devSubset, Integer trainFromDev, long seed, int batchSize,
+            double learningRate, int maxLength, Map<String, Map<String, Double>> metrics, Integer bestEpoch,
+            Double bestMainMetric, Double firingRate, double annMjPerSequence, double modelMjPerSequence, double seconds,
+            String encoderFrom) {
+        this(task, model, spiking, timeSteps, distilledFrom, trained, epochs, trainSubset, trainExamples, devSubset,
+                trainFromDev, seed, batchSize, learningRate, maxLength, metrics, bestEpoch, bestMainMetric, firingRate,
+                annMjPerSequence, modelMjPerSequence, seconds, encoderFrom, null, null, null, null);
     }
 
     /**
@@ -131,10 +189,18 @@ public record GlueRunResult(
      */
     public String variant() {
         if (isAnn()) {
-            return distilledFrom == null ? "ANN" : "ANN + KD";
+            return (distilledFrom == null ? "ANN" : "ANN + KD") + headLabel();
         }
         return "SpikeLM T = " + timeSteps + (encoderFrom == null ? "" : ", distilled encoder")
-                + (distilledFrom == null ? "" : " + KD");
+                + (distilledFrom == null ? "" : " + KD") + headLabel();
+    }
+
+    /** The head in a table label: nothing for BERT's, " (bi-encoder)" or " (mean-pooled)". */
+    private String headLabel() {
+        if ("siamese".equals(pairs)) {
+            return " (bi-encoder)";
+        }
+        return "mean".equals(pooling) ? " (mean-pooled)" : "";
     }
 
     /**

@@ -145,6 +145,9 @@ class EmbedCommandTest {
         assertEquals("2", none[0]);
         String[] fieldAlone = embed("--json-field", "text", "a text");
         assertTrue(fieldAlone[2].contains("--json-field reads --file"), fieldAlone[2]);
+        String[] noBudget = embed("--max-batch-tokens", "0", "a text");
+        assertEquals("2", noBudget[0]);
+        assertTrue(noBudget[2].contains("--max-batch-tokens must be at least 1, got 0"), noBudget[2]);
 
         Path longLine = Files.writeString(dir.resolve("long.txt"), "short\n" + "word ".repeat(300) + "\n");
         String[] rejected = embed("--file", longLine.toString(), "--max-length", "64", "--long-inputs", "reject");

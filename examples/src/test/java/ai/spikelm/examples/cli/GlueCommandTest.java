@@ -47,14 +47,22 @@ class GlueCommandTest {
 
     /** A randomly initialised two-layer SpikeLM-BERT (T = 2) with the MiniLM tokenizer. */
     static Path tinyModel(Path dir) throws Exception {
-        Path model = dir.resolve("tiny");
+        return tinyModel(dir.resolve("tiny"), SpikingConfig.builder().optTimeSteps(2).build());
+    }
+
+    /** The same tiny BERT as a plain ANN (what a teacher or an {@code --ann} run starts from). */
+    static Path tinyAnn(Path dir) throws Exception {
+        return tinyModel(dir.resolve("tiny-ann"), SpikingConfig.ANN);
+    }
+
+    private static Path tinyModel(Path model, SpikingConfig spiking) throws Exception {
         SpikeBertConfig config = SpikeBertConfig.builder()
                 .optHiddenSize(32)
                 .optNumHiddenLayers(2)
                 .optNumAttentionHeads(4)
                 .optIntermediateSize(64)
                 .optMaxPositionEmbeddings(64)
-                .optSpiking(SpikingConfig.builder().optTimeSteps(2).build())
+                .optSpiking(spiking)
                 .build();
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeBertModel encoder = new SpikeBertModel(config);
@@ -145,6 +153,115 @@ class GlueCommandTest {
             SpikeBertPreTrainedModel last = SpikeBertLoader.builder().setModelDir(out.resolve("last")).build().load(manager);
             assertEquals("BertForSequenceClassification", last.architecture());
         }
+    }
+
+    /**
+     * Sentence-pair fixtures: STS-B (a score: 5 for "a X film" against "the X film", 0 against an
+     * unrelated word) and MRPC (label 1 for the same word, 0 for another).
+     */
+    private static Path pairData(Path dir) throws Exception {
+        String[] words = {"good", "great", "lovely", "wonderful", "bad", "awful", "terrible", "boring"};
+        Random random = new Random(2);
+        Path sts = Files.createDirectories(dir.resolve("glue/STS-B"));
+        Path mrpc = Files.createDirectories(dir.resolve("glue/MRPC"));
+        for (String split : new String[] {"train", "dev"}) {
+            StringBuilder s = new StringBuilder("index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n");
+            StringBuilder m = new StringBuilder("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+            for (int i = 0; i < (split.equals("train") ? 48 : 24); i++) {
+                String a = words[random.nextInt(8)];
+                boolean same = random.nextBoolean();
+                String b = same ? a : words[random.nextInt(8)];
+                // Sentences of several lengths, so that batches and their padding-free regrouping differ.
+                String first = "a " + "very ".repeat(random.nextInt(3)) + a + " film";
+                s.append(i).append("\tg\tf\t2012\t").append(i).append("\tnone\tnone\t").append(first).append("\tthe ")
+                        .append(b).append(" film\t").append(a.equals(b) ? "5.000" : "0.000").append('\n');
+                m.append(a.equals(b) ? 1 : 0).append("\t").append(i).append("\t").append(i + 1000).append("\t").append(first)
+                        .append("\tthe ").append(b).append(" film\n");
+            }
+            Files.writeString(sts.resolve(split + ".tsv"), s, StandardCharsets.UTF_8);
+            Files.writeString(mrpc.resolve(split + ".tsv"), m, StandardCharsets.UTF_8);
+        }
+        return dir.resolve("glue");
+    }
+
+    @Test
+    void aSiameseRegressorFitsItsSimilarityMapAndItsSavedModelReproducesTheScore(@TempDir Path dir) throws Exception {
+        Path data = pairData(dir);
+        Path json = dir.resolve("sts.json");
+        String[] r = run("glue", "--task", "STS-B", "--data", data.toString(), "--model", tinyModel(dir).toString(), "--train",
+                "--pairs", "siamese", "--epochs", "2", "--lr", "1e-3", "--batch-size", "16", "--out", dir.resolve("ckpt").toString(),
+                "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("similarity head fitted on 48 training pairs: score = "), r[1]);
+        assertTrue(r[1].contains("energy per example (2 sequences)"), r[1]);
+        assertTrue(new ObjectMapper().readTree(json.toFile()).get("firing_rate").asDouble() > 0, "the encoder's spikes are measured");
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertEquals("siamese", results.get("pairs").asText());
+        assertEquals("mean", results.get("pooling").asText(), "a bi-encoder reads the mean unless told otherwise");
+        assertEquals(48, results.get("train_examples").asInt(), "pairs, not sequences");
+        String config = Files.readString(dir.resolve("ckpt/best/config.json"));
+        assertTrue(config.contains("\"pair_encoding\" : \"siamese\"") && config.contains("\"classifier_pooling\" : \"mean\""), config);
+        double pearson = results.get("metrics").get("dev").get("PEARSON").asDouble();
+        Path again = dir.resolve("again.json");
+        String[] e = run("glue", "--task", "STS-B", "--data", data.toString(), "--model", dir.resolve("ckpt/best").toString(),
+                "--json", again.toString());
+        assertEquals("0", e[0], e[2]);
+        assertEquals(pearson, new ObjectMapper().readTree(again.toFile()).get("metrics").get("dev").get("PEARSON").asDouble(), 1e-12,
+                "the saved bi-encoder, read without --pairs, scores the same");
+        String[] table = run("glue-report", json.toString());
+        assertTrue(table[1].contains("| STS-B | SpikeLM T = 2 (bi-encoder) |"), table[1]);
+    }
+
+    @Test
+    void distillingASiameseClassifierReportsTheChosenTermsAndNeedsATeacherThatReadsPairsAlike(@TempDir Path dir) throws Exception {
+        Path data = pairData(dir);
+        Path model = tinyModel(dir);
+        String[] teacher = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", tinyAnn(dir).toString(), "--ann",
+                "--train", "--pairs", "siamese", "--epochs", "1", "--batch-size", "16", "--out", dir.resolve("teacher").toString());
+        assertEquals("0", teacher[0], teacher[2]);
+        Path json = dir.resolve("kd.json");
+        String[] r = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", dir.resolve("teacher/best").toString(),
+                "-T", "1", "--train", "--epochs", "1", "--batch-size", "16", "--distill-from", dir.resolve("teacher/best").toString(),
+                "--kd-hidden", "0", "--kd-task", "0.5", "--encoder-lr", "1e-5", "--log-every", "1", "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("step 3: loss ") && r[1].contains("logit_kd ") && r[1].contains("task_loss ")
+                && r[1].contains("grad norm "), r[1]);
+        assertFalse(r[1].contains("hidden_mse"), "a zero weight leaves its term out: " + r[1]);
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertEquals(1e-5, results.get("encoder_learning_rate").asDouble(), 1e-12);
+        assertEquals(0.5, results.get("distillation_weights").get("task").asDouble());
+        assertEquals(0.0, results.get("distillation_weights").get("hidden").asDouble());
+
+        String[] cross = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", model.toString(), "--train",
+                "--epochs", "1", "--distill-from", dir.resolve("teacher/best").toString());
+        assertEquals("1", cross[0]);
+        assertTrue(cross[2].contains("reads pairs as SIAMESE, the model as CROSS"), cross[2]);
+    }
+
+    @Test
+    void aFrozenEncoderUnderAMeanPooledHeadLeavesTheEncoderAsItWas(@TempDir Path dir) throws Exception {
+        Path data = glueData(dir);
+        Path model = tinyModel(dir);
+        Path json = dir.resolve("frozen.json");
+        String[] r = run("glue", "--task", "SST-2", "--data", data.toString(), "--model", model.toString(), "--train",
+                "--pooling", "mean", "--encoder-lr", "0", "--epochs", "1", "--lr", "1e-3", "--batch-size", "16",
+                "--out", dir.resolve("ckpt").toString(), "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(0.0, new ObjectMapper().readTree(json.toFile()).get("encoder_learning_rate").asDouble());
+        assertTrue(Files.readString(dir.resolve("ckpt/best/config.json")).contains("\"classifier_pooling\" : \"mean\""));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertPreTrainedModel before = SpikeBertLoader.builder().setModelDir(model).build().load(manager);
+            SpikeBertPreTrainedModel after = SpikeBertLoader.builder().setModelDir(dir.resolve("ckpt/best")).build().load(manager);
+            var trained = ai.spikelm.zoo.core.HfWeights.parameters(after);
+            ai.spikelm.zoo.core.HfWeights.parameters(before).forEach((name, p) -> {
+                if (!name.startsWith("pooler.") && !name.endsWith(".alpha")) {
+                    assertArrayEquals(p.getArray().toFloatArray(), trained.get("bert." + name).getArray().toFloatArray(), 0f, name);
+                }
+            });
+        }
+        String[] single = run("glue", "--task", "SST-2", "--data", data.toString(), "--model", model.toString(), "--pairs", "siamese");
+        assertEquals("1", single[0]);
+        assertTrue(single[2].contains("--pairs siamese needs a sentence-pair task; SST2 has single sentences"), single[2]);
     }
 
     @Test

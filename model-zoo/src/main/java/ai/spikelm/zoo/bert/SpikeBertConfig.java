@@ -8,6 +8,7 @@ import ai.spikelm.zoo.core.ConfigJson;
 import ai.spikelm.zoo.core.InvalidConfigException;
 import ai.spikelm.zoo.core.ModelCost;
 import ai.spikelm.zoo.core.ModelCost.Field;
+import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -71,6 +73,8 @@ public final class SpikeBertConfig {
     private final Map<Integer, String> id2label;
     private final String problemType;
     private final Float classifierDropout;
+    private final Pooling classifierPooling;
+    private final PairEncoding pairEncoding;
     private final List<String> architectures;
     private final SpikingConfig spiking;
 
@@ -91,6 +95,8 @@ public final class SpikeBertConfig {
         this.id2label = Collections.unmodifiableMap(new LinkedHashMap<>(b.id2label));
         this.problemType = b.problemType;
         this.classifierDropout = b.classifierDropout;
+        this.classifierPooling = b.classifierPooling;
+        this.pairEncoding = b.pairEncoding;
         this.architectures = List.copyOf(b.architectures);
         this.spiking = b.spiking;
         validate();
@@ -215,6 +221,13 @@ public final class SpikeBertConfig {
         if (f.has("classifier_dropout")) {
             b.classifierDropout = (float) f.number("classifier_dropout", 0, 0, 1);
         }
+        if (f.has("classifier_pooling")) {
+            // ModernBERT's key and values: which token vectors the pooler (and so the head) reads.
+            b.classifierPooling = Pooling.of(f.choice("classifier_pooling", null, "cls", "mean"));
+        }
+        if (f.has("pair_encoding")) {
+            b.pairEncoding = PairEncoding.of(f.choice("pair_encoding", null, "cross", "siamese"));
+        }
         b.architectures = f.architectures();
         b.spiking = SpikingConfig.fromJson(f, SPIKE_SITES);
         f.rejectUnknown();
@@ -291,6 +304,12 @@ public final class SpikeBertConfig {
         }
         if (classifierDropout != null) {
             o.put("classifier_dropout", classifierDropout);
+        }
+        if (classifierPooling != Pooling.CLS) {
+            o.put("classifier_pooling", classifierPooling.name().toLowerCase(Locale.ROOT));
+        }
+        if (pairEncoding != PairEncoding.CROSS) {
+            o.put("pair_encoding", pairEncoding.jsonName());
         }
         spiking.toJson(o);
         return ConfigJson.text(o);
@@ -433,6 +452,28 @@ public final class SpikeBertConfig {
         return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
     }
 
+    /**
+     * Returns what the pooler reads ({@code classifier_pooling}, as ModernBERT names it): {@link
+     * Pooling#CLS}, BERT's first token (the default), or {@link Pooling#MEAN}, the mean of the real
+     * tokens. The pooler's dense layer and tanh follow either way.
+     *
+     * @return CLS or MEAN
+     */
+    public Pooling classifierPooling() {
+        return classifierPooling;
+    }
+
+    /**
+     * Returns how a sequence classifier reads sentence pairs ({@code pair_encoding}): {@link
+     * PairEncoding#CROSS}, BERT's one sequence (the default), or {@link PairEncoding#SIAMESE}, each
+     * sentence on its own.
+     *
+     * @return the pair encoding
+     */
+    public PairEncoding pairEncoding() {
+        return pairEncoding;
+    }
+
     /** @return architectures, possibly empty */
     public List<String> architectures() {
         return architectures;
@@ -466,6 +507,8 @@ public final class SpikeBertConfig {
         b.id2label = new LinkedHashMap<>(id2label);
         b.problemType = problemType;
         b.classifierDropout = classifierDropout;
+        b.classifierPooling = classifierPooling;
+        b.pairEncoding = pairEncoding;
         b.architectures = architectures;
         b.spiking = spiking;
         return b;
@@ -516,6 +559,8 @@ public final class SpikeBertConfig {
         private Map<Integer, String> id2label = new LinkedHashMap<>();
         private String problemType;
         private Float classifierDropout;
+        private Pooling classifierPooling = Pooling.CLS;
+        private PairEncoding pairEncoding = PairEncoding.CROSS;
         private List<String> architectures = List.of();
         private SpikingConfig spiking = SpikingConfig.ANN;
 
@@ -672,6 +717,33 @@ public final class SpikeBertConfig {
          */
         public Builder optProblemType(String v) {
             this.problemType = v;
+            return this;
+        }
+
+        /**
+         * Sets what the pooler reads ({@code classifier_pooling}): the [CLS] token (default) or
+         * the mean of the real tokens.
+         *
+         * @param v {@link Pooling#CLS} or {@link Pooling#MEAN}
+         * @return this builder
+         * @throws IllegalArgumentException for another pooling
+         */
+        public Builder optClassifierPooling(Pooling v) {
+            if (v != Pooling.CLS && v != Pooling.MEAN) {
+                throw new IllegalArgumentException("classifier_pooling must be cls or mean, got " + v);
+            }
+            this.classifierPooling = v;
+            return this;
+        }
+
+        /**
+         * Sets how a sequence classifier reads sentence pairs ({@code pair_encoding}).
+         *
+         * @param v {@link PairEncoding#CROSS} (default) or {@link PairEncoding#SIAMESE}
+         * @return this builder
+         */
+        public Builder optPairEncoding(PairEncoding v) {
+            this.pairEncoding = Objects.requireNonNull(v, "pair encoding");
             return this;
         }
 

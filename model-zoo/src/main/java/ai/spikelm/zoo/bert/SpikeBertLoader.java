@@ -2,6 +2,7 @@ package ai.spikelm.zoo.bert;
 
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.HfModelLoader;
+import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.ServingProperties;
 import ai.spikelm.zoo.weights.CheckpointReader;
 import ai.spikelm.zoo.weights.HostTensor;
@@ -31,11 +32,15 @@ public final class SpikeBertLoader extends HfModelLoader {
     private final Map<Integer, String> id2label;
     private final String problemType;
     private final boolean allowNewHead;
+    private final Pooling classifierPooling;
+    private final PairEncoding pairEncoding;
 
     private SpikeBertLoader(Builder b) {
         super(b);
         this.id2label = b.id2label;
         this.problemType = b.problemType;
+        this.classifierPooling = b.classifierPooling;
+        this.pairEncoding = b.pairEncoding;
         this.allowNewHead = b.allowNewHead;
     }
 
@@ -55,6 +60,12 @@ public final class SpikeBertLoader extends HfModelLoader {
         }
         if (problemType != null) {
             b.optProblemType(problemType);
+        }
+        if (classifierPooling != null) {
+            b.optClassifierPooling(classifierPooling);
+        }
+        if (pairEncoding != null) {
+            b.optPairEncoding(pairEncoding);
         }
         if (architecture() != null) {
             b.optArchitectures(List.of(architecture()));
@@ -118,6 +129,8 @@ public final class SpikeBertLoader extends HfModelLoader {
         private Map<Integer, String> id2label;
         private String problemType;
         private boolean allowNewHead;
+        private Pooling classifierPooling;
+        private PairEncoding pairEncoding;
 
         Builder() {}
 
@@ -140,6 +153,31 @@ public final class SpikeBertLoader extends HfModelLoader {
          */
         public Builder optProblemType(String problemType) {
             this.problemType = problemType;
+            return this;
+        }
+
+        /**
+         * Sets what the pooler reads, overriding the saved {@code classifier_pooling}; the saved
+         * model then keeps the new value.
+         *
+         * @param pooling {@link Pooling#CLS} or {@link Pooling#MEAN}, or null for the saved one
+         * @return this builder
+         */
+        public Builder optClassifierPooling(Pooling pooling) {
+            this.classifierPooling = pooling;
+            return this;
+        }
+
+        /**
+         * Sets how a classifier reads sentence pairs, overriding the saved {@code pair_encoding};
+         * a head of another encoding does not fit the saved one, so combine it with {@link
+         * #optAllowNewHead}.
+         *
+         * @param encoding the pair encoding, or null for the saved one
+         * @return this builder
+         */
+        public Builder optPairEncoding(PairEncoding encoding) {
+            this.pairEncoding = encoding;
             return this;
         }
 

@@ -20,6 +20,7 @@ import ai.spikelm.zoo.family.EncoderModel;
  * x = encoder(x, mask)                                every linear input spiked
  * h = mean over T of x                                [B, L, D]
  * pooled = tanh(dense(h[:, 0]))                       [B, D], if the model has a pooler
+ *                                                     (h's masked mean with classifier_pooling = mean)
  * </pre>
  *
  * <p>Outputs: {@code last_hidden_state [B, L, D]} and, with a pooler, {@code pooler_output [B,
@@ -124,7 +125,9 @@ public class SpikeBertModel extends SpikeBertPreTrainedModel implements EncoderM
         OutputChecks.requireFinite(hidden, "SpikeLM-BERT");
         NDList out = new NDList(hidden);
         if (pooler != null) {
-            out.add(pooler.forward(ps, new NDList(hidden), training).singletonOrThrow());
+            // The raw 0/1 mask (in.get(1) is the additive attention mask); only mean pooling reads it.
+            NDArray mask = inputs.size() > 1 ? inputs.get(1) : in.get(0).onesLike();
+            out.add(pooler.forward(ps, new NDList(hidden, mask), training).singletonOrThrow());
         }
         int layers = getConfig().numHiddenLayers();
         if (wantsHiddenStates(params)) {

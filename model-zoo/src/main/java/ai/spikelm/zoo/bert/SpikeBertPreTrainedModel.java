@@ -171,14 +171,30 @@ public abstract class SpikeBertPreTrainedModel extends AbstractBlock implements 
      */
     public void loadEncoderFrom(SpikeBertPreTrainedModel encoder) {
         Map<String, HostTensor> weights = new java.util.LinkedHashMap<>();
-        String prefix = encoder.basePrefix();
         encoder.exportWeights().forEach((name, tensor) -> {
-            String bare = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
-            if (bare.startsWith("embeddings.") || bare.startsWith("encoder.")) {
+            if (encoder.isEncoderWeight(name)) {
                 weights.put(name, tensor);
             }
         });
         loadWeights(weights, true);
+    }
+
+    /**
+     * Returns whether a weight of this model (named as {@link #exportWeights} and {@link
+     * HfWeights#parameters} name it) belongs to the encoder proper: the embeddings and the layers
+     * with their spike amplitudes, not the pooler or a head. What {@link #loadEncoderFrom} copies,
+     * and what a fine-tuning run may freeze or train slower than the head.
+     *
+     * @param name a Hugging Face weight name, for example {@code bert.encoder.layer.0.output.dense.weight}
+     * @return true for an embedding or layer weight
+     */
+    public boolean isEncoderWeight(String name) {
+        String prefix = basePrefix();
+        if (!name.startsWith(prefix)) {
+            return false;
+        }
+        String bare = name.substring(prefix.length());
+        return bare.startsWith("embeddings.") || bare.startsWith("encoder.");
     }
 
     private static boolean isEncoderName(String name) {

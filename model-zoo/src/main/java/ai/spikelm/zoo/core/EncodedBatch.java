@@ -60,6 +60,36 @@ public record EncodedBatch(long[][] inputIds, long[][] attentionMask, long[][] t
     }
 
     /**
+     * Joins two batches row-wise, {@code first}'s rows then {@code second}'s, padding the shorter
+     * to the longer length (id 0, mask 0, type 0).
+     *
+     * @param first the first rows
+     * @param second the rows after them
+     * @return the joined batch
+     */
+    public static EncodedBatch concat(EncodedBatch first, EncodedBatch second) {
+        int length = Math.max(width(first), width(second));
+        int rows = first.inputIds.length + second.inputIds.length;
+        long[][] ids = new long[rows][length];
+        long[][] mask = new long[rows][length];
+        long[][] types = new long[rows][length];
+        int r = 0;
+        for (EncodedBatch part : List.of(first, second)) {
+            for (int i = 0; i < part.inputIds.length; i++, r++) {
+                int n = part.inputIds[i].length;
+                System.arraycopy(part.inputIds[i], 0, ids[r], 0, n);
+                System.arraycopy(part.attentionMask[i], 0, mask[r], 0, n);
+                System.arraycopy(part.tokenTypeIds[i], 0, types[r], 0, n);
+            }
+        }
+        return new EncodedBatch(ids, mask, types);
+    }
+
+    private static int width(EncodedBatch batch) {
+        return batch.inputIds.length == 0 ? 0 : batch.inputIds[0].length;
+    }
+
+    /**
      * Returns the number of real (unpadded) tokens.
      *
      * @return the token count

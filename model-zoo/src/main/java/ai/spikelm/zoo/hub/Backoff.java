@@ -3,7 +3,10 @@ package ai.spikelm.zoo.hub;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.FileSystemException;
 import java.time.Duration;
@@ -41,16 +44,29 @@ final class Backoff {
         T call() throws IOException;
     }
 
-    /** Runs a call, retrying transient failures with backoff. */
+    /**
+     * Runs a call, retrying transient failures with backoff. A first attempt that cannot connect at
+     * all (unknown host, refused, no route) is not retried: waiting does not bring a network back,
+     * and the user should hear at once to go offline ({@code HF_HUB_OFFLINE}); a connection lost
+     * after the host answered is retried.
+     */
     <T> T call(ModelId model, String file, IoCall<T> call) throws IOException {
         int failures = 0;
         while (true) {
             try {
                 return call.call();
             } catch (IOException e) {
+                if (failures == 0 && cannotConnect(e)) {
+                    throw new RetriesExhaustedException(model, file, 1, -1, e);
+                }
                 failures = afterFailure(model, file, failures, e);
             }
         }
+    }
+
+    /** Tells whether a failure means the host could not be reached at all (before any answer). */
+    static boolean cannotConnect(IOException e) {
+        return e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException;
     }
 
     /**

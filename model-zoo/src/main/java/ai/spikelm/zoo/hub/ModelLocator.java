@@ -122,8 +122,8 @@ public final class ModelLocator {
                         + " for "
                         + modelOrPath
                         + " ("
-                        + e.attempts()
-                        + " attempts; last: "
+                        + (e.attempts() == 1 ? "could not connect" : e.attempts() + " attempts; last")
+                        + ": "
                         + e.getCause()
                         + "). Without network, set HF_HUB_OFFLINE=1 to use only the local Hugging Face cache ("
                         + hub.cacheDir()

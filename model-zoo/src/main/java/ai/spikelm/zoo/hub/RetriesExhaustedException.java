@@ -28,8 +28,8 @@ public final class RetriesExhaustedException extends HubException {
                 "Gave up on "
                         + describe(model, file)
                         + " after "
-                        + attempts
-                        + " failed attempts in a row; last: "
+                        + (attempts == 1 ? "1 failed attempt" : attempts + " failed attempts in a row")
+                        + "; last: "
                         + (lastStatus > 0 ? "HTTP " + lastStatus : String.valueOf(last)),
                 model,
                 file,

@@ -41,7 +41,10 @@ import java.util.function.Consumer;
  * <p>Memory is bounded by the batch size, not by the input: {@link #embed(Iterator, Consumer)} reads
  * {@value #SORT_BATCHES} batches' worth of texts at a time, sorts their rows by length (so a batch
  * pads only to rows of nearly the same length), runs them and hands the vectors on in input order
- * before it reads more. Each batch runs in its own {@link NDManager}, closed before the next. A text
+ * before it reads more. A forward pass takes at most {@code batchSize} rows and at most {@code
+ * maxBatchTokens} rows × padded length, so that a few long texts do not make one huge pass (at T = 4,
+ * 32 rows of 512 tokens took 10 GB; activations grow with rows × length × T and attention with
+ * rows × length² × T). Each batch runs in its own {@link NDManager}, closed before the next. A text
  * far longer than the window costs memory in proportion to its length while it is tokenised.
  *
  * <p>A model with uncalibrated spike sites is calibrated when the pipeline is built, on the
@@ -52,6 +55,9 @@ public final class EncoderPipeline implements AutoCloseable {
 
     /** Batches' worth of texts read, sorted by length and run together by the streaming call. */
     public static final int SORT_BATCHES = 16;
+
+    /** Default bound on rows × padded length of one forward pass (32 rows of 64 tokens, 4 of 512). */
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 2048;
 
     /** Told about each batch after it has gone through the encoder, for progress or measurement. */
     @FunctionalInterface
@@ -71,6 +77,7 @@ public final class EncoderPipeline implements AutoCloseable {
     private final Pooling pooling;
     private final boolean normalize;
     private final int batchSize;
+    private final int maxBatchTokens;
     private final BatchListener listener;
     private final AtomicInteger batches = new AtomicInteger();
 
@@ -81,6 +88,7 @@ public final class EncoderPipeline implements AutoCloseable {
         this.pooling = b.pooling;
         this.normalize = b.normalize;
         this.batchSize = b.batchSize;
+        this.maxBatchTokens = b.maxBatchTokens;
         this.listener = b.listener;
     }
 
@@ -165,11 +173,26 @@ public final class EncoderPipeline implements AutoCloseable {
     }
 
     private int embedChunk(List<String> texts, long firstIndex, Consumer<TextEmbedding> sink) {
-        TokenizedTexts tokenized = tokenizer.encode(texts, firstIndex);
+        List<TextEmbedding> embeddings = embed(tokenizer.encode(texts, firstIndex));
+        embeddings.forEach(sink);
+        return embeddings.size();
+    }
+
+    /**
+     * Embeds texts already tokenised by this pipeline's {@link #tokenizer()}: for a caller that
+     * checks token counts before any forward pass, or merges the texts of several requests into one
+     * call ({@link TokenizedTexts#concat}). The rows run longest first in batches within {@code
+     * batchSize} and {@code maxBatchTokens}, as for {@link #embed(List)}.
+     *
+     * @param tokenized the texts, as {@code tokenizer().encode(...)} returned them
+     * @return one embedding per text, in text order
+     */
+    public List<TextEmbedding> embed(TokenizedTexts tokenized) {
         int[] order = tokenized.rowsLongestFirst();
         float[][] rowVectors = new float[tokenized.rowCount()][];
-        for (int start = 0; start < order.length; start += batchSize) {
-            int[] rows = Arrays.copyOfRange(order, start, Math.min(order.length, start + batchSize));
+        for (int start = 0, end; start < order.length; start = end) {
+            end = Math.min(order.length, start + rowsPerBatch(tokenized.rowLength(order[start])));
+            int[] rows = Arrays.copyOfRange(order, start, end);
             EncodedBatch batch = tokenized.batch(rows);
             float[][] pooled = pool(batch);
             for (int j = 0; j < rows.length; j++) {
@@ -180,10 +203,16 @@ public final class EncoderPipeline implements AutoCloseable {
             }
         }
         float[][] vectors = tokenized.combine(rowVectors, normalize);
+        List<TextEmbedding> out = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
-            sink.accept(new TextEmbedding(vectors[i], tokenized.tokens(i)));
+            out.add(new TextEmbedding(vectors[i], tokenized.tokens(i)));
         }
-        return vectors.length;
+        return out;
+    }
+
+    /** Rows in a batch whose longest (first) row has this length: within both bounds, at least one. */
+    private int rowsPerBatch(int longest) {
+        return Math.max(1, Math.min(batchSize, maxBatchTokens / longest)); // a row holds [CLS] and [SEP]
     }
 
     /** One forward pass; each row pooled over its real tokens, not normalised. */
@@ -213,6 +242,7 @@ public final class EncoderPipeline implements AutoCloseable {
         private Pooling pooling = Pooling.MEAN;
         private boolean normalize = true;
         private int batchSize = 32;
+        private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
         private BatchListener listener;
         private CalibrationSet calibration = CalibrationSet.sample();
 
@@ -311,6 +341,18 @@ public final class EncoderPipeline implements AutoCloseable {
         }
 
         /**
+         * Sets the most rows × padded length one forward pass may take (default {@value
+         * #DEFAULT_MAX_BATCH_TOKENS}); batches of long rows get fewer rows, down to one.
+         *
+         * @param maxBatchTokens the bound, at least 1
+         * @return this builder
+         */
+        public Builder optMaxBatchTokens(int maxBatchTokens) {
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
+        }
+
+        /**
          * Sets a listener told about each batch (default none).
          *
          * @param listener the listener, or null
@@ -347,6 +389,9 @@ public final class EncoderPipeline implements AutoCloseable {
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+            }
+            if (maxBatchTokens < 1) {
+                throw new IllegalArgumentException("maxBatchTokens must be at least 1, got " + maxBatchTokens);
             }
             int positions = model.shape().maxPositions();
             try {

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.text;
 import ai.spikelm.zoo.core.EncodedBatch;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -26,6 +27,40 @@ public final class TokenizedTexts {
         for (int row = 0; row < ids.length; row++) {
             tokens[owners[row]] += ids[row].length;
         }
+    }
+
+    /**
+     * Joins several tokenised inputs into one, texts and rows in order (the texts of {@code
+     * parts.get(1)} follow those of {@code parts.get(0)}), so that they run through the encoder
+     * together; a server merges concurrent requests this way.
+     *
+     * @param parts the inputs, tokenised by the same tokenizer
+     * @return their texts, in order
+     */
+    public static TokenizedTexts concat(List<TokenizedTexts> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int rows = 0;
+        int texts = 0;
+        for (TokenizedTexts part : parts) {
+            rows += part.rowCount();
+            texts += part.textCount();
+        }
+        long[][] ids = new long[rows][];
+        long[][] types = new long[rows][];
+        int[] owners = new int[rows];
+        int row = 0;
+        int firstText = 0;
+        for (TokenizedTexts part : parts) {
+            for (int r = 0; r < part.rowCount(); r++, row++) {
+                ids[row] = part.ids[r];
+                types[row] = part.typeIds[r];
+                owners[row] = firstText + part.owners[r];
+            }
+            firstText += part.textCount();
+        }
+        return new TokenizedTexts(ids, types, owners, texts);
     }
 
     /**
@@ -78,6 +113,16 @@ public final class TokenizedTexts {
             n += t;
         }
         return n;
+    }
+
+    /**
+     * Returns a row's length in tokens (special tokens included).
+     *
+     * @param row the row
+     * @return its tokens
+     */
+    public int rowLength(int row) {
+        return ids[row].length;
     }
 
     /**

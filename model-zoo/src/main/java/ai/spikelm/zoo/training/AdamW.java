@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * AdamW (Loshchilov and Hutter) with weight decay decided by parameter name, global-norm gradient
@@ -39,6 +40,10 @@ import java.util.function.Predicate;
  * v ← β₂·v + (1 − β₂)·g²
  * θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  * </pre>
+ *
+ * <p>η is the schedule's rate times the parameter's learning-rate scale (default 1; {@link
+ * Builder#optLearningRateScale}), as PyTorch's parameter groups with their own {@code lr}: for
+ * example a smaller rate for a pre-trained encoder than for a new head.
  *
  * <p>It is its own update loop over the parameters by their Hugging Face names ({@link
  * HfWeights#parameters}) rather than a DJL {@link ai.djl.training.optimizer.Optimizer}: a DJL
@@ -80,6 +85,7 @@ public final class AdamW implements AutoCloseable {
     private final float weightDecay;
     private final float maxGradNorm;
     private final Predicate<String> decays;
+    private final Map<String, Float> learningRateScales;
     private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
     private NDManager stateManager;
     private int stepCount;
@@ -93,6 +99,30 @@ public final class AdamW implements AutoCloseable {
         this.weightDecay = b.weightDecay;
         this.maxGradNorm = b.maxGradNorm;
         this.decays = b.decays;
+        Map<String, Float> scales = new LinkedHashMap<>();
+        for (String name : parameters.keySet()) {
+            double scale = b.learningRateScale.applyAsDouble(name);
+            if (!(scale >= 0) || Double.isInfinite(scale)) {
+                throw new IllegalArgumentException("learning-rate scale of " + name + " must be finite and >= 0, got " + scale);
+            }
+            scales.put(name, (float) scale);
+        }
+        this.learningRateScales = Collections.unmodifiableMap(scales);
+    }
+
+    /**
+     * Returns the learning-rate scale of a parameter (see {@link Builder#optLearningRateScale}).
+     *
+     * @param name a parameter name this optimizer trains
+     * @return the factor on the schedule's rate
+     * @throws IllegalArgumentException for a name the optimizer does not have
+     */
+    public float learningRateScale(String name) {
+        Float scale = learningRateScales.get(name);
+        if (scale == null) {
+            throw new IllegalArgumentException("AdamW has no parameter " + name);
+        }
+        return scale;
     }
 
     /** Keeps the first name of a parameter that appears under several (tied weights). */
@@ -211,13 +241,14 @@ public final class AdamW implements AutoCloseable {
                 NDArray weight = trainable.get(i).getValue().getArray();
                 NDArray grad = clipped ? grads.get(i).mul(scale) : grads.get(i);
                 NDArray[] mv = moments.get(name);
+                float rate = lr * learningRateScales.get(name);
                 if (weightDecay != 0f && decays.test(name)) {
-                    weight.subi(weight.mul(lr * weightDecay));
+                    weight.subi(weight.mul(rate * weightDecay));
                 }
                 mv[0].muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
                 mv[1].muli((float) beta2).addi(grad.square().mul((float) (1 - beta2)));
                 NDArray denominator = mv[1].sqrt().div(correction2Sqrt).add(epsilon);
-                weight.subi(mv[0].div(denominator).mul(lr / correction1));
+                weight.subi(mv[0].div(denominator).mul(rate / correction1));
             }
             zero(grads);
             stepCount++;
@@ -435,6 +466,7 @@ public final class AdamW implements AutoCloseable {
         private float weightDecay;
         private float maxGradNorm = 1f;
         private Predicate<String> decays = name -> !isDecayExempt(name);
+        private ToDoubleFunction<String> learningRateScale = name -> 1.0;
 
         Builder() {}
 
@@ -543,10 +575,26 @@ public final class AdamW implements AutoCloseable {
         }
 
         /**
+         * Sets a factor on the learning rate per parameter name (default 1 for all), for example
+         * {@code name -> name.startsWith("bert.encoder.") ? 0.1 : 1} to fine-tune a pre-trained
+         * encoder ten times slower than its head. Weight decay scales with it, as in a PyTorch
+         * parameter group. Freeze a parameter ({@code Parameter.freeze}) rather than give it 0, so
+         * that no gradient is computed for it.
+         *
+         * @param scale name → factor, finite and ≥ 0
+         * @return this builder
+         */
+        public Builder optLearningRateScale(ToDoubleFunction<String> scale) {
+            this.learningRateScale = Objects.requireNonNull(scale, "scale");
+            return this;
+        }
+
+        /**
          * Builds the optimizer.
          *
          * @return the optimizer
-         * @throws IllegalArgumentException if the parameters or the learning rate are missing
+         * @throws IllegalArgumentException if the parameters or the learning rate are missing, or a
+         *     learning-rate scale is negative or not finite
          */
         public AdamW build() {
             if (parameters == null) {

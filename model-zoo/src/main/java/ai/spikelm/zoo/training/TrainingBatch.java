@@ -12,11 +12,17 @@ import java.util.Objects;
  * <p>Batches hold Java arrays, not engine arrays, so they can be kept, shuffled and replayed
  * freely; the trainer turns them into arrays in a manager that closes with the step.
  *
+ * <p>An example is one sequence, or for a sentence-pair model that encodes each sentence on its
+ * own ({@link ai.spikelm.zoo.bert.PairEncoding#SIAMESE}) two: such a batch ({@link
+ * #sentencePairs}) holds the B first sentences and then the B second sentences, 2B sequences for
+ * B labels.
+ *
  * @param inputs the padded token ids, attention mask and token types
  * @param labels one integer label per example, or {@code null}
  * @param targets one real target per example, or {@code null}
+ * @param sequencesPerExample 1, or 2 for sentence pairs encoded one sentence at a time
  */
-public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets) {
+public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets, int sequencesPerExample) {
 
     /**
      * Checks the sizes.
@@ -24,11 +30,19 @@ public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets)
      * @param inputs the inputs
      * @param labels the labels or {@code null}
      * @param targets the targets or {@code null}
+     * @param sequencesPerExample 1 or 2
      * @throws IllegalArgumentException if labels or targets do not have one entry per example
      */
     public TrainingBatch {
         Objects.requireNonNull(inputs, "inputs");
-        int n = inputs.inputIds().length;
+        if (sequencesPerExample != 1 && sequencesPerExample != 2) {
+            throw new IllegalArgumentException("sequencesPerExample must be 1 or 2, got " + sequencesPerExample);
+        }
+        int rows = inputs.inputIds().length;
+        if (rows % sequencesPerExample != 0) {
+            throw new IllegalArgumentException(rows + " sequences do not make pairs");
+        }
+        int n = rows / sequencesPerExample;
         if (n == 0) {
             throw new IllegalArgumentException("A batch needs at least one example");
         }
@@ -48,7 +62,27 @@ public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets)
      * @return the batch
      */
     public static TrainingBatch classification(EncodedBatch inputs, long[] labels) {
-        return new TrainingBatch(inputs, Objects.requireNonNull(labels, "labels"), null);
+        return new TrainingBatch(inputs, Objects.requireNonNull(labels, "labels"), null, 1);
+    }
+
+    /**
+     * A batch of sentence pairs for a model that encodes each sentence on its own: the first
+     * sentences and the second sentences as two batches of B sequences, joined into one of 2B
+     * (padded to the longer), with integer labels or real targets.
+     *
+     * @param firsts the first sentence of each pair
+     * @param seconds the second sentence of each pair, in the same order
+     * @param labels B class ids, or {@code null} with targets
+     * @param targets B regression targets, or {@code null} with labels
+     * @return the batch
+     * @throws IllegalArgumentException if the halves differ in size
+     */
+    public static TrainingBatch sentencePairs(EncodedBatch firsts, EncodedBatch seconds, long[] labels, float[] targets) {
+        if (firsts.inputIds().length != seconds.inputIds().length) {
+            throw new IllegalArgumentException(
+                    firsts.inputIds().length + " first sentences but " + seconds.inputIds().length + " second ones");
+        }
+        return new TrainingBatch(EncodedBatch.concat(firsts, seconds), labels, targets, 2);
     }
 
     /**
@@ -59,7 +93,7 @@ public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets)
      * @return the batch
      */
     public static TrainingBatch regression(EncodedBatch inputs, float[] targets) {
-        return new TrainingBatch(inputs, null, Objects.requireNonNull(targets, "targets"));
+        return new TrainingBatch(inputs, null, Objects.requireNonNull(targets, "targets"), 1);
     }
 
     /**
@@ -69,7 +103,7 @@ public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets)
      * @return the batch
      */
     public static TrainingBatch unlabelled(EncodedBatch inputs) {
-        return new TrainingBatch(inputs, null, null);
+        return new TrainingBatch(inputs, null, null, 1);
     }
 
     /**
@@ -78,7 +112,7 @@ public record TrainingBatch(EncodedBatch inputs, long[] labels, float[] targets)
      * @return the batch size
      */
     public int size() {
-        return inputs.inputIds().length;
+        return inputs.inputIds().length / sequencesPerExample;
     }
 
     /**

@@ -126,19 +126,25 @@ class HubResilienceTest extends HubTestSupport {
     }
 
     @Test
-    void anUnreachableServerExhaustsTheRetries() throws Exception {
+    void anUnreachableServerFailsAtOnceWithoutRetries() throws Exception {
         String endpoint = hub.endpoint();
         hub.close();
 
+        long start = System.nanoTime();
         RetriesExhaustedException e =
                 assertThrows(
                         RetriesExhaustedException.class,
                         () ->
                                 client().optEndpoint(endpoint)
-                                        .optMaxRetries(1)
+                                        .optMaxRetries(5)
+                                        .optRetryBackoff(java.time.Duration.ofSeconds(2))
                                         .build()
                                         .download(REPO, "config.json"));
+        double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(-1, e.lastStatus());
+        assertEquals(1, e.attempts(), "a refused connection is not retried");
+        assertTrue(seconds < 2, "no backoff wait before the error: " + seconds + " s");
+        assertTrue(e.getCause() instanceof java.net.ConnectException, String.valueOf(e.getCause()));
     }
 
     @Test

@@ -23,11 +23,15 @@ class ModelLocatorTest {
                         .optEnvironment(name -> null)
                         .optEndpoint("http://127.0.0.1:" + closedPort)
                         .optCacheDir(cache)
-                        .optMaxRetries(1)
-                        .optRetryBackoff(Duration.ofMillis(1))
+                        .optMaxRetries(5)
+                        .optRetryBackoff(Duration.ofSeconds(2))
                         .build();
+        long start = System.nanoTime();
         HubException e = assertThrows(HubException.class, () -> new ModelLocator(hub).resolve("acme/minilm"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 2, "fails at once, without waiting to retry: " + seconds + " s");
         String message = e.getMessage();
+        assertTrue(message.contains("could not connect"), message);
         assertTrue(message.contains("127.0.0.1") && message.contains("acme/minilm"), message);
         assertTrue(message.contains("HF_HUB_OFFLINE=1") && message.contains(cache.toString()), message);
         assertTrue(e.getCause() instanceof RetriesExhaustedException, String.valueOf(e.getCause()));

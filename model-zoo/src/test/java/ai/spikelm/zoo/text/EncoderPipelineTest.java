@@ -245,6 +245,48 @@ class EncoderPipelineTest {
     }
 
     @Test
+    void longRowsGoFewerToAPassWithinTheTokenBudgetAndGiveTheSameVectors() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            texts.add(i % 4 == 0 ? LONG : "Short text " + i + ".");
+        }
+        int budget = 40; // rows × padded length: 2 windows of 16, or 5 rows of up to 8 tokens
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel model = TinyWordPieceEncoder.create(manager, SpikingConfig.ANN, 8);
+            List<int[]> shapes = new ArrayList<>();
+            List<TextEmbedding> budgeted;
+            try (EncoderPipeline p =
+                    pipeline(model)
+                            .optBatchSize(32)
+                            .optMaxBatchTokens(budget)
+                            .optBatchListener((index, b) -> shapes.add(new int[] {b.inputIds().length, b.inputIds()[0].length}))
+                            .build()) {
+                budgeted = p.embed(texts);
+            }
+            assertEquals(WINDOW, shapes.get(0)[1], "the longest rows come first");
+            int rows = 0;
+            for (int[] shape : shapes) {
+                assertTrue(shape[0] == 1 || shape[0] * shape[1] <= budget, shape[0] + " rows of " + shape[1]);
+                rows += shape[0];
+            }
+            assertEquals(12, rows, "every text once (truncated to one window)");
+            assertTrue(shapes.size() > 2, "split into several passes, not one of 32 rows: " + shapes.size());
+            try (EncoderPipeline unbounded = pipeline(model).optBatchSize(32).optMaxBatchTokens(Integer.MAX_VALUE).build()) {
+                List<TextEmbedding> whole = unbounded.embed(texts);
+                for (int i = 0; i < texts.size(); i++) {
+                    assertArrayEquals(whole.get(i).vector(), budgeted.get(i).vector(), 1e-5f, "text " + i);
+                }
+            }
+            try (EncoderPipeline one = pipeline(model).optMaxBatchTokens(1).build()) {
+                assertEquals(12, one.embed(texts).size(), "a budget below one row still runs one row at a time");
+            }
+            IllegalArgumentException bad =
+                    assertThrows(IllegalArgumentException.class, () -> pipeline(model).optMaxBatchTokens(0).build());
+            assertTrue(bad.getMessage().contains("maxBatchTokens"), bad.getMessage());
+        }
+    }
+
+    @Test
     void anUncalibratedModelIsCalibratedOnTheSampleWhenThePipelineIsBuilt() throws IOException {
         SpikingConfig t2 = SpikingConfig.builder().optTimeSteps(2).build();
         String a = "The train to the city was delayed by twenty minutes.";
@@ -307,6 +349,33 @@ class EncoderPipelineTest {
             assertEquals(WINDOW, t.tokens(0));
             assertThrows(IllegalArgumentException.class, () -> reject.encodePairs(List.of(pair)));
             assertThrows(IllegalArgumentException.class, () -> windows.encodePairs(List.of(pair)));
+        }
+    }
+
+    @Test
+    void requestsTokenisedApartAndJoinedGiveTheVectorsOfEachAlone() throws IOException {
+        List<String> first = List.of("A man is playing a guitar.", LONG);
+        List<String> second = List.of("Someone strums a guitar.");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SpikeBertModel model = TinyWordPieceEncoder.create(manager, SpikingConfig.ANN, 9);
+            try (EncoderPipeline p = pipeline(model).optLongInputPolicy(LongInputPolicy.AVERAGE_WINDOWS).optBatchSize(4).build()) {
+                TokenizedTexts a = p.tokenizer().encode(first);
+                TokenizedTexts b = p.tokenizer().encode(second);
+                TokenizedTexts joined = TokenizedTexts.concat(List.of(a, b));
+                assertEquals(3, joined.textCount());
+                assertEquals(a.rowCount() + b.rowCount(), joined.rowCount());
+                assertEquals(a.totalTokens() + b.totalTokens(), joined.totalTokens());
+                assertEquals(b.tokens(0), joined.tokens(2));
+                assertEquals(2, joined.owner(joined.rowCount() - 1), "the second request's row belongs to its text");
+                List<TextEmbedding> together = p.embed(joined);
+                List<TextEmbedding> alone = new ArrayList<>(p.embed(first));
+                alone.addAll(p.embed(second));
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(alone.get(i).vector(), together.get(i).vector(), 1e-5f, "text " + i);
+                    assertEquals(alone.get(i).tokens(), together.get(i).tokens());
+                }
+                assertEquals(List.of(), p.embed(TokenizedTexts.concat(List.of(p.tokenizer().encode(List.of())))));
+            }
         }
     }
 

@@ -179,6 +179,39 @@ class AdamWTest {
     }
 
     @Test
+    void learningRateScaleMultipliesTheStepAndTheDecayPerParameter() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = parameters(m);
+            Map<String, float[]> g = new LinkedHashMap<>();
+            g.put("layer.dense.weight", new float[] {0.3f, -0.2f});
+            g.put("layer.dense.bias", new float[] {1.5f});
+            try (AdamW adamW = AdamW.builder()
+                    .setParameters(params)
+                    .setLearningRate(WarmupLinearSchedule.constant(LR))
+                    .optWeightDecay(WD)
+                    .optMaxGradNorm(0f)
+                    .optLearningRateScale(name -> name.endsWith("weight") ? 0.25 : 1)
+                    .build()) {
+                assertEquals(0.25f, adamW.learningRateScale("layer.dense.weight"));
+                assertEquals(1f, adamW.learningRateScale("layer.dense.bias"));
+                gradients(m, params, g);
+                AdamW.StepResult r = adamW.step();
+                assertEquals(LR, r.learningRate(), "the schedule's rate is reported, not a scaled one");
+                // First step by hand at lr 0.1·0.25 = 0.025: weight [1, −2] decays by 0.025·0.5 to
+                // [0.9875, −1.975], then moves by −0.025·sign(g): [0.9625, −1.95].
+                assertArrayEquals(new float[] {0.9625f, -1.95f}, params.get("layer.dense.weight").getArray().toFloatArray(), 1e-6f);
+                // The bias keeps the full rate and takes no decay: 0.5 − 0.1 = 0.4.
+                assertArrayEquals(new float[] {0.4f}, params.get("layer.dense.bias").getArray().toFloatArray(), 1e-6f);
+                assertThrows(IllegalArgumentException.class, () -> adamW.learningRateScale("no.such.weight"));
+            }
+            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                    () -> AdamW.builder().setParameters(params).setLearningRate(WarmupLinearSchedule.constant(LR))
+                            .optLearningRateScale(name -> name.contains("bias") ? -1 : 1).build());
+            assertTrue(negative.getMessage().contains("layer.dense.bias"), negative.getMessage());
+        }
+    }
+
+    @Test
     void gradientsAreZeroedAfterTheStep() {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, Parameter> params = parameters(m);

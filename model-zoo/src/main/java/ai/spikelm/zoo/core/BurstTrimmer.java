@@ -1,6 +1,5 @@
-package ai.spikelm.langchain4j;
+package ai.spikelm.zoo.core;
 
-import ai.spikelm.zoo.core.NativeMemory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +12,18 @@ import java.util.function.Supplier;
  * concurrent call ends, and no call has begun {@value #TRIM_DELAY_MILLIS} ms later, {@link
  * NativeMemory#trim()} runs. Without it a burst from many threads leaves the process at its peak
  * size, because glibc keeps what PyTorch freed in per-thread arenas. {@code
- * -Dspikelm.memory.trim=false} turns it off.
+ * -Dspikelm.memory.trim=false} turns it off. The LangChain4j embedding and scoring models and the
+ * server's model calls each count their calls with one.
+ *
+ * <pre>{@code
+ * BurstTrimmer trimmer = new BurstTrimmer();                 // one per served model
+ * List<TextEmbedding> vectors = trimmer.call(() -> pipeline.embed(texts));
+ * }</pre>
  */
-final class BurstTrimmer {
+public final class BurstTrimmer {
 
     /** The quiet time after a burst before memory is trimmed, so back-to-back calls do not trim. */
-    static final long TRIM_DELAY_MILLIS = 200;
+    public static final long TRIM_DELAY_MILLIS = 200;
 
     private static final boolean TRIM = !"false".equals(System.getProperty("spikelm.memory.trim"));
 
@@ -32,6 +37,9 @@ final class BurstTrimmer {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean trimPending = new AtomicBoolean();
 
+    /** Creates a trimmer with no call in flight. */
+    public BurstTrimmer() {}
+
     /**
      * Runs one call, counted in the burst.
      *
@@ -39,7 +47,7 @@ final class BurstTrimmer {
      * @param <T> its result type
      * @return its result
      */
-    <T> T call(Supplier<T> call) {
+    public <T> T call(Supplier<T> call) {
         inFlight.incrementAndGet();
         try {
             return call.get();
@@ -51,7 +59,7 @@ final class BurstTrimmer {
     }
 
     /** Trims now, as after closing a model: its memory goes back to the system, not to an arena. */
-    static void trimNow() {
+    public static void trimNow() {
         if (TRIM) {
             NativeMemory.trim();
         }
