@@ -9,6 +9,16 @@ static void throw_new(JNIEnv *env, const char *type, const char *message) {
     if (cls != NULL) (*env)->ThrowNew(env, cls, message);
 }
 
+/*
+ * Whether the processor runs the kernels of `what`; if not, an exception is pending. The Java side
+ * checks first (NativeKernels.isDenseAvailable); this keeps any other caller from an illegal
+ * instruction.
+ */
+static int supported(JNIEnv *env, int yes, const char *what) {
+    if (!yes) throw_new(env, "java/lang/UnsupportedOperationException", what);
+    return yes;
+}
+
 /* The address of a direct buffer, or NULL (with an exception pending) if it is not one. */
 static void *address(JNIEnv *env, jobject buffer, const char *what) {
     void *p = (*env)->GetDirectBufferAddress(env, buffer);
@@ -26,6 +36,7 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_linear(
         JNIEnv *env, jclass cls, jobject x, jobject w, jobject b, jobject y, jlong m, jlong n, jlong k, jint layout,
         jint act) {
     (void) cls;
+    if (!supported(env, sl_linear_supported(), "linear: this processor lacks AVX-512F or FMA")) return;
     const float *xp = address(env, x, "linear: x must be a direct buffer");
     const float *wp = xp != NULL ? address(env, w, "linear: weight must be a direct buffer") : NULL;
     const float *bp = NULL;
@@ -41,6 +52,7 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_attention(
         JNIEnv *env, jclass cls, jobject q, jobject k, jobject v, jobject mask, jobject out, jlong nb, jlong mb,
         jlong lq, jlong lk, jlong heads, jlong d, jfloat scale, jboolean causal) {
     (void) cls;
+    if (!supported(env, sl_linear_supported(), "attention: this processor lacks AVX-512F or FMA")) return;
     const float *qp = address(env, q, "attention: q must be a direct buffer");
     const float *kp = qp != NULL ? address(env, k, "attention: k must be a direct buffer") : NULL;
     const float *vp = kp != NULL ? address(env, v, "attention: v must be a direct buffer") : NULL;
@@ -82,6 +94,7 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_linearTernaryInt
         JNIEnv *env, jclass cls, jobject x, jfloatArray alpha, jobject packed, jobject scale, jobject sums, jobject b,
         jobject y, jlong m, jlong n, jlong k, jint act) {
     (void) cls;
+    if (!supported(env, sl_int8_supported(), "int8 linear: this processor lacks AVX-512 VNNI")) return;
     const float *xp = address(env, x, "int8 linear: spikes must be a direct buffer");
     const int8_t *pp = xp != NULL ? address(env, packed, "int8 linear: packed must be a direct buffer") : NULL;
     const float *sp = pp != NULL ? address(env, scale, "int8 linear: scale must be a direct buffer") : NULL;

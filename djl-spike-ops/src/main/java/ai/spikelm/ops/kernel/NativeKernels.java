@@ -146,8 +146,10 @@ public final class NativeKernels {
      *     kernel computes it, instead of in another pass over memory
      * @return {@code [..., out]} on x's manager
      * @throws IllegalArgumentException if the shapes do not fit
+     * @throws IllegalStateException if the dense kernels are not available here ({@link #isDenseAvailable})
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias, boolean outIn, boolean gelu) {
+        requireDense("linear");
         Shape shape = x.getShape();
         Shape w = weight.getShape();
         long in = shape.get(shape.dimension() - 1);
@@ -158,7 +160,7 @@ public final class NativeKernels {
         if (bias != null && (bias.getShape().dimension() != 1 || bias.getShape().get(0) != out)) {
             throw new IllegalArgumentException("linear: bias " + bias.getShape() + " does not fit " + out + " outputs");
         }
-        long rows = shape.size() / Math.max(in, 1);
+        long rows = shape.slice(0, shape.dimension() - 1).size(); // not size / in: in may be 0
         NDManager manager = x.getManager();
         NDArray y = manager.create(shape.slice(0, shape.dimension() - 1).add(out), DataType.FLOAT32);
         try {
@@ -185,9 +187,11 @@ public final class NativeKernels {
      * @param causal whether query i also ignores keys after position {@code i + lk − lq}
      * @return {@code [..., lq, heads·d]} on q's manager
      * @throws IllegalArgumentException if the shapes do not fit or d is not a multiple of 16
+     * @throws IllegalStateException if the dense kernels are not available here ({@link #isDenseAvailable})
      */
     public static NDArray attention(
             NDArray q, NDArray k, NDArray v, NDArray mask, int heads, float scale, boolean causal) {
+        requireDense("attention");
         Shape qs = q.getShape();
         Shape ks = k.getShape();
         int rank = qs.dimension();
@@ -248,7 +252,7 @@ public final class NativeKernels {
         if (bias != null && bias.size() != weights.out) {
             throw new IllegalArgumentException("int8 linear: bias " + bias.getShape() + " does not fit " + weights.out + " outputs");
         }
-        long rows = shape.size() / Math.max(in, 1);
+        long rows = shape.slice(0, shape.dimension() - 1).size(); // not size / in: in may be 0
         NDArray y = spikes.getManager().create(shape.slice(0, shape.dimension() - 1).add(weights.out), DataType.FLOAT32);
         try {
             linearTernaryInt8(memory(spikes), alpha, weights.packed, weights.scale, weights.sums, memory(bias), memory(y),
@@ -319,12 +323,25 @@ public final class NativeKernels {
         }
     }
 
+    /** A processor without AVX-512 must never reach the kernels (it would stop on an illegal instruction). */
+    private static void requireDense(String what) {
+        if (!DENSE) {
+            throw new IllegalStateException(what + ": the native dense kernels are not available here"
+                    + " (no library, turned off, or no AVX-512F and FMA); check isDenseAvailable() first");
+        }
+    }
+
     /**
      * The operands' memory: {@code toByteBuffer(true)} is a view of a contiguous array (probed by
      * {@link #hasDirectMemory}) and of a contiguous copy, made by the engine, of any other.
      */
     private static ByteBuffer memory(NDArray a) {
-        return a == null ? null : a.toByteBuffer(true);
+        if (a == null) {
+            return null;
+        }
+        // An engine's empty array has no address (JNI would see none); the kernels read and write
+        // nothing of it, but need a non-null one.
+        return a.size() == 0 ? ByteBuffer.allocateDirect(0) : a.toByteBuffer(true);
     }
 
     private static native boolean denseSupported();

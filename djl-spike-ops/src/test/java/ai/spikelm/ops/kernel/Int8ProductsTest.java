@@ -134,4 +134,65 @@ class Int8ProductsTest {
                     .setNeuron(ai.djl.nn.Blocks.identityBlock()).build(), true), "an ANN layer has no spikes to take");
         }
     }
+
+    /**
+     * What is lossy is the int8 weight, not the ternary spikes. With its float32 weights a spiking
+     * layer's inference (the native float product where it runs) matches the engine's product of
+     * the same spikes within float tolerance: 1e-5 of Σ|s·w| + |b| (plus 1e-3 of the value after
+     * GELU, the engine's float GELU's error). And with weights an int8 grid holds exactly (integers,
+     * each row reaching ±127, so scale = 1), the int8 path matches within the same tolerance.
+     */
+    @Test
+    void ternarySpikesWithFloatWeightsMatchTheEngineAndInt8LosesOnlyThroughItsWeights() {
+        Random random = new Random(29);
+        int in = 45; // not a multiple of 4 or 16
+        int out = 37;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (SpikingLinear.Activation activation : SpikingLinear.Activation.values()) {
+                ElasticBiSpikingNeuron neuron = ElasticBiSpikingNeuron.builder().setTimeSteps(2).build();
+                SpikingLinear layer = SpikingLinear.builder().setUnits(out).setNeuron(neuron).optActivation(activation).build();
+                layer.initialize(manager, DataType.FLOAT32, new Shape(2, 5, in));
+                float[] w = new float[out * in];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = i % in == i / in % in ? (i % 2 == 0 ? 127 : -127) : random.nextInt(255) - 127;
+                }
+                NDArray weight = layer.getParameters().get(SpikingLinear.WEIGHT).getArray();
+                weight.set(w);
+                NDArray bias = layer.getParameters().get(SpikingLinear.BIAS).getArray();
+                float[] b = new float[out];
+                for (int i = 0; i < out; i++) {
+                    b[i] = (float) random.nextGaussian();
+                }
+                bias.set(b);
+                neuron.setAmplitudes(new float[] {0.8f, 1.1f});
+                ParameterStore store = new ParameterStore(manager, false);
+                NDArray x = manager.randomNormal(new Shape(2, 5, in));
+                NDArray spikes = neuron.forward(store, new NDList(x), false).singletonOrThrow();
+                NDArray linear = ai.djl.nn.core.Linear.linear(spikes, weight, bias).singletonOrThrow();
+                boolean gelu = activation == SpikingLinear.Activation.GELU;
+                float[] engine = (gelu ? ai.djl.nn.Activation.gelu(linear) : linear).toFloatArray();
+                float[] tolerance = spikes.abs().matMul(weight.abs().transpose()).add(bias.abs()).mul(1e-5f).toFloatArray();
+                float[] exact = layer.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+                check(engine, exact, tolerance, gelu, "float weights, " + activation);
+                if (NativeKernels.isInt8Available()) {
+                    assertTrue(layer.useInt8Weights(true));
+                    float[] scale = NativeKernels.Int8Weights.quantize(weight, true).scales();
+                    for (float f : scale) {
+                        assertEquals(1f, f, 0f, "the weights are on the int8 grid");
+                    }
+                    float[] int8 = layer.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+                    check(engine, int8, tolerance, gelu, "int8 weights on the grid, " + activation);
+                    layer.useInt8Weights(false);
+                }
+            }
+        }
+    }
+
+    private static void check(float[] want, float[] got, float[] tolerance, boolean gelu, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            float allowed = tolerance[i] * 1.2f + (gelu ? 1e-3f * Math.abs(want[i]) + 1e-6f : 0f);
+            assertEquals(want[i], got[i], allowed, what + " at " + i);
+        }
+    }
 }

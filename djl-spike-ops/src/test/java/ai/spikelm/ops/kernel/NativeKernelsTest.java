@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
@@ -83,6 +84,69 @@ class NativeKernelsTest {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Against the engine's own operations ({@code Linear.linear}, {@code matMul}, {@code gelu}) on
+     * awkward shapes: one row, k and n off the 16-lane vectors, long rows, both weight layouts.
+     * Tolerance: 1e-5 of Σ|x·w| + |b| for the product (two float32 sums in different orders), and
+     * for GELU also 1e-3 of the value (the engine's float GELU loses up to ~1e-3 of it in the
+     * negative tail, see GeluReference).
+     */
+    @Test
+    void linearMatchesTheEnginesOperations() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        Random random = new Random(31);
+        // {rows, out, in}: m = 1, k and n not multiples of 16, a long row of 3000 inputs
+        int[][] shapes = {{1, 1, 3000}, {1, 385, 17}, {3, 15, 33}, {16, 47, 1}, {129, 33, 31}, {7, 1000, 129}};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                NDArray x = manager.create(random(random, m * k), new Shape(m, k));
+                NDArray w = manager.create(random(random, n * k), new Shape(n, k));
+                NDArray b = manager.create(random(random, n));
+                NDArray scale = x.abs().matMul(w.abs().transpose()).add(b.abs()).toType(DataType.FLOAT64, false);
+                NDArray engine = ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow();
+                float[] tolerance = scale.mul(1e-5).toType(DataType.FLOAT32, false).toFloatArray();
+                for (boolean outIn : new boolean[] {true, false}) {
+                    NDArray weight = outIn ? w : w.transpose().duplicate();
+                    for (boolean gelu : new boolean[] {false, true}) {
+                        float[] want = (gelu ? ai.djl.nn.Activation.gelu(engine) : engine).toFloatArray();
+                        float[] got = NativeKernels.linear(x, weight, b, outIn, gelu).toFloatArray();
+                        for (int i = 0; i < want.length; i++) {
+                            float allowed = tolerance[i] * 1.2f + (gelu ? 1e-3f * Math.abs(want[i]) + 1e-6f : 0f);
+                            assertEquals(want[i], got[i], allowed, java.util.Arrays.toString(s) + " outIn " + outIn
+                                    + " gelu " + gelu + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void noRowsAndNoInputsGiveEmptyOutputsAndTheBias() {
+        assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray b = manager.create(new float[] {-1f, 0.5f, 2f});
+            for (boolean outIn : new boolean[] {true, false}) {
+                NDArray w = manager.ones(outIn ? new Shape(3, 4) : new Shape(4, 3));
+                NDArray none = NativeKernels.linear(manager.ones(new Shape(0, 4)), w, b, outIn, false);
+                assertEquals(new Shape(0, 3), none.getShape());
+                // k = 0: every output is its bias (through GELU if asked).
+                NDArray empty = manager.ones(new Shape(2, 0));
+                NDArray w0 = manager.ones(outIn ? new Shape(3, 0) : new Shape(0, 3));
+                assertArrayEquals(new float[] {-1f, 0.5f, 2f, -1f, 0.5f, 2f},
+                        NativeKernels.linear(empty, w0, b, outIn, false).toFloatArray(), 0f, "outIn " + outIn);
+                float[] gelu = NativeKernels.linear(empty, w0, b, outIn, true).toFloatArray();
+                for (int i = 0; i < 6; i++) {
+                    double want = GeluReference.gelu(new float[] {-1f, 0.5f, 2f}[i % 3]);
+                    assertEquals(want, gelu[i], 2e-6 * Math.abs(want), "GELU of the bias, outIn " + outIn + " at " + i);
                 }
             }
         }
@@ -170,7 +234,10 @@ class NativeKernelsTest {
         assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
         Random random = new Random(9);
         // {steps, batch, heads, head size, queries, keys}
-        int[][] cases = {{1, 1, 1, 16, 1, 1}, {2, 3, 2, 32, 5, 5}, {1, 2, 3, 64, 37, 37}, {4, 2, 2, 16, 1, 20}, {1, 1, 4, 48, 9, 30}};
+        // length 1; one query against a long past (decoding at context 300); lengths off the 16-key
+        // vectors and the 8-query blocks; fewer queries than keys with causal (a cached pass)
+        int[][] cases = {{1, 1, 1, 16, 1, 1}, {2, 3, 2, 32, 5, 5}, {1, 2, 3, 64, 37, 37}, {4, 2, 2, 16, 1, 20},
+            {1, 1, 4, 48, 9, 30}, {1, 2, 2, 64, 1, 300}, {1, 1, 2, 32, 130, 130}, {2, 1, 1, 16, 3, 17}};
         try (NDManager manager = NDManager.newBaseManager()) {
             for (int[] c : cases) {
                 int t = c[0];
@@ -224,6 +291,20 @@ class NativeKernelsTest {
             scores = scores.add(after);
         }
         return scores.softmax(-1).matMul(vh).transpose(0, 1, 3, 2, 4).reshape(s);
+    }
+
+    /** Where the kernels do not run (no AVX-512, -Dspikelm.native=false) a direct call never reaches them. */
+    @Test
+    void withoutTheKernelsADirectCallIsRefused() {
+        assumeFalse(NativeKernels.isDenseAvailable(), "the kernels run here (the suite with -Dspikelm.native=false checks this)");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.ones(new Shape(2, 16));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> NativeKernels.linear(x, manager.ones(new Shape(3, 16)), null, true, false));
+            assertTrue(e.getMessage().contains("isDenseAvailable"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> NativeKernels.attention(x, x, x, null, 1, 4f, false));
+            assertFalse(NativeKernels.supportsDense(x), "callers are told to use the engine");
+        }
     }
 
     @Test

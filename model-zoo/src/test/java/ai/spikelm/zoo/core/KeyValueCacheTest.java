@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Growing the cache in buffers with room gives exactly what concatenation gives, step after step,
@@ -42,14 +44,15 @@ class KeyValueCacheTest {
                 .reshape(1, 1, 1, count, 1).repeat(0, 2).repeat(2, 2).repeat(4, 3);
     }
 
-    @Test
-    void growsAsConcatenationWouldAndIgnoresPassesItDidNotAdopt() {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5}) // a prompt of one position (the first buffer's growth from length 1) or five
+    void growsAsConcatenationWouldAndIgnoresPassesItDidNotAdopt(int prompt) {
         try (NDManager manager = NDManager.newBaseManager();
                 OneLayer cache = new OneLayer(manager)) {
-            NDArray expected = positions(manager, 0, 5);
-            cache.adopt(positions(manager, 0, 5), positions(manager, 0, 5), 5); // a prompt: plain arrays
-            int length = 5;
-            for (int step = 0; step < 40; step++) { // across several buffers (16, 36, 92 positions)
+            NDArray expected = positions(manager, 0, prompt);
+            cache.adopt(positions(manager, 0, prompt), positions(manager, 0, prompt), prompt); // plain arrays
+            int length = prompt;
+            for (int step = 0; step < 40; step++) { // across several buffers
                 int added = step % 7 == 3 ? 3 : 1;
                 if (step % 5 == 2) {
                     try (NDManager failed = manager.newSubManager()) { // written, never adopted
