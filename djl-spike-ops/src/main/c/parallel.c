@@ -106,6 +106,15 @@ static void scratch_init(void) {
     scratch_ready = pthread_key_create(&scratch_key, scratch_free) == 0;
 }
 
+/*
+ * When the library is unloaded (System.load'ed, its class loader collected), threads that outlive
+ * it must not call its destructor at their end: the key goes first (their buffers are then lost,
+ * once; no crash).
+ */
+__attribute__((destructor)) static void scratch_unload(void) {
+    if (scratch_ready) pthread_key_delete(scratch_key);
+}
+
 void *sl_scratch(int slot, size_t bytes) {
     pthread_once(&scratch_once, scratch_init);
     if (!scratch_ready || slot < 0 || slot >= SL_SCRATCH_SLOTS || bytes > SIZE_MAX - 64) return NULL;
