@@ -8,17 +8,12 @@
  * would drop it).
  *
  * Large calls are shared out over the threads of the OpenMP runtime already loaded in the process
- * (the engine's), as the engine shares out its own element-wise operations: its workers spin
- * waiting for the next region, so a pool of our own would only fight them for the cores.
+ * (the engine's, see parallel.h), as the engine shares out its own element-wise operations.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <jni.h>
-#include <link.h>
-#include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "parallel.h"
 
 #define ROUNDING_SHIFT 12582912.0f /* 1.5 * 2^23: (v + S) - S rounds v half to even */
 #define BLOCK 1024                 /* elements of every step whose membrane stays in L1 */
@@ -86,47 +81,6 @@ static void spike_range(const float *x, float *o, long n, long begin, long end, 
     }
 }
 
-/* The process's OpenMP runtime, found once; parallel stays NULL where there is none. */
-static struct {
-    void (*parallel)(void (*)(void *), void *, unsigned, unsigned); /* GOMP_parallel: what #pragma omp parallel calls */
-    int (*max_threads)(void);
-    int (*thread_num)(void);
-    int (*num_threads)(void);
-    char path[PATH_MAX];
-} omp;
-static pthread_once_t omp_once = PTHREAD_ONCE_INIT;
-
-static int find_openmp(struct dl_phdr_info *info, size_t size, void *found) {
-    (void) size;
-    const char *slash = strrchr(info->dlpi_name, '/');
-    const char *base = slash ? slash + 1 : info->dlpi_name;
-    if (strncmp(base, "libgomp", 7) != 0 && strncmp(base, "libiomp", 7) != 0 && strncmp(base, "libomp", 6) != 0) {
-        return 0;
-    }
-    strncpy(found, info->dlpi_name, PATH_MAX - 1);
-    return 1;
-}
-
-static void resolve_openmp(void) {
-    char path[PATH_MAX] = {0};
-    if (!dl_iterate_phdr(find_openmp, path)) {
-        return;
-    }
-    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD); /* the loaded copy, never a second one */
-    if (lib == NULL) {
-        return;
-    }
-    *(void **) &omp.max_threads = dlsym(lib, "omp_get_max_threads");
-    *(void **) &omp.thread_num = dlsym(lib, "omp_get_thread_num");
-    *(void **) &omp.num_threads = dlsym(lib, "omp_get_num_threads");
-    *(void **) &omp.parallel = dlsym(lib, "GOMP_parallel");
-    if (omp.max_threads && omp.thread_num && omp.num_threads && omp.parallel) {
-        memcpy(omp.path, path, sizeof path);
-    } else {
-        omp.parallel = NULL;
-    }
-}
-
 struct call {
     const float *x;
     float *o;
@@ -141,8 +95,8 @@ struct call {
 static void run_share(void *data) {
     const struct call *c = data;
     long blocks = (c->n + BLOCK - 1) / BLOCK;
-    long threads = omp.num_threads();
-    long id = omp.thread_num();
+    long threads = sl_num_threads();
+    long id = sl_thread_num();
     long begin = blocks * id / threads * BLOCK;
     long end = blocks * (id + 1) / threads * BLOCK;
     if (end > c->n) end = c->n;
@@ -150,18 +104,10 @@ static void run_share(void *data) {
 }
 
 /* A thread per GRAIN values begun, up to as many as the engine would use (as at::parallel_for). */
-static long thread_count(const struct call *c) {
-    if (omp.parallel == NULL || c->n <= BLOCK) return 1;
-    long tasks = (c->n * c->steps + GRAIN - 1) / GRAIN;
-    long threads = omp.max_threads();
-    return tasks < threads ? tasks : threads;
-}
-
 static void spike_steps(const struct call *c) {
-    pthread_once(&omp_once, resolve_openmp);
-    long threads = thread_count(c);
+    int threads = c->n <= BLOCK ? 1 : sl_threads_for(c->n * c->steps, GRAIN);
     if (threads > 1) {
-        omp.parallel(run_share, (void *) c, (unsigned) threads, 0);
+        sl_parallel(run_share, (void *) c, threads);
     } else {
         spike_range(c->x, c->o, c->n, 0, c->n, c->steps, c->alpha, c->mode, c->decay);
     }
@@ -190,6 +136,6 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_neuron_NativeSpikeKernel_spike(
 
 JNIEXPORT jstring JNICALL Java_ai_spikelm_ops_neuron_NativeSpikeKernel_openMpRuntime(JNIEnv *env, jclass cls) {
     (void) cls;
-    pthread_once(&omp_once, resolve_openmp);
-    return omp.parallel != NULL ? (*env)->NewStringUTF(env, omp.path) : NULL;
+    const char *path = sl_openmp_path();
+    return path != NULL ? (*env)->NewStringUTF(env, path) : NULL;
 }

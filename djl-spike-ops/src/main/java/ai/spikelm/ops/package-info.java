@@ -7,6 +7,8 @@
  *       quantiser, the LIF baseline neuron and amplitude calibration.
  *   <li>{@link ai.spikelm.ops.nn}: layers built from neurons, such as the spiking linear layer, and
  *       the time-axis helpers.
+ *   <li>{@link ai.spikelm.ops.kernel}: native inference kernels (spiking recurrence, dense
+ *       products, attention) where the platform has them.
  *   <li>{@link ai.spikelm.ops.stats}: firing rates, synaptic operations and the energy model.
  * </ul>
  *

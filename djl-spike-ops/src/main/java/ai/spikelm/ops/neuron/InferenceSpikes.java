@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.spikelm.ops.kernel.NativeKernels;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Inference-only spiking in one pass over memory: the whole T-step recurrence
@@ -52,9 +50,6 @@ final class InferenceSpikes {
      */
     static final int CHUNK = 4096;
 
-    /** Whether {@code toByteBuffer(true)} is a view of the array's memory, per engine name. */
-    private static final Map<String, Boolean> DIRECT_VIEWS = new ConcurrentHashMap<>();
-
     private InferenceSpikes() {}
 
     /**
@@ -70,7 +65,7 @@ final class InferenceSpikes {
                 && Device.Type.CPU.equals(input.getDevice().getDeviceType())
                 && Device.Type.CPU.equals(manager.getDevice().getDeviceType())
                 && input.size() <= Integer.MAX_VALUE / Float.BYTES
-                && DIRECT_VIEWS.computeIfAbsent(manager.getEngine().getEngineName(), name -> probeDirectView(manager));
+                && NativeKernels.hasDirectMemory(manager);
     }
 
     /**
@@ -152,21 +147,6 @@ final class InferenceSpikes {
         for (int i = 0; i < len; i++) {
             float rounded = (u[i] / alpha + ROUNDING_SHIFT) - ROUNDING_SHIFT;
             e[i] = Math.min(Math.max(rounded, -1f), 1f) * alpha;
-        }
-    }
-
-    /** Writes through a direct buffer and reads back through the engine. */
-    private static boolean probeDirectView(NDManager manager) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray probe = scope.zeros(new Shape(1), DataType.FLOAT32, Device.cpu());
-            ByteBuffer memory = probe.toByteBuffer(true);
-            if (!memory.isDirect() || memory.order() != ByteOrder.nativeOrder() || memory.capacity() < Float.BYTES) {
-                return false;
-            }
-            memory.asFloatBuffer().put(0, 0.375f);
-            return probe.toFloatArray()[0] == 0.375f;
-        } catch (UnsupportedOperationException e) {
-            return false;
         }
     }
 }

@@ -1,18 +1,12 @@
 package ai.spikelm.ops.neuron;
 
-import java.io.IOException;
-import java.io.InputStream;
+import ai.spikelm.ops.kernel.NativeKernels;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one-pass spiking recurrence of {@link InferenceSpikes} in C ({@code src/main/c}), built by
- * gcc into the jar for linux-x86_64 when the build machine has gcc.
+ * The one-pass spiking recurrence of {@link InferenceSpikes} in C ({@code src/main/c}), part of the
+ * library {@link NativeKernels} loads (built by gcc into the jar for linux-x86_64 when the build
+ * machine has gcc).
  *
  * <p>Why: the Java kernel has to copy every chunk into a Java array and back, because the JIT
  * vectorises loops over arrays but not over direct buffers; the copies and the arithmetic then run
@@ -33,13 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NativeSpikeKernel {
 
-    private static final Logger logger = LoggerFactory.getLogger(NativeSpikeKernel.class);
-
-    /** The library, beside this class in the jar. */
-    static final String RESOURCE = "linux-x86_64/libspikelm_neuron.so";
-
-    /** Whether the native kernel loaded. */
-    static final boolean AVAILABLE = load();
+    /** Whether the native kernel loaded (the library {@link NativeKernels} loads). */
+    static final boolean AVAILABLE = NativeKernels.isLoaded();
 
     private NativeSpikeKernel() {}
 
@@ -81,37 +70,12 @@ final class NativeSpikeKernel {
      */
     static native String openMpRuntime();
 
-    private static boolean load() {
-        if (!Boolean.parseBoolean(System.getProperty("spikelm.native", "true")) || !isLinuxX86_64()) {
-            return false;
-        }
-        try (InputStream library = NativeSpikeKernel.class.getResourceAsStream(RESOURCE)) {
-            if (library == null) {
-                logger.debug("No native spike kernel in this build; using the Java kernel");
-                return false;
-            }
-            Path file = Files.createTempFile("spikelm_neuron", ".so");
-            try {
-                Files.copy(library, file, StandardCopyOption.REPLACE_EXISTING);
-                System.load(file.toString());
-            } finally {
-                Files.deleteIfExists(file); // the loaded mapping outlives the file
-            }
-            return true;
-        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-            logger.warn("Native spike kernel not loaded, using the Java kernel: {}", e.toString());
-            return false;
-        }
-    }
-
     /**
      * Returns whether this JVM runs on the platform the library is built for.
      *
      * @return true on Linux, x86-64
      */
     static boolean isLinuxX86_64() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+        return NativeKernels.isLinuxX86_64();
     }
 }

@@ -12,6 +12,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.BlockPaths;
+import ai.spikelm.ops.kernel.NativeKernels;
+import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.stats.MonitoredBlock;
 import ai.spikelm.ops.stats.SpikeCounts;
@@ -19,7 +22,8 @@ import ai.spikelm.ops.stats.SpikeMonitor;
 import java.util.Objects;
 
 /**
- * A neuron followed by a full-precision linear map: y_t = W·spikes(x)_t + b at every time step.
+ * A neuron followed by a full-precision linear map: y_t = W·spikes(x)_t + b at every time step,
+ * optionally passed through an {@link Activation}.
  *
  * <p>The weight is {@code [out, in]} as in Hugging Face's {@code nn.Linear} (parameter {@value
  * #WEIGHT}), or {@code [in, out]} as in GPT-2's {@code Conv1D} with {@link WeightLayout#IN_OUT},
@@ -27,6 +31,10 @@ import java.util.Objects;
  * block named {@value #NEURON}: an {@link ai.spikelm.ops.neuron.ElasticBiSpikingNeuron} for
  * SpikeLM, a {@link ai.spikelm.ops.neuron.LifNeuron} for the LIF baseline, or {@link
  * Blocks#identityBlock()} to run the same layer as a plain ANN linear.
+ *
+ * <p>At inference ({@code training = false}) the product runs in {@link NativeKernels#linear}
+ * where that is available, else as the engine's {@code linear}; a native product leaves the
+ * autograd graph, as the neurons' one-pass spikes do.
  *
  * <p>When monitored it records, for a spiking neuron, the MACs of the equivalent ANN layer and the
  * accumulates its non-zero spikes trigger (each triggers one per output unit); for a non-spiking
@@ -42,6 +50,17 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         IN_OUT
     }
 
+    /** What the layer's outputs pass through. */
+    public enum Activation {
+        /** Nothing: y = W·s + b. */
+        NONE,
+        /**
+         * GELU with the exact Gaussian CDF (erf): y = GELU(W·s + b). At inference the native product
+         * applies it to each output as it is finished, instead of in another pass over memory.
+         */
+        GELU
+    }
+
     /** Name of the weight parameter. */
     public static final String WEIGHT = "weight";
     /** Name of the bias parameter. */
@@ -53,10 +72,12 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
 
     private final long units;
     private final WeightLayout layout;
+    private final Activation activation;
     private final Block neuron;
     private final Parameter weight;
     private final Parameter bias;
     private volatile SpikeMonitor.Site monitor;
+    private volatile NativeKernels.Int8Weights int8;
 
     /**
      * Creates the layer from its builder's settings.
@@ -68,6 +89,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         super(VERSION);
         this.units = builder.units;
         this.layout = builder.layout;
+        this.activation = builder.activation;
         this.neuron = addChildBlock(NEURON, builder.neuron);
         this.weight =
                 addParameter(
@@ -135,21 +157,83 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
      * @param parameterStore the parameter store
      * @param spikes the spikes {@code [T, ..., in]}
      * @param training whether this is a training pass
-     * @return W·spikes + b
+     * @return W·spikes + b, through the layer's activation
      */
     public NDArray project(ParameterStore parameterStore, NDArray spikes, boolean training) {
         NDArray w = parameterStore.getValue(weight, spikes.getDevice(), training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, spikes.getDevice(), training);
+        NativeKernels.Int8Weights quantized = int8;
+        if (training) {
+            int8 = null; // the weights are about to change: the snapshot would go stale
+        }
         SpikeMonitor.Site site = monitor;
         if (site != null) {
             record(site, spikes);
         }
+        if (!training && quantized != null && neuron instanceof AbstractElasticSpikingBlock
+                && ((AbstractElasticSpikingBlock) neuron).isCalibrated() && NativeKernels.supportsDense(spikes, b)) {
+            float[] alpha = ((AbstractElasticSpikingBlock) neuron).getAmplitudes();
+            return NativeKernels.ternaryInt8(spikes, alpha, quantized, b, activation == Activation.GELU);
+        }
+        if (!training && NativeKernels.supportsDense(spikes, w, b)) {
+            // Inference: the native product, outside autograd (see NativeKernels#linear).
+            return NativeKernels.linear(spikes, w, b, layout == WeightLayout.OUT_IN, activation == Activation.GELU);
+        }
+        NDArray y;
         if (layout == WeightLayout.IN_OUT) {
             // The spikes come first: results live on the input's manager, never the parameters'.
-            NDArray y = spikes.matMul(w);
-            return b == null ? y : y.add(b);
+            y = spikes.matMul(w);
+            y = b == null ? y : y.add(b);
+        } else {
+            y = Linear.linear(spikes, w, b).singletonOrThrow();
         }
-        return Linear.linear(spikes, w, b).singletonOrThrow();
+        return activation == Activation.GELU ? ai.djl.nn.Activation.gelu(y) : y;
+    }
+
+    /**
+     * Switches this layer's spiking inference to int8 weights (a <b>lossy</b>, labelled option for
+     * speed; see {@link NativeKernels.Int8Weights}), or back to its exact float32 weights. The
+     * weight is quantised now, as it is: a snapshot, which a training pass drops (training always
+     * uses the exact weights) and which does not follow later changes; call again after changing
+     * the weight. Only spiking layers (an elastic spiking neuron) switch; the int8 products take
+     * the ternary spikes as they are.
+     *
+     * @param use true to quantise and use int8 weights, false for the exact weights
+     * @return whether the layer now uses int8 weights
+     */
+    public boolean useInt8Weights(boolean use) {
+        if (!use || !(neuron instanceof AbstractElasticSpikingBlock) || !NativeKernels.isInt8Available()) {
+            int8 = null;
+            return false;
+        }
+        int8 = NativeKernels.Int8Weights.quantize(weight.getArray(), layout == WeightLayout.OUT_IN);
+        return true;
+    }
+
+    /**
+     * Returns whether this layer's spiking inference uses int8 weights now.
+     *
+     * @return true after {@code useInt8Weights(true)} succeeded and no training pass since
+     */
+    public boolean usesInt8Weights() {
+        return int8 != null;
+    }
+
+    /**
+     * Switches every spiking layer under a block to int8 weights or back ({@link #useInt8Weights}).
+     *
+     * @param model the model
+     * @param use true for int8 weights, false for the exact weights
+     * @return the number of layers that now use int8 weights
+     */
+    public static int useInt8Weights(Block model, boolean use) {
+        int[] count = {0};
+        BlockPaths.walk(model, (path, block) -> {
+            if (block instanceof SpikingLinear && ((SpikingLinear) block).useInt8Weights(use)) {
+                count[0]++;
+            }
+        });
+        return count[0];
     }
 
     private void record(SpikeMonitor.Site site, NDArray spikes) {
@@ -204,6 +288,7 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         private Block neuron;
         private boolean bias = true;
         private WeightLayout layout = WeightLayout.OUT_IN;
+        private Activation activation = Activation.NONE;
 
         Builder() {}
 
@@ -242,6 +327,17 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
          */
         public Builder optWeightLayout(WeightLayout layout) {
             this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
+        /**
+         * Sets what the outputs pass through (default {@link Activation#NONE}).
+         *
+         * @param activation the activation
+         * @return this builder
+         */
+        public Builder optActivation(Activation activation) {
+            this.activation = Objects.requireNonNull(activation, "activation");
             return this;
         }
 

@@ -15,22 +15,23 @@ public final class TimeAxis {
      *
      * @param x any array {@code [...]}
      * @param timeSteps T, at least 1
-     * @return {@code [T, ...]}
+     * @return {@code [T, ...]} (a view of x when T = 1)
      */
     public static NDArray repeat(NDArray x, int timeSteps) {
         if (timeSteps < 1) {
             throw new IllegalArgumentException("Time steps T must be at least 1, got " + timeSteps);
         }
-        return x.expandDims(0).repeat(0, timeSteps);
+        // One step is a view: no copy of the embeddings for an ANN or T = 1.
+        return timeSteps == 1 ? x.expandDims(0) : x.expandDims(0).repeat(0, timeSteps);
     }
 
     /**
      * Averages over the leading time axis.
      *
      * @param x {@code [T, ...]}
-     * @return {@code [...]}
+     * @return {@code [...]} (a view of x when T = 1)
      */
     public static NDArray mean(NDArray x) {
-        return x.mean(new int[] {0});
+        return x.getShape().get(0) == 1 ? x.squeeze(0) : x.mean(new int[] {0});
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
+import ai.spikelm.ops.kernel.NativeKernels;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,7 +36,7 @@ class NativeSpikeKernelTest {
         assumeTrue(onPath("gcc"), "built without gcc: the Java kernel runs");
         assumeTrue(Boolean.parseBoolean(System.getProperty("spikelm.native", "true")), "turned off: the Java kernel runs");
         assertNotNull(
-                NativeSpikeKernel.class.getResource(NativeSpikeKernel.RESOURCE), "the build put the library beside the class");
+                NativeKernels.class.getResource("linux-x86_64/libspikelm_kernels.so"), "the build put the library beside its loader");
         assertTrue(NativeSpikeKernel.AVAILABLE, "the library loads");
     }
 

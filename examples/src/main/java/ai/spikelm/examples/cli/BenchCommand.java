@@ -10,10 +10,7 @@ import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.djl.InferenceThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -104,10 +101,11 @@ final class BenchCommand implements Callable<Integer> {
             double[] ratios = timed.ratios(i, 0);
             double[] ms = timed.milliseconds(i);
             out.printf(Locale.ROOT, "  %-12s %9.1f %8.1f - %8.1f %9.2f %7.2f - %5.2f   resident memory %d MB%n",
-                    NAMES[i], median(ms), min(ms), max(ms), median(ratios), min(ratios), max(ratios),
+                    NAMES[i], InterleavedRounds.median(ms), InterleavedRounds.min(ms), InterleavedRounds.max(ms),
+                    InterleavedRounds.median(ratios), InterleavedRounds.min(ratios), InterleavedRounds.max(ratios),
                     timed.residentMegabytes(i));
         }
-        out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", peakMegabytes());
+        out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", InterleavedRounds.peakMegabytes());
         out.flush();
         return 0;
     }
@@ -120,21 +118,6 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-    }
-
-    static double min(double[] values) {
-        return Arrays.stream(values).min().orElse(Double.NaN);
-    }
-
-    static double max(double[] values) {
-        return Arrays.stream(values).max().orElse(Double.NaN);
-    }
-
     /**
      * Returns how many threads PyTorch's operators use ({@code -Dai.djl.pytorch.num_threads}, else
      * PyTorch's default), asked of the engine, which the command line has only at run time.
@@ -145,27 +128,5 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             return "unknown (" + e.getMessage() + ")";
         }
-    }
-
-    static long residentMegabytes() {
-        return status("VmRSS:");
-    }
-
-    static long peakMegabytes() {
-        return status("VmHWM:");
-    }
-
-    /** Reads a memory figure of this process from /proc (Linux), in MB; -1 elsewhere. */
-    private static long status(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -108,19 +108,19 @@ final class BenchGenerateCommand implements Callable<Integer> {
             for (int i = 0; i < settings.length; i++) {
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-12s", NAMES[i]));
                 for (int c = 0; c < contexts.length; c++) {
-                    double ms = BenchCommand.median(perToken[i][c]) / 1e6;
-                    double ann = BenchCommand.median(perToken[0][c]) / 1e6;
+                    double ms = InterleavedRounds.median(perToken[i][c]) / 1e6;
+                    double ann = InterleavedRounds.median(perToken[0][c]) / 1e6;
                     row.append(String.format(Locale.ROOT, " %6.2f ms %4.2fx", ms, ms / ann));
                 }
-                double flat = BenchCommand.median(perToken[i][contexts.length - 1]) / BenchCommand.median(perToken[i][0]);
+                double flat = InterleavedRounds.median(perToken[i][contexts.length - 1]) / InterleavedRounds.median(perToken[i][0]);
                 row.append(String.format(Locale.ROOT, "  %.2f", flat));
                 out.println(row);
             }
             for (int i = 0; i < settings.length; i++) {
                 out.printf(Locale.ROOT, "  %-12s %7.1f tokens/s at context %d%n", NAMES[i],
-                        1e9 / BenchCommand.median(perToken[i][0]), contexts[0]);
+                        1e9 / InterleavedRounds.median(perToken[i][0]), contexts[0]);
             }
-            out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", BenchCommand.peakMegabytes());
+            out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", InterleavedRounds.peakMegabytes());
         }
         out.flush();
         return 0;

@@ -121,7 +121,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 optimizers.forEach(AdamW::close);
             }
         }
-        out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", BenchCommand.peakMegabytes());
+        out.printf(Locale.ROOT, "  peak resident memory of the process: %d MB%n", InterleavedRounds.peakMegabytes());
         out.flush();
         return 0;
     }
@@ -185,10 +185,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             double[] ratios = timed.ratios(i, 0);
             double[] cpu = timed.cpuRatios(i, 0);
             out.printf(Locale.ROOT, "  %-12s %9.1f %8.1f - %8.1f %9.2f %7.2f - %5.2f %10.2f %7.2f - %5.2f %10.0f %6.2f %6d MB%n",
-                    NAMES[i], BenchCommand.median(ms), BenchCommand.min(ms), BenchCommand.max(ms),
-                    BenchCommand.median(ratios), BenchCommand.min(ratios), BenchCommand.max(ratios),
-                    BenchCommand.median(cpu), BenchCommand.min(cpu), BenchCommand.max(cpu),
-                    tokens / (BenchCommand.median(ms) / 1e3), timed.busyCores(i), timed.residentMegabytes(i));
+                    NAMES[i], InterleavedRounds.median(ms), InterleavedRounds.min(ms), InterleavedRounds.max(ms),
+                    InterleavedRounds.median(ratios), InterleavedRounds.min(ratios), InterleavedRounds.max(ratios),
+                    InterleavedRounds.median(cpu), InterleavedRounds.min(cpu), InterleavedRounds.max(cpu),
+                    tokens / (InterleavedRounds.median(ms) / 1e3), timed.busyCores(i), timed.residentMegabytes(i));
         }
         out.flush();
     }

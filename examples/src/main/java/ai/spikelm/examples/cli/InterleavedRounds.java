@@ -1,6 +1,10 @@
 package ai.spikelm.examples.cli;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,8 +16,11 @@ import java.util.List;
  *
  * <p>Besides wall time it records the process's CPU time over each run (how many cores were busy)
  * and the resident memory seen after each configuration.
+ *
+ * <p>The {@code bench*} commands use it, and so does the side-by-side benchmark against ONNX
+ * Runtime in the {@code bench} module, which is why it is public.
  */
-final class InterleavedRounds {
+public final class InterleavedRounds {
 
     private final long[][] wallNanos;
     private final long[][] cpuNanos;
@@ -33,7 +40,7 @@ final class InterleavedRounds {
      * @param rounds timed rounds
      * @return the times
      */
-    static InterleavedRounds measure(List<Runnable> configurations, int warmup, int rounds) {
+    public static InterleavedRounds measure(List<Runnable> configurations, int warmup, int rounds) {
         int n = configurations.size();
         InterleavedRounds result = new InterleavedRounds(n, rounds);
         for (int w = 0; w < warmup; w++) {
@@ -47,7 +54,7 @@ final class InterleavedRounds {
                 configurations.get(i).run();
                 result.wallNanos[i][r] = System.nanoTime() - start;
                 result.cpuNanos[i][r] = processCpuNanos() - cpu;
-                result.residentMegabytes[i] = Math.max(result.residentMegabytes[i], BenchCommand.residentMegabytes());
+                result.residentMegabytes[i] = Math.max(result.residentMegabytes[i], residentMegabytes());
             }
         }
         return result;
@@ -59,7 +66,7 @@ final class InterleavedRounds {
      * @param i the configuration
      * @return milliseconds
      */
-    double[] milliseconds(int i) {
+    public double[] milliseconds(int i) {
         double[] ms = new double[wallNanos[i].length];
         for (int r = 0; r < ms.length; r++) {
             ms[r] = wallNanos[i][r] / 1e6;
@@ -75,7 +82,7 @@ final class InterleavedRounds {
      * @param base the reference configuration
      * @return one ratio per round
      */
-    double[] ratios(int i, int base) {
+    public double[] ratios(int i, int base) {
         double[] ratios = new double[wallNanos[i].length];
         for (int r = 0; r < ratios.length; r++) {
             ratios[r] = (double) wallNanos[i][r] / wallNanos[base][r];
@@ -92,7 +99,7 @@ final class InterleavedRounds {
      * @param base the reference configuration
      * @return one ratio per round (NaN where the JVM cannot tell CPU time)
      */
-    double[] cpuRatios(int i, int base) {
+    public double[] cpuRatios(int i, int base) {
         double[] ratios = new double[cpuNanos[i].length];
         for (int r = 0; r < ratios.length; r++) {
             ratios[r] = cpuNanos[i][r] < 0 ? Double.NaN : (double) cpuNanos[i][r] / cpuNanos[base][r];
@@ -107,7 +114,7 @@ final class InterleavedRounds {
      * @param i the configuration
      * @return busy cores, or NaN where the JVM cannot tell CPU time
      */
-    double busyCores(int i) {
+    public double busyCores(int i) {
         long cpu = 0;
         long wall = 0;
         for (int r = 0; r < wallNanos[i].length; r++) {
@@ -126,8 +133,73 @@ final class InterleavedRounds {
      * @param i the configuration
      * @return MB, or -1 where /proc is missing
      */
-    long residentMegabytes(int i) {
+    public long residentMegabytes(int i) {
         return residentMegabytes[i];
+    }
+
+    /**
+     * Returns the median.
+     *
+     * @param values at least one value
+     * @return the middle value, or the mean of the two middle ones
+     */
+    public static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    /**
+     * Returns the smallest value.
+     *
+     * @param values the values
+     * @return the minimum, NaN for none
+     */
+    public static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    /**
+     * Returns the largest value.
+     *
+     * @param values the values
+     * @return the maximum, NaN for none
+     */
+    public static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    /**
+     * Returns this process's resident memory now ({@code VmRSS}).
+     *
+     * @return MB, or -1 where /proc is missing
+     */
+    public static long residentMegabytes() {
+        return status("VmRSS:");
+    }
+
+    /**
+     * Returns this process's peak resident memory so far ({@code VmHWM}).
+     *
+     * @return MB, or -1 where /proc is missing
+     */
+    public static long peakMegabytes() {
+        return status("VmHWM:");
+    }
+
+    /** Reads a memory figure of this process from /proc (Linux), in MB; -1 elsewhere. */
+    private static long status(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** The CPU time of every thread of this process, or −1 where the JVM cannot tell. */

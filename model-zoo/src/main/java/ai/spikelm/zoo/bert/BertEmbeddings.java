@@ -74,7 +74,7 @@ public class BertEmbeddings extends AbstractBlock {
                         .add(positionEmbeddings.forward(ps, new NDList(positions), training).singletonOrThrow())
                         .add(tokenTypeEmbeddings.forward(ps, new NDList(tokenTypeIds), training).singletonOrThrow());
         NDArray normed = layerNorm.forward(ps, new NDList(embeddings), training).singletonOrThrow();
-        return Dropout.dropout(normed, dropout, training);
+        return training ? Dropout.dropout(normed, dropout, true) : new NDList(normed);
     }
 
     /** {@inheritDoc} */

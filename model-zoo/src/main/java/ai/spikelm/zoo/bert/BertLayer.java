@@ -111,9 +111,15 @@ public class BertLayer extends AbstractBlock {
         @SuppressWarnings("this-escape")
         Intermediate(SpikeBertConfig config) {
             units = config.intermediateSize();
-            SpikingLinear linear = BertSelfAttention.spikingLinear(config, "intermediate", config.intermediateSize());
+            // Exact GELU belongs to the layer, which can apply it as each output is finished.
+            boolean gelu = "gelu".equals(config.hiddenAct());
+            SpikingLinear linear = SpikingLinear.builder()
+                    .setUnits(config.intermediateSize())
+                    .setNeuron(config.spiking().neuron("intermediate"))
+                    .optActivation(gelu ? SpikingLinear.Activation.GELU : SpikingLinear.Activation.NONE)
+                    .build();
             dense = addChildBlock("dense", linear);
-            activation = Activations.of(config.hiddenAct());
+            activation = gelu ? UnaryOperator.identity() : Activations.of(config.hiddenAct());
         }
 
         @Override

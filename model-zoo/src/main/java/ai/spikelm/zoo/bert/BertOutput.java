@@ -48,7 +48,9 @@ public class BertOutput extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         // Forward parameters reach the neuron: a caller that hands x over lets it spike x in place.
         NDArray projected = dense.forward(ps, new NDList(inputs.get(0)), training, params).singletonOrThrow();
-        projected = Dropout.dropout(projected, dropout, training).singletonOrThrow();
+        if (training) {
+            projected = Dropout.dropout(projected, dropout, true).singletonOrThrow();
+        }
         return layerNorm.forward(ps, new NDList(projected.add(inputs.get(1))), training);
     }
 

@@ -11,6 +11,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.ScalarOps;
+import ai.spikelm.ops.kernel.NativeKernels;
 import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
@@ -31,7 +32,10 @@ import ai.spikelm.ops.stats.SpikeMonitor;
  * <p>Input {@code [T, B, L, D]} and the additive mask {@code [B, 1, 1, L]}; output {@code [T, B, L,
  * D]}, followed, when the forward parameters ask for {@link SpikeBertModel#OUTPUT_ATTENTION_LOG_PROBS},
  * by the attention log-probabilities {@code log softmax(Q·Kᵀ/√d + mask)} of every time step, {@code
- * [T, B, H, L, L]}. When monitored it records Q·Kᵀ and P·V: accumulates for spiked K and V (each non-zero
+ * [T, B, H, L, L]}. At inference, without log-probabilities, it runs in {@link
+ * NativeKernels#attention} where that is available (head sizes that are multiples of 16), outside
+ * autograd. When
+ * monitored it records Q·Kᵀ and P·V: accumulates for spiked K and V (each non-zero
  * entry meets every query), real MACs otherwise.
  */
 public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
@@ -98,18 +102,22 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         NDArray k = spike(keySpike, ps, new NDList(kProjected), training);
         NDArray v = spike(valueSpike, ps, new NDList(vProjected), training);
 
-        NDArray scores = ScalarOps.div(heads(q).matMul(heads(k).transpose(0, 1, 2, 4, 3)), (float) Math.sqrt(headSize));
         boolean wantLogProbs = SpikeBertModel.wants(params, SpikeBertModel.OUTPUT_ATTENTION_LOG_PROBS);
+        SpikeMonitor.Site site = monitor;
+        if (site != null) {
+            record(site, x.getShape(), k, v);
+        }
+        if (!training && !wantLogProbs && headSize % 16 == 0 && NativeKernels.supportsDense(q, k, v, mask)) {
+            // One pass per (batch, head), straight into [T, B, L, D]: no scores tensor, no transposes.
+            return new NDList(NativeKernels.attention(q, k, v, mask, heads, (float) Math.sqrt(headSize), false));
+        }
+        NDArray scores = ScalarOps.div(heads(q).matMul(heads(k).transpose(0, 1, 2, 4, 3)), (float) Math.sqrt(headSize));
         // Log-probabilities, not probabilities, for distillation: a KL term then never takes log 0.
         NDArray logProbs = wantLogProbs ? scores.add(mask).logSoftmax(-1) : null;
         NDArray probs = wantLogProbs ? logProbs.exp() : scores.add(mask).softmax(-1);
         probs = Dropout.dropout(probs, dropout, training).singletonOrThrow();
         NDArray context = probs.matMul(heads(v));
 
-        SpikeMonitor.Site site = monitor;
-        if (site != null) {
-            record(site, x.getShape(), k, v);
-        }
         Shape s = x.getShape();
         NDList out = new NDList(context.transpose(0, 1, 3, 2, 4).reshape(s));
         return wantLogProbs ? out.addAll(new NDList(logProbs)) : out;

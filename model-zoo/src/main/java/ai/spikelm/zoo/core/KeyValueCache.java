@@ -3,6 +3,11 @@ package ai.spikelm.zoo.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * A key/value cache for incremental decoding: for every layer, the spiked keys and values of all
@@ -12,10 +17,27 @@ import ai.djl.ndarray.NDManager;
  * self-attention of BART's {@code BartCache}); the family caches extend it with what differs (which
  * model owns the cache, how the batch size is known, the capacity's config field) and expose the
  * protected operations to their model. The arrays live on the cache's own sub-manager so that
- * closing the cache frees them and never touches the model's manager. The cache grows by
- * concatenation (as Hugging Face's {@code DynamicCache}) and is not thread-safe.
+ * closing the cache frees them and never touches the model's manager. The cache is not thread-safe
+ * and serves one sequence batch at a time.
+ *
+ * <p>Growth: the cached arrays are prefixes (views along the position axis) of buffers with room
+ * for more positions, twice what they hold when allocated. A decoding step writes its keys and
+ * values after the cached ones, in place, where concatenation would copy all P cached positions
+ * of every layer for each new token (at P = 512 and T = 4, tens of MB per token); a full buffer is
+ * copied once into one twice as large. Positions before P are never written again, so a pass that
+ * fails leaves the cache as it was.
  */
 public abstract class KeyValueCache implements AutoCloseable {
+
+    /**
+     * Cached arrays that are prefixes of a larger buffer, and that buffer. By identity: an NDArray's
+     * {@code equals} compares contents. Entries leave when the cache replaces or frees an array;
+     * those of failed passes when the next buffer is allocated.
+     */
+    private static final Map<NDArray, NDArray> BUFFERS = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    /** The fewest positions a new buffer holds. */
+    private static final long MIN_POSITIONS = 16;
 
     private final String name;
     private final NDManager manager;
@@ -161,8 +183,8 @@ public abstract class KeyValueCache implements AutoCloseable {
     public void clear() {
         requireOpen();
         for (int i = 0; i < keys.length; i++) {
-            closeQuietly(keys[i]);
-            closeQuietly(values[i]);
+            closeWithBuffer(keys[i]);
+            closeWithBuffer(values[i]);
             keys[i] = null;
             values[i] = null;
         }
@@ -191,31 +213,66 @@ public abstract class KeyValueCache implements AutoCloseable {
 
     /**
      * The attention step of cached decoding: the past and the new positions' keys (or values)
-     * along the position axis 3 of {@code [T, B, H, P, d]}. The result is attached to the caller's
-     * manager, not the cache's, so that a pass that fails leaves the cache as it was; {@link
-     * #extend} adopts it once the pass completes.
+     * along the position axis 3 of {@code [T, B, H, P, d]}, as one array. The new positions are
+     * written after the past in its buffer when it has room (see the class comment), else both go
+     * into a new buffer twice as large. The result is attached to the caller's manager, not the
+     * cache's, so that a pass that fails leaves the cache as it was; {@link #extend} adopts it once
+     * the pass completes.
      *
      * @param past the cached keys or values {@code [T, B, H, P, d]}
      * @param current the new positions' keys or values {@code [T, B, H, L, d]}
      * @param manager the manager of the current pass
-     * @return {@code [T, B, H, P + L, d]}
+     * @return {@code [T, B, H, P + L, d]}, a view of a buffer with room for more positions
      */
     public static NDArray withPast(NDArray past, NDArray current, NDManager manager) {
-        NDArray all = past.concat(current, 3);
+        Shape ps = past.getShape();
+        Shape cs = current.getShape();
+        if (ps.dimension() != 5 || cs.dimension() != 5 || !ps.slice(0, 3).equals(cs.slice(0, 3)) || ps.get(4) != cs.get(4)) {
+            throw new IllegalArgumentException("Cached " + ps + " and new " + cs + " keys or values do not fit together");
+        }
+        long p = ps.get(3);
+        long total = p + cs.get(3);
+        NDArray buffer = BUFFERS.get(past);
+        if (buffer == null || buffer.isReleased() || buffer.getShape().get(3) < total
+                || buffer.getDataType() != current.getDataType()) {
+            synchronized (BUFFERS) {
+                BUFFERS.entrySet().removeIf(e -> e.getKey().isReleased() || e.getValue().isReleased());
+            }
+            Shape room = new Shape(ps.get(0), ps.get(1), ps.get(2), Math.max(MIN_POSITIONS, 2 * total), ps.get(4));
+            buffer = manager.create(room, current.getDataType());
+            buffer.set(new NDIndex(":, :, :, :{}", p), past);
+        }
+        buffer.set(new NDIndex(":, :, :, {}:{}", p, total), current);
+        NDArray all = buffer.get(new NDIndex(":, :, :, :{}", total));
         all.attach(manager);
+        BUFFERS.put(all, buffer);
         return all;
     }
 
+    /** Adopts the arrays of a completed pass (and their buffer); frees the old ones (and theirs). */
     private NDArray replace(NDArray old, NDArray next) {
         next.attach(manager);
+        NDArray buffer = BUFFERS.get(next);
+        if (buffer != null) {
+            buffer.attach(manager);
+        }
         if (old != null && old != next) {
+            NDArray oldBuffer = BUFFERS.remove(old);
+            if (oldBuffer != null && oldBuffer != buffer) {
+                oldBuffer.close();
+            }
             old.close();
         }
         return next;
     }
 
-    private static void closeQuietly(NDArray array) {
+    /** Closes a cached array and the buffer it is a prefix of. */
+    private static void closeWithBuffer(NDArray array) {
         if (array != null) {
+            NDArray buffer = BUFFERS.remove(array);
+            if (buffer != null) {
+                buffer.close();
+            }
             array.close();
         }
     }

@@ -22,8 +22,8 @@ import ai.spikelm.zoo.core.KeyValueCache;
  *
  * <p>The arrays live on the cache's own manager (a sub-manager of the one it was created with), so
  * closing the cache frees them; the model's manager is never used. A forward pass appends to the
- * cache only when it completes. The cache grows by concatenation (as Hugging Face's {@code
- * DynamicCache}), up to the model's context window {@code n_positions}. A cache serves one
+ * cache only when it completes. The cache grows up to the model's context window {@code
+ * n_positions}, in buffers with room for more positions (see {@link KeyValueCache}). A cache serves one
  * sequence batch at a time and is not thread-safe.
  */
 public final class Gpt2Cache extends KeyValueCache {
