@@ -10,18 +10,25 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * The encoders of one JVM (an executor, or the driver in local mode): each spec's model is loaded
- * by the first task that needs it and kept for every later task and partition, so an executor holds
- * one model per spec, whatever its number of task slots. Its task threads share it (the encoder
- * pipeline is thread-safe; each measures its own forward passes). Loads run one at a time, so that
- * two calibrations never peak together.
+ * The models of one JVM (an executor, or the driver in local mode): each spec's model, an encoder
+ * ({@link EncoderSpec}) or a GLUE classifier ({@link ClassifierSpec}), is loaded by the first task
+ * that needs it and kept for every later task and partition, so an executor holds one model per
+ * spec, whatever its number of task slots. Its task threads share it (the encoder pipeline is
+ * thread-safe, each measuring its own forward passes; a classifier runs one task's batches at a
+ * time). Loads run one at a time, so that two calibrations never peak together.
  */
 public final class ExecutorEncoders {
 
-    private static final Map<EncoderSpec, LoadedEncoder> LOADED = new HashMap<>();
-    private static final Map<EncoderSpec, Integer> LOADS = new HashMap<>();
+    private static final Map<Object, AutoCloseable> LOADED = new HashMap<>();
+    private static final Map<Object, Integer> LOADS = new HashMap<>();
 
     private ExecutorEncoders() {}
+
+    /** What loads a spec's model. */
+    @FunctionalInterface
+    private interface Loader<S, M extends AutoCloseable> {
+        M load(S spec) throws IOException;
+    }
 
     /**
      * Returns this JVM's encoder of that spec, loading it on the first call.
@@ -30,14 +37,32 @@ public final class ExecutorEncoders {
      * @return the encoder, shared with this JVM's other tasks
      * @throws IOException if the model cannot be loaded
      */
-    public static synchronized LoadedEncoder get(EncoderSpec spec) throws IOException {
-        LoadedEncoder encoder = LOADED.get(spec);
-        if (encoder == null) {
-            encoder = LoadedEncoder.load(spec);
-            LOADED.put(spec, encoder);
+    public static LoadedEncoder get(EncoderSpec spec) throws IOException {
+        return cached(spec, LoadedEncoder.class, LoadedEncoder::load);
+    }
+
+    /**
+     * Returns this JVM's classifier of that spec, loading (and if needed calibrating) it on the
+     * first call.
+     *
+     * @param spec the classifier
+     * @return the classifier, shared with this JVM's other tasks
+     * @throws IOException if the model cannot be loaded
+     * @throws IllegalArgumentException if the model is not a classifier for the spec's task
+     */
+    public static LoadedClassifier get(ClassifierSpec spec) throws IOException {
+        return cached(spec, LoadedClassifier.class, LoadedClassifier::load);
+    }
+
+    private static synchronized <S, M extends AutoCloseable> M cached(S spec, Class<M> type, Loader<S, M> loader)
+            throws IOException {
+        AutoCloseable model = LOADED.get(spec);
+        if (model == null) {
+            model = loader.load(spec);
+            LOADED.put(spec, model);
             LOADS.merge(spec, 1, Integer::sum);
         }
-        return encoder;
+        return type.cast(model);
     }
 
     /**
@@ -51,37 +76,68 @@ public final class ExecutorEncoders {
      * @throws IllegalStateException outside a Spark task
      */
     static LoadedEncoder forTask(EncoderSpec spec) throws IOException {
+        TaskContext task = runningTask();
+        LoadedEncoder encoder = get(spec);
+        trimWhenDone(task);
+        return encoder;
+    }
+
+    /**
+     * Returns this JVM's classifier for the running Spark task, as {@link #forTask(EncoderSpec)}
+     * does for an encoder.
+     *
+     * @param spec the classifier
+     * @return the classifier
+     * @throws IOException if the model cannot be loaded
+     * @throws IllegalStateException outside a Spark task
+     */
+    static LoadedClassifier forTask(ClassifierSpec spec) throws IOException {
+        TaskContext task = runningTask();
+        LoadedClassifier classifier = get(spec);
+        trimWhenDone(task);
+        return classifier;
+    }
+
+    private static TaskContext runningTask() {
         TaskContext task = TaskContext.get();
         if (task == null) {
             throw new IllegalStateException("forTask runs inside a Spark task; use get(spec) elsewhere");
         }
-        LoadedEncoder encoder = get(spec);
+        return task;
+    }
+
+    private static void trimWhenDone(TaskContext task) {
         task.addTaskCompletionListener((TaskCompletionListener) context -> NativeMemory.trim());
-        return encoder;
     }
 
     /**
      * Returns how many times this JVM has loaded that spec's model since it started (or since
      * {@link #closeAll}).
      *
-     * @param spec the encoder
+     * @param spec an {@link EncoderSpec} or a {@link ClassifierSpec}
      * @return the count
      */
-    public static synchronized int loads(EncoderSpec spec) {
+    public static synchronized int loads(Object spec) {
         return LOADS.getOrDefault(spec, 0);
     }
 
     /**
-     * Frees every encoder of this JVM, for a driver in local mode once its jobs are done. No task
+     * Frees every model of this JVM, for a driver in local mode once its jobs are done. No task
      * may be running.
      */
     public static void closeAll() {
-        List<LoadedEncoder> closing;
+        List<AutoCloseable> closing;
         synchronized (ExecutorEncoders.class) {
             closing = new ArrayList<>(LOADED.values());
             LOADED.clear();
             LOADS.clear();
         }
-        closing.forEach(LoadedEncoder::close);
+        for (AutoCloseable model : closing) {
+            try {
+                model.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not free a model", e);
+            }
+        }
     }
 }

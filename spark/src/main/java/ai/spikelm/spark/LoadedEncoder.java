@@ -8,6 +8,7 @@ import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.NativeMemory;
 import ai.spikelm.zoo.core.SpikingConfig;
+import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.family.EncoderModel;
 import ai.spikelm.zoo.family.LoadRequest;
 import ai.spikelm.zoo.family.ModelFamilies;
@@ -58,7 +59,7 @@ public final class LoadedEncoder implements AutoCloseable {
      * @throws IOException naming the model if it cannot be found or read
      */
     public static LoadedEncoder load(EncoderSpec spec) throws IOException {
-        Path dir = modelDirectory(spec);
+        Path dir = modelDirectory(spec.model());
         NDManager manager = NDManager.newBaseManager();
         try {
             EncoderModel model = ModelFamilies.loadEncoder(
@@ -85,22 +86,28 @@ public final class LoadedEncoder implements AutoCloseable {
         }
     }
 
-    /** The spec's model as a Hugging Face-layout directory with config.json and tokenizer.json. */
-    private static Path modelDirectory(EncoderSpec spec) throws IOException {
-        if (spec.model() == null) {
+    /**
+     * A spec's model as a Hugging Face-layout directory with config.json and tokenizer.json (shared
+     * with {@link LoadedClassifier}).
+     *
+     * @param model a directory or Hub id, or null for the embedded model
+     */
+    static Path modelDirectory(String model) throws IOException {
+        if (model == null) {
             return EmbeddedMiniLm.directory();
         }
-        Path dir = ModelLocator.isLocal(spec.model())
-                ? Path.of(spec.model())
-                : ModelLocator.fromEnvironment().resolve(spec.model());
+        Path dir = ModelLocator.isLocal(model)
+                ? Path.of(model)
+                : ModelLocator.fromEnvironment().resolve(model);
         if (!Files.isRegularFile(dir.resolve("config.json")) || !Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new IOException(spec.model() + " is not a Hugging Face-layout model directory with config.json and"
+            throw new IOException(model + " is not a Hugging Face-layout model directory with config.json and"
                     + " tokenizer.json (convert ONNX or TensorFlow models with `spikelm convert` first)");
         }
         return dir;
     }
 
-    private static void freeze(EncoderModel model) {
+    /** Takes a loaded model's weights out of autograd (see the class comment; shared with {@link LoadedClassifier}). */
+    static void freeze(TrainableModel model) {
         for (Parameter p : HfWeights.parameters(model).values()) {
             if (p.isInitialized()) {
                 p.getArray().setRequiresGradient(false);

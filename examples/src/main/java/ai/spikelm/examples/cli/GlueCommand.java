@@ -2,13 +2,7 @@ package ai.spikelm.examples.cli;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
-import ai.spikelm.examples.glue.GlueBatches;
-import ai.spikelm.examples.glue.GlueExample;
-import ai.spikelm.examples.glue.GlueReader;
 import ai.spikelm.examples.glue.GlueRunResult;
-import ai.spikelm.examples.glue.GlueScores;
-import ai.spikelm.examples.glue.GlueSubset;
-import ai.spikelm.examples.glue.GlueTask;
 import ai.spikelm.examples.report.EnergyReport;
 import ai.spikelm.examples.report.FiringRateChart;
 import ai.spikelm.examples.report.TrainingChart;
@@ -21,7 +15,13 @@ import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.WeightsMismatchException;
-import ai.spikelm.zoo.core.TokenizerFiles;
+import ai.spikelm.zoo.eval.glue.GlueBatches;
+import ai.spikelm.zoo.eval.glue.GlueEvaluator;
+import ai.spikelm.zoo.eval.glue.GlueExample;
+import ai.spikelm.zoo.eval.glue.GlueReader;
+import ai.spikelm.zoo.eval.glue.GlueScores;
+import ai.spikelm.zoo.eval.glue.GlueSubset;
+import ai.spikelm.zoo.eval.glue.GlueTask;
 import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.BatchSource;
 import ai.spikelm.zoo.training.DistillationObjective;
@@ -200,8 +200,7 @@ final class GlueCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path tokenizerFile = source.requireTokenizer();
         try (NDManager manager = NDManager.newBaseManager();
-                HuggingFaceTokenizer tokenizer = TokenizerFiles.load(tokenizerFile,
-                        b -> b.optMaxLength(maxLength).optTruncation(true).optPadding(false))) {
+                HuggingFaceTokenizer tokenizer = GlueEvaluator.tokenizer(tokenizerFile, maxLength)) {
             ModelSource encoder = encoderFrom == null ? null : new ModelSource(encoderFrom, null, false);
             SpikingConfig spiking = spiking(encoder == null ? source.savedSpiking() : encoder.savedSpiking());
             PairEncoding pairEncoding = pairs == null ? null : PairEncoding.of(pairs);
@@ -496,29 +495,7 @@ final class GlueCommand implements Callable<Integer> {
     }
 
     private GlueScores score(SpikeBertPreTrainedModel m, GlueTask task, List<GlueExample> examples, HuggingFaceTokenizer tokenizer) {
-        float[][] logits = Predictions.logits(m, batches(examples, task, tokenizer));
-        if (task.isRegression()) {
-            double[] predicted = new double[logits.length];
-            double[] gold = new double[logits.length];
-            for (int i = 0; i < logits.length; i++) {
-                predicted[i] = logits[i][0];
-                gold[i] = examples.get(i).score();
-            }
-            return GlueScores.ofRegression(task, predicted, gold);
-        }
-        int[] predicted = new int[logits.length];
-        int[] gold = new int[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            int best = 0;
-            for (int c = 1; c < logits[i].length; c++) {
-                if (logits[i][c] > logits[i][best]) {
-                    best = c;
-                }
-            }
-            predicted[i] = best;
-            gold[i] = examples.get(i).label();
-        }
-        return GlueScores.ofClassification(task, predicted, gold);
+        return GlueEvaluator.builder().setModel(m).setTask(task).setTokenizer(tokenizer).optBatchSize(batchSize).build().evaluate(examples);
     }
 
     private void report(

@@ -1,5 +1,6 @@
 package ai.spikelm.examples.glue;
 
+import ai.spikelm.zoo.eval.glue.GlueMetric;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

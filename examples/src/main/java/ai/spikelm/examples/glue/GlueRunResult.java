@@ -1,5 +1,7 @@
 package ai.spikelm.examples.glue;
 
+import ai.spikelm.zoo.eval.glue.GlueMetric;
+import ai.spikelm.zoo.eval.glue.GlueTask;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

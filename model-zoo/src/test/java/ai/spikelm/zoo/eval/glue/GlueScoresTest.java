@@ -1,4 +1,4 @@
-package ai.spikelm.examples.glue;
+package ai.spikelm.zoo.eval.glue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package ai.spikelm.examples.glue;
+package ai.spikelm.zoo.eval.glue;
 
 /** An evaluation metric used on GLUE dev sets; values are fractions, not percentages. */
 public enum GlueMetric {

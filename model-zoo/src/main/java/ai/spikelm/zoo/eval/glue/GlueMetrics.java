@@ -1,4 +1,4 @@
-package ai.spikelm.examples.glue;
+package ai.spikelm.zoo.eval.glue;
 
 import ai.spikelm.zoo.eval.Correlations;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package ai.spikelm.examples.glue;
+package ai.spikelm.zoo.eval.glue;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,6 @@
-package ai.spikelm.examples.glue;
+package ai.spikelm.zoo.eval.glue;
+
+import java.io.Serializable;
 
 /**
  * One GLUE example: one or two texts and, unless it comes from a test file, a gold label.
@@ -12,8 +14,11 @@ package ai.spikelm.examples.glue;
  * @param textB the second sentence, or {@code null} for single-sentence tasks
  * @param label the gold label index, or {@link #NO_LABEL}
  * @param score the gold STS-B score, or {@code NaN}
+ * @serial exclude (serialisable to travel to the workers of a distributed evaluation, not a stored format)
  */
-public record GlueExample(String guid, String textA, String textB, int label, float score) {
+public record GlueExample(String guid, String textA, String textB, int label, float score) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The label of an example that has no class label (a test example or an STS-B example). */
     public static final int NO_LABEL = -1;

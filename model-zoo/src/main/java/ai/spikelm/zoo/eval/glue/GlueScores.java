@@ -1,4 +1,4 @@
-package ai.spikelm.examples.glue;
+package ai.spikelm.zoo.eval.glue;
 
 import java.util.Collections;
 import java.util.EnumMap;
