@@ -4,7 +4,6 @@ import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.eval.glue.GlueEvaluator;
 import ai.spikelm.zoo.eval.glue.GlueExample;
 import ai.spikelm.zoo.eval.glue.GlueTask;
-import ai.spikelm.zoo.family.LoadRequest;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -116,10 +115,7 @@ public record ClassifierSpec(
      * @return {@code saved}, the ANN, or the settings at {@link #timeSteps()}
      */
     public SpikingConfig spiking(SpikingConfig saved) {
-        if (ann) {
-            return SpikingConfig.ANN;
-        }
-        return timeSteps == null ? saved : LoadRequest.withTimeSteps(saved, timeSteps);
+        return Retiming.apply(saved, ann, timeSteps);
     }
 
     /**
@@ -128,10 +124,7 @@ public record ClassifierSpec(
      * @return {@code ANN}, {@code SpikeLM T=4} or {@code as saved}
      */
     public String describeSpiking() {
-        if (ann) {
-            return "ANN";
-        }
-        return timeSteps == null ? "as saved" : "SpikeLM T=" + timeSteps;
+        return Retiming.describe(ann, timeSteps);
     }
 
     /** Builds a {@link ClassifierSpec}. */

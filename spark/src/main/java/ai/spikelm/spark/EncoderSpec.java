@@ -3,7 +3,6 @@ package ai.spikelm.spark;
 import ai.spikelm.zoo.convert.EmbeddedMiniLm;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
-import ai.spikelm.zoo.family.LoadRequest;
 import ai.spikelm.zoo.text.EncoderPipeline;
 import ai.spikelm.zoo.text.LongInputPolicy;
 import java.io.Serializable;
@@ -123,10 +122,7 @@ public record EncoderSpec(
      *     converted with the default settings)
      */
     public SpikingConfig spiking(SpikingConfig saved) {
-        if (ann) {
-            return SpikingConfig.ANN;
-        }
-        return timeSteps == null ? saved : LoadRequest.withTimeSteps(saved, timeSteps);
+        return Retiming.apply(saved, ann, timeSteps);
     }
 
     /**
@@ -156,10 +152,7 @@ public record EncoderSpec(
      *     as saved}
      */
     public String describeSpiking() {
-        if (ann || (model == null && timeSteps == null)) {
-            return "ANN";
-        }
-        return timeSteps == null ? "as saved" : "SpikeLM T=" + timeSteps;
+        return Retiming.describe(ann || (model == null && timeSteps == null), timeSteps);
     }
 
     /** Builds an {@link EncoderSpec}. */
