@@ -16,9 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,31 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
  * per-row firing rate and energy equal to a measurement by hand of the same groups, one model for
  * the JVM, bad input refused with the column or file named.
  */
-class EmbedJobTest {
+class EmbedJobTest extends LocalSparkJobTest {
 
     private static final double TOLERANCE = 1e-5;
     private static final EncoderSpec ANN = EncoderSpec.builder().optBatchSize(8).build();
-    private static SparkSession spark;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         Fixtures.spikingModel(); // before Spark: see there
-        spark = Fixtures.session("local[2]");
-    }
-
-    /** Each test's executor models go, so that the next test's load does not stack on them. */
-    @AfterEach
-    void freeExecutorModels() {
-        ExecutorEncoders.closeAll();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-        ExecutorEncoders.closeAll();
-        SingleProcess.close();
+        startSpark();
     }
 
     @Test

@@ -16,9 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * calibrate (SST-2, accuracy) and a spiking siamese regressor (STS-B, Pearson and Spearman); one
  * model per JVM; bad models refused by name.
  */
-class GlueJobTest {
+class GlueJobTest extends LocalSparkJobTest {
 
     private static final int BATCH = 8;
-    private static SparkSession spark;
 
     @TempDir static Path dir;
 
@@ -44,18 +40,7 @@ class GlueJobTest {
         GlueFixtures.sst2Classifier();
         GlueFixtures.stsbSiamese();
         glue = GlueFixtures.glueData(dir, 60);
-        spark = Fixtures.session("local[2]");
-    }
-
-    @AfterEach
-    void freeExecutorModels() {
-        ExecutorEncoders.closeAll();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-        ExecutorEncoders.closeAll();
+        startSpark();
     }
 
     @Test

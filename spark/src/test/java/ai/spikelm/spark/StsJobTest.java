@@ -13,37 +13,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** STS-B over partitions on local[2] against {@link StsEvaluator} in this process. */
-class StsJobTest {
+class StsJobTest extends LocalSparkJobTest {
 
-    private static SparkSession spark;
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         Fixtures.spikingModel(); // before Spark: see there
-        spark = Fixtures.session("local[2]");
-    }
-
-    /** Each test's executor models go, so that the next test's load does not stack on them. */
-    @AfterEach
-    void freeExecutorModels() {
-        ExecutorEncoders.closeAll();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
-        ExecutorEncoders.closeAll();
-        SingleProcess.close();
+        startSpark();
     }
 
     @Test

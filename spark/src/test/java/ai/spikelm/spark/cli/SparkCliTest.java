@@ -3,31 +3,20 @@ package ai.spikelm.spark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The Spark commands end to end on local masters, and their refusals. */
 class SparkCliTest {
 
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = SparkCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -36,7 +25,7 @@ class SparkCliTest {
                 "The first note.", "", "A second, longer note about the river.", "Third.", "Fourth note here.", "Fifth."));
         Path output = dir.resolve("vectors.parquet");
 
-        Run run = run("spark-embed", "--input", input.toString(), "--output", output.toString(),
+        CliRun run = run("spark-embed", "--input", input.toString(), "--output", output.toString(),
                 "--master", "local[2]", "--batch-size", "2");
 
         assertEquals(0, run.code(), run.err());
@@ -64,7 +53,7 @@ class SparkCliTest {
         }
         Path file = Files.writeString(dir.resolve("dev.tsv"), tsv);
 
-        Run run = run("spark-sts", "--file", file.toString(), "--master", "local[1]");
+        CliRun run = run("spark-sts", "--file", file.toString(), "--master", "local[1]");
 
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("Spearman 100.00"), run.out()); // related pairs score above unrelated ones
@@ -76,7 +65,7 @@ class SparkCliTest {
     void sparkBenchComparesMasters() throws Exception {
         Path input = Files.write(dir.resolve("bench.txt"), List.of("One.", "Two sentences here.", "Three.", "Four of them."));
 
-        Run run = run("spark-bench", "--input", input.toString(), "--masters", "local[1],local[2]", "--rounds", "1",
+        CliRun run = run("spark-bench", "--input", input.toString(), "--masters", "local[1],local[2]", "--rounds", "1",
                 "--batch-size", "2");
 
         assertEquals(0, run.code(), run.err());
@@ -86,30 +75,30 @@ class SparkCliTest {
                 run.out());
         assertTrue(run.out().matches("(?s).*\\nlocal\\[2\\] +median [0-9.]+ rows/s .*, x[0-9.]+ vs local\\[1\\].*"), run.out());
 
-        Run noRounds = run("spark-bench", "--input", input.toString(), "--rounds", "0");
+        CliRun noRounds = run("spark-bench", "--input", input.toString(), "--rounds", "0");
         assertEquals(2, noRounds.code());
         assertTrue(noRounds.err().contains("--rounds must be at least 1, got 0"), noRounds.err());
     }
 
     @Test
     void refusalsNameTheOption() {
-        Run noMaster = run("spark-embed", "--input", "x.txt", "--output", dir.resolve("o").toString());
+        CliRun noMaster = run("spark-embed", "--input", "x.txt", "--output", dir.resolve("o").toString());
         assertEquals(2, noMaster.code());
         assertTrue(noMaster.err().contains("No Spark master: give --master local[2]"), noMaster.err());
 
-        Run both = run("spark-embed", "--input", "x.txt", "--output", "o", "--ann", "-T", "4", "--master", "local[1]");
+        CliRun both = run("spark-embed", "--input", "x.txt", "--output", "o", "--ann", "-T", "4", "--master", "local[1]");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("Give either --ann or -T, not both"), both.err());
 
-        Run format = run("spark-embed", "--input", "data", "--output", "o", "--master", "local[1]");
+        CliRun format = run("spark-embed", "--input", "data", "--output", "o", "--master", "local[1]");
         assertEquals(2, format.code());
         assertTrue(format.err().contains("Cannot tell the format of data"), format.err());
 
-        Run pooling = run("spark-embed", "--input", "x.txt", "--output", "o", "--pooling", "median", "--master", "local[1]");
+        CliRun pooling = run("spark-embed", "--input", "x.txt", "--output", "o", "--pooling", "median", "--master", "local[1]");
         assertEquals(2, pooling.code());
         assertTrue(pooling.err().contains("Unknown pooling 'median'"), pooling.err());
 
-        Run sts = run("spark-sts", "--master", "local[1]");
+        CliRun sts = run("spark-sts", "--master", "local[1]");
         assertEquals(2, sts.code());
         assertTrue(sts.err().contains("Give exactly one of --data"), sts.err());
     }

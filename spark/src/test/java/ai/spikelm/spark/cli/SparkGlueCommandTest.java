@@ -16,29 +16,18 @@ import ai.spikelm.zoo.eval.glue.GlueSubset;
 import ai.spikelm.zoo.eval.glue.GlueTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code spark-glue} end to end on local[2] against the single-process evaluation, and its refusals. */
 class SparkGlueCommandTest {
 
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = SparkCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -47,7 +36,7 @@ class SparkGlueCommandTest {
         Path model = GlueFixtures.sst2Classifier();
         Path json = dir.resolve("glue.json");
 
-        Run run = run("spark-glue", "--data", glue.toString(), "--task", "sst-2", "--model", model.toString(),
+        CliRun run = run("spark-glue", "--data", glue.toString(), "--task", "sst-2", "--model", model.toString(),
                 "--dev-subset", "30", "--seed", "7", "--batch-size", "8", "--master", "local[2]", "--json", json.toString());
 
         assertEquals(0, run.code(), run.err());
@@ -80,21 +69,21 @@ class SparkGlueCommandTest {
         Path glue = GlueFixtures.glueData(dir, 5);
         String model = GlueFixtures.sst2Classifier().toString();
 
-        Run task = run("spark-glue", "--data", glue.toString(), "--task", "SST-3", "--model", model, "--master", "local[1]");
+        CliRun task = run("spark-glue", "--data", glue.toString(), "--task", "SST-3", "--model", model, "--master", "local[1]");
         assertEquals(2, task.code());
         assertTrue(task.err().contains("unknown GLUE task 'SST-3'"), task.err());
 
-        Run missing = run("spark-glue", "--data", glue.toString(), "--task", "RTE", "--model", model, "--master", "local[1]");
+        CliRun missing = run("spark-glue", "--data", glue.toString(), "--task", "RTE", "--model", model, "--master", "local[1]");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("has no RTE dev split: " + glue.resolve("RTE").resolve("dev.tsv") + " is missing"),
                 missing.err());
 
         String encoder = EmbeddedMiniLm.directory().toString();
-        Run notClassifier = run("spark-glue", "--data", glue.toString(), "--task", "SST-2", "--model", encoder, "--master", "local[1]");
+        CliRun notClassifier = run("spark-glue", "--data", glue.toString(), "--task", "SST-2", "--model", encoder, "--master", "local[1]");
         assertEquals(2, notClassifier.code());
         assertTrue(notClassifier.err().contains("--model: " + encoder + " is not a sequence classifier"), notClassifier.err());
 
-        Run both = run("spark-glue", "--data", glue.toString(), "--task", "SST-2", "--model", model, "--ann", "-T", "4",
+        CliRun both = run("spark-glue", "--data", glue.toString(), "--task", "SST-2", "--model", model, "--ann", "-T", "4",
                 "--master", "local[1]");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("Give either --ann or -T, not both"), both.err());
