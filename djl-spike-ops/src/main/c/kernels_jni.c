@@ -114,3 +114,26 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_linearTernaryInt
     free(amplitudes);
     if (status != 0) throw_new(env, "java/lang/OutOfMemoryError", "int8 linear: no memory for the spike bytes");
 }
+
+JNIEXPORT jboolean JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_eventsSupported(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return sl_events_supported() ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT jint JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_linearEvents(
+        JNIEnv *env, jclass cls, jobject x, jlong steps, jobject w, jobject b, jobject y, jlong m, jlong n, jlong k, jint act,
+        jboolean delta) {
+    (void) cls;
+    if (!supported(env, sl_events_supported(), "event linear: this processor lacks AVX2 or FMA")) return 0;
+    const float *xp = address(env, x, "event linear: spikes must be a direct buffer");
+    const float *wp = xp != NULL ? address(env, w, "event linear: weight must be a direct buffer") : NULL;
+    const float *bp = NULL;
+    if (wp != NULL && b != NULL) bp = address(env, b, "event linear: bias must be a direct buffer");
+    float *yp = wp != NULL && (b == NULL || bp != NULL) ? address(env, y, "event linear: y must be a direct buffer") : NULL;
+    if (yp == NULL) return 0;
+    int status = sl_linear_events(xp, steps, wp, bp, yp, m, n, k, act, delta == JNI_TRUE);
+    if (status == -1) throw_new(env, "java/lang/OutOfMemoryError", "event linear: no memory for the events");
+    if (status == -2) throw_new(env, "java/lang/IllegalArgumentException", "event linear: rows must be a multiple of the steps and outputs of 8");
+    return status == -3 ? 0 : 1; /* 0: not spikes, the caller multiplies densely */
+}

@@ -40,4 +40,16 @@ void sl_int8_pack(const float *w, long n, long k, int8_t *packed, float *scale, 
 int sl_linear_ternary_int8(const float *x, const float *alpha, long steps, const int8_t *q, const float *scale,
                            const int32_t *sums, const float *b, float *y, long m, long n, long k, int act);
 
+/*
+ * Event-driven products of spikes (events.c): y[m, n] = act(a_r · Σ s·W + b) for rows of spikes
+ * x [m, k] = a_r·s, s ∈ {−1, 0, 1}, the m rows being `steps` groups of equal size (a token's steps
+ * are rows j, j + m/steps, ...), W [k, n], n a multiple of 8. Only the nonzero spikes are added;
+ * with `delta`, a row of step t > 0 may start from the same token's step t − 1 and add the changes.
+ * Returns 0, -1 without memory, -2 if m is not a multiple of steps or n of 8, -3 if a row holds two
+ * different magnitudes (not spikes; y is then incomplete).
+ */
+int sl_events_supported(void); /* AVX2 and FMA */
+int sl_linear_events(const float *x, long steps, const float *w, const float *b, float *y, long m, long n, long k, int act,
+                     int delta);
+
 #endif

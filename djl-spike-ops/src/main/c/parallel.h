@@ -33,7 +33,7 @@ int sl_threads_for(long work, long grain);
  * thread need distinct slots (sl_linear's ROWS, filled by the caller and read by every thread of
  * the call, while each thread packs its PANELS). NULL without memory or for an unknown slot.
  */
-enum { SL_SCRATCH_PANELS = 0, SL_SCRATCH_ROWS = 1, SL_SCRATCH_ATTENTION = 2, SL_SCRATCH_SPIKES = 3, SL_SCRATCH_SLOTS = 4 };
+enum { SL_SCRATCH_PANELS = 0, SL_SCRATCH_ROWS = 1, SL_SCRATCH_ATTENTION = 2, SL_SCRATCH_SPIKES = 3, SL_SCRATCH_EVENTS = 4, SL_SCRATCH_SLOTS = 5 };
 void *sl_scratch(int slot, size_t bytes);
 
 #endif

@@ -60,10 +60,11 @@ final class OnnxBenchCommand implements Callable<Integer> {
     int[] timeSteps;
 
     @Option(
-            names = "--int8",
-            description = "Also time each T with int8 weights (a lossy, labelled option; AVX-512 VNNI), and print how "
-                    + "far its outputs are from the exact weights'.")
-    boolean int8;
+            names = "--products",
+            split = ",",
+            description = "Also time each T with these spike products: EVENTS, EVENT_DELTAS (AVX2), INT8 (lossy, "
+                    + "labelled; AVX-512 VNNI), and print how far their outputs are from the dense product's.")
+    List<SpikingLinear.SpikeProduct> products = List.of();
 
     @Option(names = "--rounds", defaultValue = "9", description = "Timed interleaved rounds per size (default ${DEFAULT-VALUE}).")
     int rounds;
@@ -88,20 +89,28 @@ final class OnnxBenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         InferenceThreads.setIntraOpThreads(threads); // before any model: the pool is the process's
-        if (int8 && !NativeKernels.isInt8Available()) {
-            throw new IllegalArgumentException("--int8 needs the native kernels and a processor with AVX-512 VNNI");
+        for (SpikingLinear.SpikeProduct product : products) {
+            if (product == SpikingLinear.SpikeProduct.INT8 && !NativeKernels.isInt8Available()
+                    || product != SpikingLinear.SpikeProduct.INT8 && !NativeKernels.isEventsAvailable()) {
+                throw new IllegalArgumentException("--products " + product + " does not run here (INT8 needs AVX-512 VNNI, "
+                        + "the event products AVX2 and FMA, both the native kernels)");
+            }
         }
         List<String> names = new ArrayList<>(List.of("ONNX Runtime", "SpikeLM ANN"));
         List<SpikingConfig> settings = new ArrayList<>(List.of(SpikingConfig.ANN));
-        List<Integer> exactOf = new ArrayList<>(List.of(-1)); // for an int8 model, the index of its exact twin
+        List<SpikingLinear.SpikeProduct> productOf = new ArrayList<>(List.of(SpikingLinear.SpikeProduct.DENSE));
+        List<Integer> exactOf = new ArrayList<>(List.of(-1)); // for another product, the index of its dense twin
         for (int t : timeSteps) {
             names.add("SpikeLM T=" + t);
             settings.add(SpikingConfig.builder().optTimeSteps(t).build());
+            productOf.add(SpikingLinear.SpikeProduct.DENSE);
             exactOf.add(-1);
-            if (int8) {
-                names.add("T=" + t + " int8");
+            int dense = settings.size() - 1;
+            for (SpikingLinear.SpikeProduct product : products) {
+                names.add("T=" + t + " " + product.name().toLowerCase(Locale.ROOT).replace('_', '-'));
                 settings.add(SpikingConfig.builder().optTimeSteps(t).build());
-                exactOf.add(settings.size() - 2);
+                productOf.add(product);
+                exactOf.add(dense);
             }
         }
         out.printf(Locale.ROOT, "all-MiniLM-L6-v2, %d thread(s) per operation (PyTorch %d, ONNX Runtime %d), %d processors, "
@@ -116,7 +125,7 @@ final class OnnxBenchCommand implements Callable<Integer> {
                 // Calibrated on the embedded sample text over real tokens, as every SpikeLM command does.
                 Calibration.calibrate(model, EmbeddedMiniLm.tokenizerFile(), model.shape().maxPositions(), CalibrationSet.sample());
                 if (exactOf.get(i) >= 0) {
-                    SpikingLinear.useInt8Weights(model, true);
+                    SpikingLinear.useSpikeProduct(model, productOf.get(i));
                 }
                 models.add(model);
             }
@@ -138,7 +147,7 @@ final class OnnxBenchCommand implements Callable<Integer> {
                     outputs.add(output);
                     out.printf(Locale.ROOT, "; %s mean-pooled cosine %.4f", names.get(i + 1), meanCosine(reference, output, shape[0], shape[1]));
                     if (exactOf.get(i) >= 0) {
-                        out.printf(Locale.ROOT, " (%.4f to exact weights)", meanCosine(outputs.get(exactOf.get(i)), output, shape[0], shape[1]));
+                        out.printf(Locale.ROOT, " (%.4f to the dense product)", meanCosine(outputs.get(exactOf.get(i)), output, shape[0], shape[1]));
                     }
                 }
                 out.println();

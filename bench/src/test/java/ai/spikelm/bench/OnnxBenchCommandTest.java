@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.spikelm.ops.kernel.NativeKernels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,10 +29,18 @@ class OnnxBenchCommandTest {
 
     @Test
     void checksOutputsThenTimesEveryConfigurationAgainstOnnxRuntime() {
-        boolean int8 = NativeKernels.isInt8Available();
-        String[] r = int8
-                ? run("onnx", "--sizes", "2x9", "-T", "2", "--rounds", "2", "--warmup", "1", "--int8")
-                : run("onnx", "--sizes", "2x9", "-T", "2", "--rounds", "2", "--warmup", "1");
+        List<String> products = new ArrayList<>();
+        if (NativeKernels.isEventsAvailable()) {
+            products.addAll(List.of("EVENTS", "EVENT_DELTAS"));
+        }
+        if (NativeKernels.isInt8Available()) {
+            products.add("INT8");
+        }
+        List<String> args = new ArrayList<>(List.of("onnx", "--sizes", "2x9", "-T", "2", "--rounds", "2", "--warmup", "1"));
+        if (!products.isEmpty()) {
+            args.add("--products=" + String.join(",", products));
+        }
+        String[] r = run(args.toArray(String[]::new));
         assertEquals("0", r[0], r[1] + r[2]);
         String out = r[1];
         Matcher diff = Pattern.compile("2 x 9 tokens: SpikeLM ANN vs ONNX Runtime last_hidden_state max \\|diff\\| (\\S+);").matcher(out);
@@ -39,15 +50,17 @@ class OnnxBenchCommandTest {
         assertTrue(cosine.find(), out);
         double c = Double.parseDouble(cosine.group(1));
         assertTrue(c >= -1 && c <= 1.0001, "a cosine: " + c);
-        if (int8) {
-            Matcher twin = Pattern.compile("T=2 int8 mean-pooled cosine [-0-9.]+ \\(([-0-9.]+) to exact weights\\)").matcher(out);
+        List<String> names = new ArrayList<>(List.of("ONNX Runtime", "SpikeLM ANN", "SpikeLM T=2"));
+        for (String product : products) {
+            String name = "T=2 " + product.toLowerCase(Locale.ROOT).replace('_', '-');
+            names.add(name);
+            Matcher twin = Pattern.compile(Pattern.quote(name) + " mean-pooled cosine [-0-9.]+ \\(([-0-9.]+) to the dense product\\)").matcher(out);
             assertTrue(twin.find(), out);
             double t = Double.parseDouble(twin.group(1));
-            assertTrue(t > 0 && t <= 1.0001, "int8 outputs are near the exact ones: " + t);
+            // The event products are exact up to rounding; int8 weights are lossy.
+            assertTrue(t > (product.equals("INT8") ? 0 : 0.99) && t <= 1.0001, name + " outputs are near the dense ones: " + t);
         }
-        for (String name : int8
-                ? new String[] {"ONNX Runtime", "SpikeLM ANN", "SpikeLM T=2", "T=2 int8"}
-                : new String[] {"ONNX Runtime", "SpikeLM ANN", "SpikeLM T=2"}) {
+        for (String name : names) {
             Matcher row = Pattern.compile("(?m)^  " + Pattern.quote(name) + "\\s+(\\d+\\.\\d+)\\s").matcher(out);
             assertTrue(row.find(), name + " timed:\n" + out);
             assertTrue(Double.parseDouble(row.group(1)) > 0, out);

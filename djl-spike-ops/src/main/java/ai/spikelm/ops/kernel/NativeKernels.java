@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The native inference kernels ({@code src/main/c}), built by gcc into the jar for linux-x86_64 when
  * the build machine has gcc: the neurons' one-pass spiking recurrence, dense float32 products
  * ({@link #linear}), scaled dot-product attention ({@link #attention}) and, as a labelled lossy
- * option, int8 products of ternary spikes ({@link #ternaryInt8}).
+ * option, int8 products of ternary spikes ({@link #ternaryInt8}), and event-driven products of
+ * spikes ({@link #spikeEvents}, AVX2: the zeros cost nothing).
  *
  * <p>Why dense products of our own: PyTorch's CPU build multiplies with MKL, which runs its AVX2 code
  * on AMD processors; on an AVX-512 core these kernels do about twice the work per cycle. Attention
@@ -59,6 +60,11 @@ public final class NativeKernels {
 
     private static final boolean INT8 = DENSE && int8Supported();
 
+    private static final boolean EVENTS =
+            LOADED
+                    && Boolean.parseBoolean(System.getProperty("spikelm.native.events", "true"))
+                    && eventsSupported();
+
     /** Whether {@code toByteBuffer(true)} is a view of an array's memory, per engine name. */
     private static final Map<String, Boolean> DIRECT_VIEWS = new ConcurrentHashMap<>();
 
@@ -94,6 +100,16 @@ public final class NativeKernels {
     }
 
     /**
+     * Returns whether {@link #spikeEvents} runs here: the library is loaded, not turned off ({@code
+     * -Dspikelm.native.events=false}), and the processor has AVX2 and FMA.
+     *
+     * @return true if event-driven products of spikes are available
+     */
+    public static boolean isEventsAvailable() {
+        return EVENTS;
+    }
+
+    /**
      * Returns whether an engine lets Java address its arrays' memory: {@code toByteBuffer(true)} of
      * a float32 array on the host is a view of it rather than a copy. Probed once per engine.
      *
@@ -114,9 +130,21 @@ public final class NativeKernels {
      * @return true if the native kernels apply
      */
     public static boolean supportsDense(NDArray... arrays) {
-        if (!DENSE) {
-            return false;
-        }
+        return DENSE && inHostMemory(arrays);
+    }
+
+    /**
+     * Returns whether {@link #spikeEvents} may take these arrays: event products are available
+     * ({@link #isEventsAvailable}), and every array is as {@link #supportsDense} requires.
+     *
+     * @param arrays the operands
+     * @return true if the event kernel applies
+     */
+    public static boolean supportsEvents(NDArray... arrays) {
+        return EVENTS && inHostMemory(arrays);
+    }
+
+    private static boolean inHostMemory(NDArray... arrays) {
         for (NDArray a : arrays) {
             if (a != null
                     && (a.getDataType() != DataType.FLOAT32
@@ -265,6 +293,95 @@ public final class NativeKernels {
     }
 
     /**
+     * Returns act(a·(s·W) + b) for rows of spikes o = a·s, s ∈ {−1, 0, 1}, by adding the weight
+     * rows of the nonzero spikes only ({@code src/main/c/events.c}): exact up to the order of the
+     * additions, not the dense product's bits, and a row's result depends on its own token only.
+     * With {@code deltas}, step t &gt; 0 of a token starts from its step t − 1 and adds the weight
+     * rows of the spikes that changed, when fewer changed than are nonzero.
+     *
+     * @param spikes {@code [T, ..., in]}: each row (last axis) holds 0 and ±a for one a, as a
+     *     SpikeLM neuron emits them; T may be 1
+     * @param weights the weight, {@link EventWeights}
+     * @param bias {@code [out]}, or {@code null}
+     * @param gelu whether the outputs pass through GELU (exact, erf)
+     * @param deltas whether a token's later steps may add the changes of its spikes
+     * @return {@code [T, ..., out]} on the spikes' manager, or {@code null} if a row holds values of
+     *     two magnitudes (not spikes: multiply densely instead)
+     * @throws IllegalArgumentException if the shapes do not fit
+     * @throws IllegalStateException if event products are not available here
+     */
+    public static NDArray spikeEvents(NDArray spikes, EventWeights weights, NDArray bias, boolean gelu, boolean deltas) {
+        if (!EVENTS) {
+            throw new IllegalStateException("event products need the native kernels and a processor with AVX2 and FMA");
+        }
+        Shape shape = spikes.getShape();
+        long in = shape.get(shape.dimension() - 1);
+        if (in != weights.in || shape.dimension() < 2) {
+            throw new IllegalArgumentException("event linear: spikes " + shape + " do not fit a weight of " + weights.in + " inputs");
+        }
+        if (bias != null && bias.size() != weights.out) {
+            throw new IllegalArgumentException("event linear: bias " + bias.getShape() + " does not fit " + weights.out + " outputs");
+        }
+        long rows = shape.slice(0, shape.dimension() - 1).size();
+        NDArray y = spikes.getManager().create(shape.slice(0, shape.dimension() - 1).add(weights.out), DataType.FLOAT32);
+        try {
+            if (linearEvents(memory(spikes), shape.get(0), weights.transposed, memory(bias), memory(y), rows, weights.out, in,
+                    gelu ? 1 : 0, deltas) == 0) {
+                y.close();
+                return null;
+            }
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return y;
+    }
+
+    /**
+     * A linear layer's weight laid out {@code [in, out]} for {@link #spikeEvents}, so that a spike
+     * adds one contiguous row: a float32 copy, exact. A snapshot: it does not follow later changes
+     * of the weight.
+     */
+    public static final class EventWeights {
+        private final long out;
+        private final long in;
+        private final ByteBuffer transposed;
+
+        private EventWeights(long out, long in, float[] inOut) {
+            this.out = out;
+            this.in = in;
+            transposed = ByteBuffer.allocateDirect(Math.multiplyExact(inOut.length, Float.BYTES)).order(ByteOrder.nativeOrder());
+            transposed.asFloatBuffer().put(inOut);
+        }
+
+        /**
+         * Copies a weight into the event kernel's layout.
+         *
+         * @param weight {@code [out, in]} ({@code nn.Linear}) or {@code [in, out]} (GPT-2's {@code Conv1D})
+         * @param outIn whether the weight is {@code [out, in]}
+         * @return the copy, or {@code null} if the kernel cannot take it (out not a multiple of 8)
+         * @throws IllegalStateException if event products are not available here
+         */
+        public static EventWeights of(NDArray weight, boolean outIn) {
+            if (!EVENTS) {
+                throw new IllegalStateException("event products need the native kernels and a processor with AVX2 and FMA");
+            }
+            Shape s = weight.getShape();
+            if (s.dimension() != 2) {
+                throw new IllegalArgumentException("event weights: a matrix is needed, got " + s);
+            }
+            long out = s.get(outIn ? 0 : 1);
+            long in = s.get(outIn ? 1 : 0);
+            if (out % 8 != 0 || out * in > Integer.MAX_VALUE / Float.BYTES) {
+                return null;
+            }
+            try (NDArray inOut = outIn ? weight.transpose() : null) {
+                return new EventWeights(out, in, (inOut != null ? inOut : weight).toFloatArray());
+            }
+        }
+    }
+
+    /**
      * A linear layer's weight quantised to int8 for {@link #ternaryInt8}: per output n, scale_n =
      * max |W_n·| / 127 and q = round(W / scale_n) ∈ [−127, 127]. <b>Lossy</b>: each weight moves by
      * up to scale_n / 2, and the outputs by what that makes of them; an opt-in for speed, never
@@ -347,6 +464,12 @@ public final class NativeKernels {
     private static native boolean denseSupported();
 
     private static native boolean int8Supported();
+
+    private static native boolean eventsSupported();
+
+    private static native int linearEvents(
+            ByteBuffer x, long steps, ByteBuffer w, ByteBuffer b, ByteBuffer y, long m, long n, long k, int activation,
+            boolean deltas);
 
     private static native long int8PackedBytes(long out, long in);
 

@@ -61,6 +61,27 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         GELU
     }
 
+    /**
+     * How a spiking layer multiplies its spikes by its weight at inference. Training always takes
+     * the dense, exact product.
+     */
+    public enum SpikeProduct {
+        /** Dense float32 products ({@link NativeKernels#linear} or the engine's): the reference. */
+        DENSE,
+        /**
+         * Only the weight rows of nonzero spikes are added ({@link NativeKernels#spikeEvents}):
+         * exact up to the order of the additions; AVX2.
+         */
+        EVENTS,
+        /**
+         * {@link #EVENTS}, and a token's step t &gt; 0 starts from its step t − 1 and adds the
+         * weight rows of the spikes that changed, when fewer changed than are nonzero.
+         */
+        EVENT_DELTAS,
+        /** Ternary spikes times int8 weights: <b>lossy</b>, labelled ({@link NativeKernels.Int8Weights}); AVX-512 VNNI. */
+        INT8
+    }
+
     /** Name of the weight parameter. */
     public static final String WEIGHT = "weight";
     /** Name of the bias parameter. */
@@ -77,7 +98,10 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
     private final Parameter weight;
     private final Parameter bias;
     private volatile SpikeMonitor.Site monitor;
-    private volatile NativeKernels.Int8Weights int8;
+    /** The product other than {@link SpikeProduct#DENSE} and its weight snapshot, or null. */
+    private volatile ProductWeights product;
+
+    private record ProductWeights(SpikeProduct kind, NativeKernels.Int8Weights int8, NativeKernels.EventWeights events) {}
 
     /**
      * Creates the layer from its builder's settings.
@@ -162,18 +186,19 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
     public NDArray project(ParameterStore parameterStore, NDArray spikes, boolean training) {
         NDArray w = parameterStore.getValue(weight, spikes.getDevice(), training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, spikes.getDevice(), training);
-        NativeKernels.Int8Weights quantized = int8;
+        ProductWeights special = product;
         if (training) {
-            int8 = null; // the weights are about to change: the snapshot would go stale
+            product = null; // the weights are about to change: the snapshot would go stale
         }
         SpikeMonitor.Site site = monitor;
         if (site != null) {
             record(site, spikes);
         }
-        if (!training && quantized != null && neuron instanceof AbstractElasticSpikingBlock
-                && ((AbstractElasticSpikingBlock) neuron).isCalibrated() && NativeKernels.supportsDense(spikes, b)) {
-            float[] alpha = ((AbstractElasticSpikingBlock) neuron).getAmplitudes();
-            return NativeKernels.ternaryInt8(spikes, alpha, quantized, b, activation == Activation.GELU);
+        if (!training && special != null && spikes.getShape().dimension() >= 2) {
+            NDArray y = specialProduct(special, spikes, b);
+            if (y != null) {
+                return y;
+            }
         }
         if (!training && NativeKernels.supportsDense(spikes, w, b)) {
             // Inference: the native product, outside autograd (see NativeKernels#linear).
@@ -190,46 +215,76 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         return activation == Activation.GELU ? ai.djl.nn.Activation.gelu(y) : y;
     }
 
+    /** The product of a snapshot, or null where it does not apply (then the dense product runs). */
+    private NDArray specialProduct(ProductWeights special, NDArray spikes, NDArray b) {
+        boolean gelu = activation == Activation.GELU;
+        if (special.int8() != null && NativeKernels.supportsDense(spikes, b)) {
+            float[] alpha = ((AbstractElasticSpikingBlock) neuron).getAmplitudes();
+            return NativeKernels.ternaryInt8(spikes, alpha, special.int8(), b, gelu);
+        }
+        if (special.events() != null && NativeKernels.supportsEvents(spikes, b)) {
+            // Null for rows that are not spikes (another neuron's output in a custom model).
+            return NativeKernels.spikeEvents(spikes, special.events(), b, gelu, special.kind() == SpikeProduct.EVENT_DELTAS);
+        }
+        return null;
+    }
+
     /**
-     * Switches this layer's spiking inference to int8 weights (a <b>lossy</b>, labelled option for
-     * speed; see {@link NativeKernels.Int8Weights}), or back to its exact float32 weights. The
-     * weight is quantised now, as it is: a snapshot, which a training pass drops (training always
-     * uses the exact weights) and which does not follow later changes; call again after changing
-     * the weight. Only spiking layers (an elastic spiking neuron) switch; the int8 products take
-     * the ternary spikes as they are.
+     * Chooses how this layer's spiking inference multiplies spikes by the weight. Every product but
+     * {@link SpikeProduct#DENSE} works from a snapshot of the weight taken now, which a training
+     * pass drops (training always uses the exact weights) and which does not follow later changes;
+     * call again after changing the weight. Only spiking layers (an elastic spiking neuron,
+     * calibrated for {@link SpikeProduct#INT8}) switch, and only where the product runs here.
      *
-     * @param use true to quantise and use int8 weights, false for the exact weights
-     * @return whether the layer now uses int8 weights
+     * @param kind the product
+     * @return whether the layer now uses it ({@link SpikeProduct#DENSE} always succeeds)
      */
-    public boolean useInt8Weights(boolean use) {
-        if (!use || !(neuron instanceof AbstractElasticSpikingBlock) || !NativeKernels.isInt8Available()) {
-            int8 = null;
+    public boolean useSpikeProduct(SpikeProduct kind) {
+        product = null;
+        if (kind == SpikeProduct.DENSE || !(neuron instanceof AbstractElasticSpikingBlock)) {
+            return kind == SpikeProduct.DENSE;
+        }
+        boolean outIn = layout == WeightLayout.OUT_IN;
+        if (kind == SpikeProduct.INT8) {
+            if (!NativeKernels.isInt8Available() || !((AbstractElasticSpikingBlock) neuron).isCalibrated()) {
+                return false;
+            }
+            product = new ProductWeights(kind, NativeKernels.Int8Weights.quantize(weight.getArray(), outIn), null);
+            return true;
+        }
+        NativeKernels.EventWeights events =
+                NativeKernels.isEventsAvailable() ? NativeKernels.EventWeights.of(weight.getArray(), outIn) : null;
+        if (events == null) {
             return false;
         }
-        int8 = NativeKernels.Int8Weights.quantize(weight.getArray(), layout == WeightLayout.OUT_IN);
+        product = new ProductWeights(kind, null, events);
         return true;
     }
 
     /**
-     * Returns whether this layer's spiking inference uses int8 weights now.
+     * Returns the product this layer's spiking inference uses now.
      *
-     * @return true after {@code useInt8Weights(true)} succeeded and no training pass since
+     * @return {@link SpikeProduct#DENSE} unless {@link #useSpikeProduct} switched it and no training
+     *     pass ran since
      */
-    public boolean usesInt8Weights() {
-        return int8 != null;
+    public SpikeProduct getSpikeProduct() {
+        ProductWeights current = product;
+        return current == null ? SpikeProduct.DENSE : current.kind();
     }
 
     /**
-     * Switches every spiking layer under a block to int8 weights or back ({@link #useInt8Weights}).
+     * Chooses the product of every spiking layer under a block ({@link #useSpikeProduct}).
      *
      * @param model the model
-     * @param use true for int8 weights, false for the exact weights
-     * @return the number of layers that now use int8 weights
+     * @param kind the product
+     * @return the number of spiking layers that now use it
      */
-    public static int useInt8Weights(Block model, boolean use) {
+    public static int useSpikeProduct(Block model, SpikeProduct kind) {
         int[] count = {0};
         BlockPaths.walk(model, (path, block) -> {
-            if (block instanceof SpikingLinear && ((SpikingLinear) block).useInt8Weights(use)) {
+            if (block instanceof SpikingLinear
+                    && ((SpikingLinear) block).getNeuron() instanceof AbstractElasticSpikingBlock
+                    && ((SpikingLinear) block).useSpikeProduct(kind)) {
                 count[0]++;
             }
         });
@@ -243,6 +298,9 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
             long annMacs = spikes.size() / timeSteps * fanOut;
             long nonZero = SpikeCounts.nonZero(spikes);
             site.recordSynapticOps(annMacs, nonZero * fanOut);
+            if (timeSteps > 1) {
+                site.recordStepChanges(spikes.size() / timeSteps * (timeSteps - 1), SpikeCounts.changedBetweenSteps(spikes));
+            }
         } else {
             long macs = spikes.size() * fanOut;
             site.recordRealValuedMacs(macs, macs);

@@ -16,6 +16,8 @@ public final class SiteStatistics {
     private final long macs;
     private final long synapticOps;
     private final long realValuedMacs;
+    private final long stepEntries;
+    private final long stepChanges;
 
     SiteStatistics(
             String name,
@@ -23,13 +25,17 @@ public final class SiteStatistics {
             long[] elements,
             long macs,
             long synapticOps,
-            long realValuedMacs) {
+            long realValuedMacs,
+            long stepEntries,
+            long stepChanges) {
         this.name = name;
         this.nonZero = nonZero;
         this.elements = elements;
         this.macs = macs;
         this.synapticOps = synapticOps;
         this.realValuedMacs = realValuedMacs;
+        this.stepEntries = stepEntries;
+        this.stepChanges = stepChanges;
     }
 
     /**
@@ -124,6 +130,35 @@ public final class SiteStatistics {
      */
     public long realValuedMacs() {
         return realValuedMacs;
+    }
+
+    /**
+     * Returns the fraction of spike entries at steps 1..T−1 whose sign differs from the step before
+     * (recorded by spiking layers at T &gt; 1). Below the firing rate, a product on the changes
+     * between steps adds fewer weight rows than one on the spikes themselves.
+     *
+     * @return the change rate, NaN if nothing was recorded
+     */
+    public double stepChangeRate() {
+        return stepEntries == 0 ? Double.NaN : (double) stepChanges / stepEntries;
+    }
+
+    /**
+     * Returns the spike entries at steps 1..T−1 compared with the step before.
+     *
+     * @return the count
+     */
+    public long stepEntries() {
+        return stepEntries;
+    }
+
+    /**
+     * Returns how many of {@link #stepEntries()} changed sign from the step before.
+     *
+     * @return the count
+     */
+    public long stepChanges() {
+        return stepChanges;
     }
 
     @Override

@@ -182,6 +182,8 @@ public final class SpikeMonitor implements AutoCloseable {
         private long macs;
         private long synapticOps;
         private long realValuedMacs;
+        private long stepEntries;
+        private long stepChanges;
 
         Site(String name, SpikeMonitor owner) {
             this.name = name;
@@ -239,6 +241,24 @@ public final class SpikeMonitor implements AutoCloseable {
         }
 
         /**
+         * Adds how often spikes change between time steps: of {@code entries} spike entries at
+         * steps 1..T−1, {@code changed} differ in sign from the same entry at the step before.
+         *
+         * @param entries the entries compared
+         * @param changed how many of them changed
+         */
+        public void recordStepChanges(long entries, long changed) {
+            synchronized (this) {
+                stepEntries += entries;
+                stepChanges += changed;
+            }
+            Site copy = owner.threadCopy(name);
+            if (copy != null) {
+                copy.recordStepChanges(entries, changed);
+            }
+        }
+
+        /**
          * Adds the work of a layer whose inputs are real-valued (counted as MACs in both models).
          *
          * @param annMacs the MACs of one pass
@@ -257,7 +277,7 @@ public final class SpikeMonitor implements AutoCloseable {
 
         synchronized SiteStatistics snapshot() {
             return new SiteStatistics(
-                    name, nonZero.clone(), elements.clone(), macs, synapticOps, realValuedMacs);
+                    name, nonZero.clone(), elements.clone(), macs, synapticOps, realValuedMacs, stepEntries, stepChanges);
         }
 
         synchronized void reset() {
@@ -266,6 +286,8 @@ public final class SpikeMonitor implements AutoCloseable {
             macs = 0;
             synapticOps = 0;
             realValuedMacs = 0;
+            stepEntries = 0;
+            stepChanges = 0;
         }
     }
 }

@@ -1,7 +1,6 @@
 package ai.spikelm.ops.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -111,8 +110,8 @@ class Int8ProductsTest {
             NDArray x = manager.randomNormal(new Shape(2, 5, in));
             float[] exact = layer.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
             float[] spikes = neuron.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
-            assertTrue(layer.useInt8Weights(true));
-            assertTrue(layer.usesInt8Weights());
+            assertTrue(layer.useSpikeProduct(SpikingLinear.SpikeProduct.INT8));
+            assertEquals(SpikingLinear.SpikeProduct.INT8, layer.getSpikeProduct());
             float[] int8 = layer.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
             float[] scale = NativeKernels.Int8Weights.quantize(layer.getParameters().get(SpikingLinear.WEIGHT).getArray(), true).scales();
             boolean differs = false;
@@ -129,9 +128,9 @@ class Int8ProductsTest {
             }
             assertTrue(differs, "int8 weights are not the exact weights");
             layer.forward(store, new NDList(x), true); // a training pass: the weights may change
-            assertFalse(layer.usesInt8Weights(), "training drops the int8 snapshot");
-            assertEquals(0, SpikingLinear.useInt8Weights(SpikingLinear.builder().setUnits(2)
-                    .setNeuron(ai.djl.nn.Blocks.identityBlock()).build(), true), "an ANN layer has no spikes to take");
+            assertEquals(SpikingLinear.SpikeProduct.DENSE, layer.getSpikeProduct(), "training drops the int8 snapshot");
+            assertEquals(0, SpikingLinear.useSpikeProduct(SpikingLinear.builder().setUnits(2)
+                    .setNeuron(ai.djl.nn.Blocks.identityBlock()).build(), SpikingLinear.SpikeProduct.INT8), "an ANN layer has no spikes to take");
         }
     }
 
@@ -175,14 +174,14 @@ class Int8ProductsTest {
                 float[] exact = layer.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
                 check(engine, exact, tolerance, gelu, "float weights, " + activation);
                 if (NativeKernels.isInt8Available()) {
-                    assertTrue(layer.useInt8Weights(true));
+                    assertTrue(layer.useSpikeProduct(SpikingLinear.SpikeProduct.INT8));
                     float[] scale = NativeKernels.Int8Weights.quantize(weight, true).scales();
                     for (float f : scale) {
                         assertEquals(1f, f, 0f, "the weights are on the int8 grid");
                     }
                     float[] int8 = layer.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
                     check(engine, int8, tolerance, gelu, "int8 weights on the grid, " + activation);
-                    layer.useInt8Weights(false);
+                    layer.useSpikeProduct(SpikingLinear.SpikeProduct.DENSE);
                 }
             }
         }

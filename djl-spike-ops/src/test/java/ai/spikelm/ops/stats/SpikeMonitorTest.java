@@ -159,6 +159,29 @@ class SpikeMonitorTest {
         assertEquals(10, site(inner, "s").macs());
     }
 
+    @Test
+    void countsSpikesThatChangeSignBetweenSteps() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // [T=3, 4]: step 1 changes entries 1 and 3 (0 → 0.5, −0.5 → 0.5), step 2 entry 0 (0.5 → −0.5);
+            // a change of amplitude alone (0.5 → 0.7) is no change of the spike.
+            float[] x = {0.5f, 0, 0, -0.5f, 0.7f, 0.7f, 0, 0.7f, -0.2f, 0.2f, 0, 0.2f};
+            assertEquals(3, SpikeCounts.changedBetweenSteps(manager.create(x, new Shape(3, 4))));
+            assertEquals(0, SpikeCounts.changedBetweenSteps(manager.create(x, new Shape(1, 12))), "one step: nothing to compare");
+
+            SpikingLinear layer = SpikingLinear.builder()
+                    .setUnits(2)
+                    .setNeuron(ElasticBiSpikingNeuron.builder().setTimeSteps(3).build())
+                    .build();
+            layer.initialize(manager, DataType.FLOAT32, new Shape(3, 4));
+            try (SpikeMonitor monitor = SpikeMonitor.attach(layer)) {
+                layer.project(new ParameterStore(manager, false), manager.create(x, new Shape(3, 4)), false);
+                SiteStatistics stats = site(monitor, "root");
+                assertEquals(3.0 / 8, stats.stepChangeRate(), 1e-12, "3 of the 8 entries of steps 1 and 2");
+            }
+            assertTrue(Double.isNaN(site(new SpikeMonitor(), "x").stepChangeRate()));
+        }
+    }
+
     private static void passes(SpikingLinear layer, NDManager manager, SpikeMonitor copyInto, int n) {
         try (SpikeMonitor.ThreadCopy copy = copyInto == null ? null : SpikeMonitor.copyThreadInto(copyInto)) {
             for (int i = 0; i < n; i++) {
@@ -170,6 +193,7 @@ class SpikeMonitorTest {
     }
 
     private static SiteStatistics site(SpikeMonitor monitor, String name) {
+        monitor.site(name);
         return monitor.snapshot().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 }

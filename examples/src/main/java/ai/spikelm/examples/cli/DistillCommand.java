@@ -132,6 +132,12 @@ final class DistillCommand implements Callable<Integer> {
     float embeddingWeight;
 
     @Option(
+            names = "--similarity-weight",
+            defaultValue = "0",
+            description = "Weight of the relational term: squared difference of the in-batch cosine similarities of student and teacher sentence vectors (default ${DEFAULT-VALUE}).")
+    float similarityWeight;
+
+    @Option(
             names = "--mlm-weight",
             defaultValue = "0",
             description = "Weight of a masked-LM term (15%% of tokens masked for both models) for a teacher with an MLM head (default ${DEFAULT-VALUE}).")
@@ -227,6 +233,7 @@ final class DistillCommand implements Callable<Integer> {
                     .optHiddenWeight(hiddenWeight)
                     .optAttentionWeight(attentionWeight)
                     .optEmbeddingWeight(embeddingWeight)
+                    .optSimilarityWeight(similarityWeight)
                     .optPooling(pool);
             if (mlmWeight > 0) {
                 objectiveBuilder.optMlm(masker(tokenizer, ann.getConfig().vocabSize()), mlmWeight);
@@ -530,6 +537,7 @@ final class DistillCommand implements Callable<Integer> {
             root.put("hidden_weight", hiddenWeight);
             root.put("attention_weight", attentionWeight);
             root.put("embedding_weight", embeddingWeight);
+            root.put("similarity_weight", similarityWeight);
             root.put("mlm_weight", mlmWeight);
             ArrayNode entries = root.putArray("history");
             history.forEach(entries::add);

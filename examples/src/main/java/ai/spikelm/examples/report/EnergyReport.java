@@ -307,6 +307,22 @@ public final class EnergyReport {
     }
 
     /**
+     * Returns the fraction of the spiking layers' input spikes at steps 1..T−1 that changed sign
+     * from the step before ({@link SiteStatistics#stepChangeRate()} over every site).
+     *
+     * @return the rate, NaN for T = 1 or a model without spikes
+     */
+    public double stepChangeRate() {
+        long entries = 0;
+        long changes = 0;
+        for (SiteStatistics s : sites) {
+            entries += s.stepEntries();
+            changes += s.stepChanges();
+        }
+        return entries == 0 ? Double.NaN : (double) changes / entries;
+    }
+
+    /**
      * Returns the firing rate over every spike site as printed: four decimals, or {@value
      * #NO_SPIKES} for a model without spike sites (an ANN), rather than NaN.
      *
@@ -444,5 +460,9 @@ public final class EnergyReport {
                 perToken.annJoules() * 1e6,
                 perToken.spikingJoules() * 1e6,
                 paddingLabel());
+        double changes = stepChangeRate();
+        if (!Double.isNaN(changes)) {
+            out.printf(Locale.ROOT, "  spikes that change between time steps: %.4f of the spiking layers' inputs at steps 2..T%n", changes);
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * loss = w_hidden    · hiddenStateMse(student states, teacher states, real tokens)     every layer
  *      + w_attention · attentionKl(student, teacher attention distributions)            every layer
  *      + w_embedding · cosineDistance(pooled student, pooled teacher)                    sentence vector
+ *      + w_similarity · similarityMse(pooled student, pooled teacher)   in-batch cosine matrices
  *      + w_mlm       · masked-LM cross-entropy (models with an MLM head; both see the masked text)
  *      + w_logits    · T² · softCE(student logits / T, teacher logits / T)  (MSE for regression)
  *      + w_task      · task loss against the labels                         (see TaskObjective)
@@ -35,7 +36,7 @@ import java.util.Objects;
  * is compared with each of the student's T steps. Student and teacher must have the same hidden
  * size. The teacher runs in inference mode and is frozen when the objective is built. Each
  * weighted term is reported under its name: {@code hidden_mse}, {@code attention_kl}, {@code
- * embedding_cos}, {@code mlm_loss}, {@code logit_kd}, {@code task_loss}.
+ * embedding_cos}, {@code similarity_mse}, {@code mlm_loss}, {@code logit_kd}, {@code task_loss}.
  *
  * <pre>{@code
  * Objective kd = DistillationObjective.builder()
@@ -51,6 +52,7 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
     private final float hiddenWeight;
     private final float attentionWeight;
     private final float embeddingWeight;
+    private final float similarityWeight;
     private final Pooling pooling;
     private final MlmMasker masker;
     private final float mlmWeight;
@@ -64,6 +66,7 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
         this.hiddenWeight = b.hiddenWeight;
         this.attentionWeight = b.attentionWeight;
         this.embeddingWeight = b.embeddingWeight;
+        this.similarityWeight = b.similarityWeight;
         this.pooling = b.pooling;
         this.masker = b.masker;
         this.mlmWeight = b.mlmWeight;
@@ -134,13 +137,18 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
             }
             loss = term(loss, "attention_kl", Losses.attentionKl(student.attentionLogProbs(), paired, mask), attentionWeight, context);
         }
-        if (embeddingWeight != 0f) {
+        if (embeddingWeight != 0f || similarityWeight != 0f) {
             NDArray tokens = mask.toType(DataType.FLOAT32, false).expandDims(2);
             NDList s = student.hiddenStates();
             NDList t = taught.hiddenStates();
-            NDArray distance = Losses.cosineDistance(
-                    pooling.apply(s.get(s.size() - 1), tokens, false), pooling.apply(t.get(t.size() - 1), tokens, false));
-            loss = term(loss, "embedding_cos", distance, embeddingWeight, context);
+            NDArray pooledStudent = pooling.apply(s.get(s.size() - 1), tokens, false);
+            NDArray pooledTeacher = pooling.apply(t.get(t.size() - 1), tokens, false);
+            if (embeddingWeight != 0f) {
+                loss = term(loss, "embedding_cos", Losses.cosineDistance(pooledStudent, pooledTeacher), embeddingWeight, context);
+            }
+            if (similarityWeight != 0f) {
+                loss = term(loss, "similarity_mse", Losses.similarityMse(pooledStudent, pooledTeacher), similarityWeight, context);
+            }
         }
         if (mlmWeight != 0f) {
             NDArray ce = Losses.softmaxCrossEntropy(student.outputs().get(0), manager.create(masked.labels()));
@@ -194,6 +202,7 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
         private float hiddenWeight = 1f;
         private float attentionWeight;
         private float embeddingWeight;
+        private float similarityWeight;
         private Pooling pooling = Pooling.MEAN;
         private MlmMasker masker;
         private float mlmWeight;
@@ -250,7 +259,20 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
         }
 
         /**
-         * Sets how the sentence vectors of the embedding term are pooled (default mean of the real
+         * Sets the weight of the relational term (default 0): the squared difference between the
+         * student's and the teacher's in-batch cosine similarities of pooled sentence vectors
+         * ({@link Losses#similarityMse}). Batches need at least two sentences.
+         *
+         * @param weight ≥ 0
+         * @return this builder
+         */
+        public Builder optSimilarityWeight(float weight) {
+            this.similarityWeight = weight(weight);
+            return this;
+        }
+
+        /**
+         * Sets how the sentence vectors of the embedding and similarity terms are pooled (default mean of the real
          * tokens, as sentence-transformers).
          *
          * @param pooling the pooling
@@ -355,7 +377,7 @@ public final class DistillationObjective implements Objective<SpikeBertPreTraine
                         "The masked-LM term needs a teacher with an MLM head (BertForMaskedLM); this "
                                 + teacher.architecture() + " has none");
             }
-            if (hiddenWeight + attentionWeight + embeddingWeight + mlmWeight + logitWeight + taskWeight == 0f) {
+            if (hiddenWeight + attentionWeight + embeddingWeight + similarityWeight + mlmWeight + logitWeight + taskWeight == 0f) {
                 throw new IllegalArgumentException("At least one loss weight must be positive");
             }
             if (layerMap != null) {

@@ -183,6 +183,36 @@ public final class Losses {
         return ScalarOps.mul(dot.div(norms).mean(), -1f).add(1f);
     }
 
+    /**
+     * Relational (similarity-preserving) distillation of sentence vectors: the mean squared
+     * difference between the student's and the teacher's in-batch cosine-similarity matrices, over
+     * the off-diagonal pairs. Zero-shot similarity ranks pairs by their cosine, so this matches the
+     * quantity the embedding is used for rather than each vector's direction alone.
+     *
+     * @param student {@code [B, D]}, B ≥ 2
+     * @param teacher {@code [B, D]}; treated as constants
+     * @return mean over the B·(B − 1) ordered pairs i ≠ j of (cos(s_i, s_j) − cos(t_i, t_j))²
+     * @throws IllegalArgumentException if the shapes differ or the batch has fewer than two rows
+     */
+    public static NDArray similarityMse(NDArray student, NDArray teacher) {
+        if (!student.getShape().equals(teacher.getShape()) || student.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("student " + student.getShape() + " vs teacher " + teacher.getShape() + " (need equal [B, D])");
+        }
+        long rows = student.getShape().get(0);
+        if (rows < 2) {
+            throw new IllegalArgumentException("similarity distillation needs at least two sentences per batch, got " + rows);
+        }
+        NDArray difference = cosineMatrix(student).sub(cosineMatrix(teacher.stopGradient()));
+        // The diagonal is 1 − 1 = 0 up to rounding; dividing by the off-diagonal count excludes it.
+        return ScalarOps.div(difference.square().sum(), (float) (rows * (rows - 1)));
+    }
+
+    /** Returns the [B, B] matrix of cosines between the rows of {@code x}. */
+    private static NDArray cosineMatrix(NDArray x) {
+        NDArray unit = x.div(ScalarOps.maximum(x.norm(new int[] {1}, true), 1e-12f));
+        return unit.matMul(unit.transpose());
+    }
+
     private static void requirePairs(NDList student, NDList teacher, String what) {
         if (student.isEmpty() || student.size() != teacher.size()) {
             throw new IllegalArgumentException(

@@ -239,4 +239,20 @@ class LossesTest {
             assertThrows(IllegalArgumentException.class, () -> Losses.cosineDistance(s, t.get("0:1, :")));
         }
     }
+
+    @Test
+    void similarityMseComparesOffDiagonalCosines() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Student rows at 0°, 90°, 45° (scaled); teacher rows at 0°, 0°, 180°.
+            NDArray s = m.create(new float[][] {{2, 0}, {0, 3}, {1, 1}});
+            NDArray t = m.create(new float[][] {{1, 0}, {5, 0}, {-1, 0}});
+            double c = 1 / Math.sqrt(2);
+            // pairs (0,1): 0 vs 1; (0,2): c vs -1; (1,2): c vs -1; each counted twice.
+            double want = 2 * (1 + 2 * (c + 1) * (c + 1)) / 6;
+            assertEquals(want, Losses.similarityMse(s, t).getFloat(), TOL);
+            assertEquals(0, Losses.similarityMse(t, t.mul(7)).getFloat(), TOL);
+            assertThrows(IllegalArgumentException.class, () -> Losses.similarityMse(s.get("0:1, :"), t.get("0:1, :")));
+            assertThrows(IllegalArgumentException.class, () -> Losses.similarityMse(s, t.get("0:2, :")));
+        }
+    }
 }

@@ -252,7 +252,7 @@ class ObjectivesTest {
     }
 
     @Test
-    void generalDistillationIsTheWeightedSumOfHiddenAttentionAndEmbeddingTerms() {
+    void generalDistillationIsTheWeightedSumOfHiddenAttentionEmbeddingAndSimilarityTerms() {
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingBatch batch = TrainingBatch.unlabelled(TinySpikeLm.encode(DATA.subList(0, 6)));
             SpikeBertModel[] models = encoders(manager, batch);
@@ -262,6 +262,7 @@ class ObjectivesTest {
                             .optHiddenWeight(2f)
                             .optAttentionWeight(0.5f)
                             .optEmbeddingWeight(3f)
+                            .optSimilarityWeight(5f)
                             .build();
             float loss;
             Map<String, Float> reported;
@@ -281,13 +282,15 @@ class ObjectivesTest {
             float hidden = Losses.hiddenStateMse(s.hiddenStates(), t.hiddenStates(), mask).getFloat();
             float attention = Losses.attentionKl(s.attentionLogProbs(), t.attentionLogProbs(), mask).getFloat();
             NDArray tokens = mask.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).expandDims(2);
-            float embedding = Losses.cosineDistance(
-                            ai.spikelm.zoo.core.Pooling.MEAN.apply(s.outputs().get(0), tokens, false),
-                            ai.spikelm.zoo.core.Pooling.MEAN.apply(t.outputs().get(0), tokens, false))
-                    .getFloat();
-            assertEquals(2f * hidden + 0.5f * attention + 3f * embedding, loss, 1e-5f);
-            assertEquals(Map.of("hidden_mse", hidden, "attention_kl", attention, "embedding_cos", embedding), reported);
-            assertTrue(attention > 0 && embedding > 0, "a spiking student differs from its teacher");
+            NDArray pooledStudent = ai.spikelm.zoo.core.Pooling.MEAN.apply(s.outputs().get(0), tokens, false);
+            NDArray pooledTeacher = ai.spikelm.zoo.core.Pooling.MEAN.apply(t.outputs().get(0), tokens, false);
+            float embedding = Losses.cosineDistance(pooledStudent, pooledTeacher).getFloat();
+            float similarity = Losses.similarityMse(pooledStudent, pooledTeacher).getFloat();
+            assertEquals(2f * hidden + 0.5f * attention + 3f * embedding + 5f * similarity, loss, 1e-5f);
+            assertEquals(
+                    Map.of("hidden_mse", hidden, "attention_kl", attention, "embedding_cos", embedding, "similarity_mse", similarity),
+                    reported);
+            assertTrue(attention > 0 && embedding > 0 && similarity > 0, "a spiking student differs from its teacher");
         }
     }
 
