@@ -22,7 +22,7 @@ import java.util.List;
 /**
  * One fine-tuned GLUE classifier a {@link ClassifierSpec} names, loaded in this JVM through the
  * family registry with the architecture its {@code config.json} saves, its weights out of autograd
- * (see {@link LoadedEncoder}), and the {@link GlueEvaluator} that scores with it, the one {@code
+ * ({@link ai.spikelm.zoo.core.Gradients}), and the {@link GlueEvaluator} that scores with it, the one {@code
  * spikelm glue} uses. A model with uncalibrated spike sites is calibrated at load on the spec's
  * calibration examples, so every executor holds the same α whatever examples its partitions bring.
  *
@@ -94,7 +94,6 @@ public final class LoadedClassifier implements AutoCloseable {
                 throw new IllegalArgumentException(spec.model() + " loads as " + model.architecture()
                         + ", not a sequence classifier; give a fine-tuned GLUE classifier");
             }
-            LoadedEncoder.freeze(model);
             tokenizer = GlueEvaluator.tokenizer(dir.resolve(TokenizerFiles.FILE_NAME), spec.maxLength());
             GlueEvaluator evaluator;
             try {

@@ -1,11 +1,9 @@
 package ai.spikelm.spark;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.spikelm.ops.stats.EnergyModel;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import ai.spikelm.zoo.convert.EmbeddedMiniLm;
-import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.NativeMemory;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.TrainableModel;
@@ -27,11 +25,10 @@ import java.util.List;
  * every task thread of the JVM: the pipeline is thread-safe, and a measured group counts only the
  * forward passes of the thread that runs it ({@link SpikeMonitor#copyThreadInto}).
  *
- * <p>The weights leave autograd once loaded: PyTorch's grad mode is per thread and DJL turns it off
- * only on the thread that starts the engine, so on a Spark task thread a forward pass through
- * weights that require gradients would record an autograd graph holding every intermediate of the
- * batch (measured on the earlier Spark job: +1.1 GB resident instead of +0.34 GB for MiniLM at
- * T = 4, batch 16; the vectors are the same).
+ * <p>The weights come out of autograd as the registry loads them ({@link
+ * ai.spikelm.zoo.core.Gradients}), so task threads, on which PyTorch's grad mode is on, record no
+ * graph (measured on an earlier Spark job before that: +1.1 GB resident instead of +0.34 GB for
+ * MiniLM at T = 4, batch 16).
  */
 public final class LoadedEncoder implements AutoCloseable {
 
@@ -64,7 +61,6 @@ public final class LoadedEncoder implements AutoCloseable {
         try {
             EncoderModel model = ModelFamilies.loadEncoder(
                     LoadRequest.builder().setModelDir(dir).optSpiking(spec::spiking).build(), manager);
-            freeze(model);
             EncoderPipeline.Builder pipeline = EncoderPipeline.builder()
                     .setModel(model)
                     .setTokenizer(dir.resolve("tokenizer.json"))
@@ -104,15 +100,6 @@ public final class LoadedEncoder implements AutoCloseable {
                     + " tokenizer.json (convert ONNX or TensorFlow models with `spikelm convert` first)");
         }
         return dir;
-    }
-
-    /** Takes a loaded model's weights out of autograd (see the class comment; shared with {@link LoadedClassifier}). */
-    static void freeze(TrainableModel model) {
-        for (Parameter p : HfWeights.parameters(model).values()) {
-            if (p.isInitialized()) {
-                p.getArray().setRequiresGradient(false);
-            }
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.family;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.ConfigFields;
+import ai.spikelm.zoo.core.Gradients;
 import ai.spikelm.zoo.core.TrainableModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,7 +170,9 @@ public final class ModelFamilies {
 
     /**
      * Loads a model as its request asks (kind, architecture or the saved one) and calibrates its
-     * uncalibrated spike sites on the request's calibration set.
+     * uncalibrated spike sites on the request's calibration set. Its weights come out of autograd
+     * ({@link Gradients#detach}), so inference records no graph on any thread; {@link
+     * ai.spikelm.zoo.training.SpikeLmTrainer} puts back the ones it trains.
      *
      * @param request what to load
      * @param manager the manager that will own the parameters
@@ -185,6 +188,8 @@ public final class ModelFamilies {
                         : require(request.modelDir(), request.kind(), "loading as " + request.kind().id());
         TrainableModel model = family.load(request, manager);
         calibrate(model, request);
+        // Out of autograd for inference on any thread; a trainer attaches what it trains.
+        Gradients.detach(model);
         return model;
     }
 

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.spikelm.ops.ScalarOps;
 import ai.spikelm.zoo.core.Calibration;
+import ai.spikelm.zoo.core.Gradients;
 import ai.spikelm.zoo.core.TrainableModel;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.weights.CheckpointReader;
@@ -130,6 +131,8 @@ public final class SpikeLmTrainer<M extends TrainableModel> implements AutoClose
         this.calibrate = b.calibrate;
         this.listeners = List.copyOf(b.listeners);
         this.checkpointFiles = Map.copyOf(b.checkpointFiles);
+        // Loaded models come out of autograd (ModelFamilies): put back the parameters that train.
+        Gradients.attachTrainable(model);
         this.parameters = ParameterScope.arrays(model);
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException("The model is not initialized: call model.initialize(manager) first");

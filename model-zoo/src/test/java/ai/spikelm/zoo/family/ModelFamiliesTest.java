@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.EncodedBatch;
+import ai.spikelm.zoo.core.Gradients;
 import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.ModelShape;
 import ai.spikelm.zoo.core.SpikingConfig;
@@ -93,6 +94,37 @@ class ModelFamiliesTest {
             }
             assertInstanceOf(CausalLmModel.class, ModelFamilies.loadGenerator(request("gpt2"), manager));
             assertInstanceOf(Seq2SeqModel.class, ModelFamilies.loadGenerator(request("bart"), manager));
+        }
+    }
+
+    /**
+     * PyTorch's grad mode is on in threads it has not seen: a loaded model's weights are out of
+     * autograd, so a forward pass on such a thread records no graph; a trainer puts them back.
+     */
+    @Test
+    void loadedWeightsAreOutOfAutogradUntilATrainerTakesThem() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            EncoderModel encoder = ModelFamilies.loadEncoder(request("bert"), manager);
+            for (var p : HfWeights.parameters(encoder).values()) {
+                assertFalse(p.getArray().hasGradient(), "loaded out of autograd");
+            }
+            boolean[] recorded = new boolean[2];
+            Thread fresh = new Thread(() -> {
+                try (NDManager scope = manager.newSubManager()) {
+                    var out = encoder.forward(new ai.djl.training.ParameterStore(scope, false), encoder.inputs(padded(0), scope), false);
+                    recorded[0] = out.head().hasGradient();
+                    recorded[1] = true;
+                }
+            });
+            fresh.start();
+            fresh.join();
+            assertTrue(recorded[1], "the forward pass ran");
+            assertFalse(recorded[0], "no graph recorded on a fresh thread");
+
+            Gradients.attachTrainable(encoder);
+            long attached = HfWeights.parameters(encoder).values().stream().filter(p -> p.getArray().hasGradient()).count();
+            long trainable = HfWeights.parameters(encoder).values().stream().filter(p -> p.requiresGradient()).count();
+            assertTrue(attached > 0 && attached == trainable, attached + " attached of " + trainable + " trainable");
         }
     }
 

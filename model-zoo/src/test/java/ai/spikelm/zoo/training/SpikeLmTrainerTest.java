@@ -14,6 +14,7 @@ import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
 import ai.spikelm.zoo.bert.SpikeBertLoader;
 import ai.spikelm.zoo.bert.SpikeBertPreTrainedModel;
+import ai.spikelm.zoo.core.Gradients;
 import ai.spikelm.zoo.core.HfWeights;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,6 +96,7 @@ class SpikeLmTrainerTest {
     void fineTuningLowersTheLoss() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(TinySpikeLm.config()), manager, 3);
+            Gradients.detach(model); // out of autograd, as ModelFamilies loads models: the trainer puts them back
             Recorder recorder = new Recorder();
             try (AdamW adamW = TinySpikeLm.adamW(model, 1e-2f);
                     SpikeLmTrainer<?> trainer = trainer(model, adamW, 8, recorder).optEvaluator(accuracy()).build()) {
