@@ -17,13 +17,7 @@ public final class SpikeCounts {
      */
     public static long nonZero(NDArray spikes) {
         try (NDManager scope = spikes.getManager().newSubManager()) {
-            NDArray mask = spikes.neq(0f);
-            mask.attach(scope);
-            NDArray counts = mask.toType(DataType.INT64, false);
-            counts.attach(scope);
-            NDArray sum = counts.sum();
-            sum.attach(scope);
-            return sum.getLong();
+            return trues(in(scope, spikes.neq(0f)), scope);
         }
     }
 
@@ -40,19 +34,19 @@ public final class SpikeCounts {
             return 0;
         }
         try (NDManager scope = spikes.getManager().newSubManager()) {
-            NDArray sign = spikes.sign();
-            sign.attach(scope);
-            NDArray later = sign.get("1:");
-            later.attach(scope);
-            NDArray earlier = sign.get(":-1");
-            earlier.attach(scope);
-            NDArray changed = later.neq(earlier);
-            changed.attach(scope);
-            NDArray counts = changed.toType(DataType.INT64, false);
-            counts.attach(scope);
-            NDArray sum = counts.sum();
-            sum.attach(scope);
-            return sum.getLong();
+            NDArray sign = in(scope, spikes.sign());
+            return trues(in(scope, in(scope, sign.get("1:")).neq(in(scope, sign.get(":-1")))), scope);
         }
+    }
+
+    /** Moves a temporary into the scope that closes it. */
+    private static NDArray in(NDManager scope, NDArray temporary) {
+        temporary.attach(scope);
+        return temporary;
+    }
+
+    /** The number of true entries of a boolean mask, its temporaries in {@code scope}. */
+    private static long trues(NDArray mask, NDManager scope) {
+        return in(scope, in(scope, mask.toType(DataType.INT64, false)).sum()).getLong();
     }
 }

@@ -58,11 +58,14 @@ class BertCalibrationTest {
                 double worst = 0;
                 for (String site : tight.keySet()) {
                     for (int t = 0; t < 2; t++) {
-                        worst = Math.max(worst, Math.abs(tight.get(site)[t] - loose.get(site)[t]));
+                        // Relative: the engine's products may round a row differently inside a wider
+                        // batch (MKL blocks by shape), a few float32 ulps of α, never more.
+                        float alpha = tight.get(site)[t];
+                        worst = Math.max(worst, Math.abs(alpha - loose.get(site)[t]) / Math.max(Math.abs(alpha), 1e-12f));
                     }
                 }
-                System.out.printf("%s: max |Δα| with 6 more padding columns = %.3g%n", spiking, worst);
-                assertTrue(worst <= 1e-6, spiking + ": padding moved α by " + worst);
+                System.out.printf("%s: max |Δα| / α with 6 more padding columns = %.3g%n", spiking, worst);
+                assertTrue(worst <= 1e-6, spiking + ": padding moved α by " + worst + " of its value");
 
                 // The first batch without a calibrator counts the padding: α moves (what this fixes).
                 SpikeBertModel firstBatch = model(manager, spiking);
