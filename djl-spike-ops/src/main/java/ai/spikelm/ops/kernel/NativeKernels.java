@@ -277,11 +277,8 @@ public final class NativeKernels {
             throw new IllegalArgumentException("int8 linear: spikes " + shape + " do not fit " + alpha.length
                     + " steps and a weight of " + weights.in + " inputs");
         }
-        if (bias != null && bias.size() != weights.out) {
-            throw new IllegalArgumentException("int8 linear: bias " + bias.getShape() + " does not fit " + weights.out + " outputs");
-        }
         long rows = shape.slice(0, shape.dimension() - 1).size(); // not size / in: in may be 0
-        NDArray y = spikes.getManager().create(shape.slice(0, shape.dimension() - 1).add(weights.out), DataType.FLOAT32);
+        NDArray y = spikeProductOutputs("int8 linear", spikes, weights.out, bias);
         try {
             linearTernaryInt8(memory(spikes), alpha, weights.packed, weights.scale, weights.sums, memory(bias), memory(y),
                     rows, weights.out, in, gelu ? 1 : 0);
@@ -319,11 +316,8 @@ public final class NativeKernels {
         if (in != weights.in || shape.dimension() < 2) {
             throw new IllegalArgumentException("event linear: spikes " + shape + " do not fit a weight of " + weights.in + " inputs");
         }
-        if (bias != null && bias.size() != weights.out) {
-            throw new IllegalArgumentException("event linear: bias " + bias.getShape() + " does not fit " + weights.out + " outputs");
-        }
-        long rows = shape.slice(0, shape.dimension() - 1).size();
-        NDArray y = spikes.getManager().create(shape.slice(0, shape.dimension() - 1).add(weights.out), DataType.FLOAT32);
+        long rows = shape.slice(0, shape.dimension() - 1).size(); // not size / in: in may be 0
+        NDArray y = spikeProductOutputs("event linear", spikes, weights.out, bias);
         try {
             if (linearEvents(memory(spikes), shape.get(0), weights.transposed, memory(bias), memory(y), rows, weights.out, in,
                     gelu ? 1 : 0, deltas) == 0) {
@@ -438,6 +432,15 @@ public final class NativeKernels {
             scale.asFloatBuffer().get(0, values);
             return values;
         }
+    }
+
+    /** Checks a spike product's bias against its outputs and allocates y {@code [..., out]} for spikes {@code [..., in]}. */
+    private static NDArray spikeProductOutputs(String what, NDArray spikes, long out, NDArray bias) {
+        if (bias != null && bias.size() != out) {
+            throw new IllegalArgumentException(what + ": bias " + bias.getShape() + " does not fit " + out + " outputs");
+        }
+        Shape shape = spikes.getShape();
+        return spikes.getManager().create(shape.slice(0, shape.dimension() - 1).add(out), DataType.FLOAT32);
     }
 
     /** A processor without AVX-512 must never reach the kernels (it would stop on an illegal instruction). */
