@@ -34,8 +34,8 @@ import java.io.IOException;
  * gradient (see {@link ElasticSpike}). Note that {@code freezeParameters(false)} on a whole model
  * unfreezes α as well.
  *
- * <p>A calibrated block training with frozen α takes a leaner path than the generic one, with the
- * same values and gradients: one scope per call rather than one per step, every step spiked at
+ * <p>A calibrated block in training takes a leaner path than the generic one, with the same values
+ * and gradients (for a learnable α, up to the order in which its gradient is summed): one scope per call rather than one per step, every step spiked at
  * once where the membrane is the input (the quantiser, or T = 1), and otherwise one split of the
  * input into steps instead of a selection per step.
  */
@@ -269,8 +269,8 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 return new NDList(spikes);
             }
         }
-        if (calibrated && training && !learnableAmplitude) {
-            return new NDList(train(input, alpha.toFloatArray()));
+        if (calibrated && training) {
+            return new NDList(train(input, alpha));
         }
         if (calibrated) {
             return run(input, alpha, false, null, training);
@@ -289,22 +289,28 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     /**
-     * The training pass of a calibrated block with frozen α: the same values and gradients as the
-     * generic path ({@link #run}), with less work. Steps whose membrane is the input are spiked all
-     * at once, α broadcast over them; otherwise the steps are views of one split of the input (whose
-     * gradient is one concatenation, where a selection per step would cost a zero-filled copy of
-     * the whole input per step) and the spikes are stacked once. One scope holds every temporary.
+     * The training pass of a calibrated block: the same values and gradients as the generic path
+     * ({@link #run}), with less work. Steps whose membrane is the input are spiked all at once, α
+     * broadcast over them; otherwise the steps are views of one split of the input (whose gradient
+     * is one concatenation, where a selection per step would cost a zero-filled copy of the whole
+     * input per step) and the spikes are stacked once. One scope holds every temporary. A
+     * learnable α enters as views of the parameter, so its LSQ gradient reaches it; a frozen one as
+     * constants.
      */
-    private NDArray train(NDArray input, float[] alpha) {
+    private NDArray train(NDArray input, NDArray alpha) {
         NDManager parent = input.getManager();
         try (NDManager scope = parent.newSubManager()) {
             // Results belong to the manager of the array an operation is called on: lent to the
             // scope, the input makes every temporary close with it, and goes back afterwards.
             input.tempAttach(scope);
+            float[] frozen = learnableAmplitude ? null : alpha.toFloatArray();
             NDArray output;
             NDList spikes;
             if (membraneIsInput()) {
-                ElasticSpike.Result fired = ElasticSpike.fire(input, amplitudes(scope, alpha, input.getShape()), false);
+                NDArray amplitudes = learnableAmplitude
+                        ? inScope(scope, alpha.reshape(broadcastShape(input.getShape())))
+                        : amplitudes(scope, frozen, input.getShape());
+                ElasticSpike.Result fired = ElasticSpike.fire(input, amplitudes, learnableAmplitude);
                 output = fired.output();
                 spikes = monitor == null ? null : fired.spike().split(timeSteps);
             } else {
@@ -314,9 +320,9 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 Step previous = null;
                 for (int t = 0; t < timeSteps; t++) {
                     NDArray u = membrane(t, steps.get(t).squeeze(0), previous);
-                    NDArray alphaT = scope.create(alpha[t]);
-                    ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, false);
-                    previous = new Step(u, fired.spike(), alphaT, fired.output().stopGradient());
+                    NDArray alphaT = learnableAmplitude ? inScope(scope, alpha.get(t)) : scope.create(frozen[t]);
+                    ElasticSpike.Result fired = ElasticSpike.fire(u, alphaT, learnableAmplitude);
+                    previous = new Step(u, fired.spike(), alphaT.stopGradient(), fired.output().stopGradient());
                     outputs.add(fired.output());
                     spikes.add(fired.spike());
                 }
@@ -331,15 +337,23 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         }
     }
 
-    /** α as a scalar for one step, else {@code [T, 1, …, 1]}, which broadcasts step by step. */
-    private static NDArray amplitudes(NDManager manager, float[] alpha, Shape shape) {
-        if (alpha.length == 1) {
-            return manager.create(alpha[0]);
-        }
+    /** A view of the α parameter made on the parameter's manager, moved to the pass's scope. */
+    private static NDArray inScope(NDManager scope, NDArray view) {
+        view.attach(scope);
+        return view;
+    }
+
+    /** {@code [T, 1, …, 1]} for an input of {@code shape}: one α per step, broadcast over the rest. */
+    private static Shape broadcastShape(Shape shape) {
         long[] dims = new long[shape.dimension()];
         java.util.Arrays.fill(dims, 1L);
-        dims[0] = alpha.length;
-        return manager.create(alpha, new Shape(dims));
+        dims[0] = shape.get(0);
+        return new Shape(dims);
+    }
+
+    /** α as a scalar for one step, else {@code [T, 1, …, 1]}, which broadcasts step by step. */
+    private static NDArray amplitudes(NDManager manager, float[] alpha, Shape shape) {
+        return alpha.length == 1 ? manager.create(alpha[0]) : manager.create(alpha, broadcastShape(shape));
     }
 
     /**

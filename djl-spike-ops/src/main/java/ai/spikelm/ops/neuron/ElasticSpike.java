@@ -16,7 +16,7 @@ import ai.djl.ndarray.types.DataType;
  * <ul>
  *   <li>∂o/∂u = 1 where |u/α| ≤ 1 (inclusive), 0 outside;
  *   <li>∂o/∂α (only when α is learnable, LSQ) = g·(round(v) − v) inside, g·(−1) below, g·(+1)
- *       above, with g = 1/√numel(u).
+ *       above, with g = 1/√n, n the number of elements of u each amplitude covers.
  * </ul>
  *
  * <p>Both are produced by a zero-valued carrier: output = α·s + (c − stopGradient(c)) where c has
@@ -61,8 +61,9 @@ public final class ElasticSpike {
      * gradients.
      *
      * @param u the membrane potential (any shape)
-     * @param alpha the amplitude: a positive scalar array, or (frozen α only) one that broadcasts
-     *     against {@code u}, such as {@code [T, 1, …, 1]} for a step per leading index
+     * @param alpha the amplitude: a positive scalar array, or one that broadcasts against {@code
+     *     u}, such as {@code [T, 1, …, 1]} for a step per leading index; the LSQ scale g then counts
+     *     the elements each amplitude covers
      * @param learnableAlpha whether to route the LSQ gradient to {@code alpha}
      * @return the spikes and the detached ternary sign pattern
      */
@@ -75,7 +76,7 @@ public final class ElasticSpike {
 
         NDArray carrier = u.mul(inside);
         if (learnableAlpha) {
-            float gradScale = (float) (1.0 / Math.sqrt(u.size()));
+            float gradScale = (float) (1.0 / Math.sqrt((double) u.size() / alpha.size()));
             NDArray lsq = spike.sub(scaled.mul(inside)).mul(gradScale);
             carrier = carrier.add(alpha.mul(lsq));
         }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The training pass of calibrated blocks with frozen α against the formulation it replaced ({@link
+ * The training pass of calibrated blocks, with frozen or learnable α, against the formulation it replaced ({@link
  * PreviousTrainingPath}): the same spikes and the same gradients, bit for bit, for the input and for
  * the weights of the linear layer that reads the spikes, on inputs that sit on the window's edges
  * (|u| = α and one ulp beyond), on rounding ties (|u| = α/2) and at zero.
@@ -50,6 +50,22 @@ class TrainingPathTest {
         assertSameAsPrevious(TernarySpikeQuantizer.builder().setTimeSteps(3).build(), alpha, null, new Shape(3, 2, 4, 50), 3);
         assertSameAsPrevious(TernarySpikeQuantizer.builder().setTimeSteps(1).build(),
                 new float[] {1.7f}, null, new Shape(1, 300), 4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ResetMode.class)
+    void neuronWithLearnableAmplitudeTrainsAsThePreviousPath(ResetMode mode) {
+        float[] alpha = {1.1f, 0.7f, 1.9f, 0.45f};
+        assertSameAsPrevious(ElasticBiSpikingNeuron.builder().setTimeSteps(4).optResetMode(mode).optLearnableAmplitude(true).build(),
+                alpha, mode, new Shape(4, 3, 5, 41), 5);
+    }
+
+    @Test
+    void spikedAllAtOnceWithLearnableAmplitudeTrainsAsThePreviousPath() {
+        assertSameAsPrevious(ElasticBiSpikingNeuron.builder().setTimeSteps(1).optLearnableAmplitude(true).build(),
+                new float[] {0.6f}, ResetMode.REFERENCE, new Shape(1, 7, 93), 6);
+        assertSameAsPrevious(TernarySpikeQuantizer.builder().setTimeSteps(3).optLearnableAmplitude(true).build(),
+                new float[] {0.8f, 1.3f, 0.25f}, null, new Shape(3, 2, 4, 50), 7);
     }
 
     @Test
@@ -101,6 +117,8 @@ class TrainingPathTest {
             NDArray x = input(manager, alpha, shape, seed);
             NDArray upstream = manager.randomNormal(shape.slice(0, shape.dimension() - 1).add(UNITS));
 
+            boolean learnable = block.isLearnableAmplitude();
+            NDArray amplitude = block.getParameters().get(AbstractElasticSpikingBlock.AMPLITUDE).getArray();
             x.setRequiresGradient(true);
             NDArray y;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -109,6 +127,7 @@ class TrainingPathTest {
             }
             float[][] got = {y.toFloatArray(), x.getGradient().toFloatArray(),
                 weight.getGradient().toFloatArray(), bias.getGradient().toFloatArray()};
+            float[] gotAlphaGradient = learnable ? amplitude.getGradient().toFloatArray() : null;
 
             NDArray x2 = x.duplicate();
             NDArray w2 = weight.duplicate();
@@ -116,9 +135,11 @@ class TrainingPathTest {
             for (NDArray a : new NDArray[] {x2, w2, b2}) {
                 a.setRequiresGradient(true);
             }
+            NDArray a2 = manager.create(alpha);
+            a2.setRequiresGradient(learnable);
             NDArray y2;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray spikes = PreviousTrainingPath.spike(x2, alpha, carry, decay);
+                NDArray spikes = PreviousTrainingPath.spike(x2, a2, learnable, carry, decay);
                 y2 = Linear.linear(spikes, w2, b2).singletonOrThrow();
                 collector.backward(y2.mul(upstream).sum());
             }
@@ -127,6 +148,15 @@ class TrainingPathTest {
             String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
             for (int i = 0; i < names.length; i++) {
                 assertArrayEquals(want[i], got[i], 0f, what + ": " + names[i]);
+            }
+            if (learnable) {
+                // The same terms, summed over broadcast steps rather than per step: equal up to order.
+                float[] wantAlphaGradient = a2.getGradient().toFloatArray();
+                for (int t = 0; t < alpha.length; t++) {
+                    org.junit.jupiter.api.Assertions.assertTrue(wantAlphaGradient[t] != 0f, what + ": α gradient " + t);
+                    assertEquals(wantAlphaGradient[t], gotAlphaGradient[t],
+                            1e-5f * Math.abs(wantAlphaGradient[t]), what + ": α gradient " + t);
+                }
             }
             float[] gradient = got[1];
             long passed = 0;

@@ -80,6 +80,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-5", description = "AdamW's constant learning rate (default ${DEFAULT-VALUE}).")
     float learningRate;
 
+    @Option(names = "--learnable-alpha", description = "Time the spiking models with α learning (LSQ), as distill --learnable-alpha trains.")
+    boolean learnableAlpha;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the random token ids (default ${DEFAULT-VALUE}).")
     int seed;
 
@@ -96,7 +99,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelSource source = new ModelSource(model, null, allowPickle);
         SpikingConfig[] settings = {
-            SpikingConfig.ANN, SpikingConfig.builder().optTimeSteps(1).build(), SpikingConfig.builder().optTimeSteps(4).build()
+            SpikingConfig.ANN,
+            SpikingConfig.builder().optTimeSteps(1).optAlphaLearnable(learnableAlpha).build(),
+            SpikingConfig.builder().optTimeSteps(4).optAlphaLearnable(learnableAlpha).build()
         };
         try (NDManager manager = NDManager.newBaseManager()) {
             List<SpikeBertPreTrainedModel> models = new ArrayList<>();
@@ -111,8 +116,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                             .build());
                 }
                 out.printf(Locale.ROOT, "%s, one training step (forward in training mode, hidden-state MSE of %d states, "
-                                + "backward, AdamW), %d warm-up + %d interleaved rounds, PyTorch threads %s, %d processors%n",
-                        source.name(), models.get(0).getConfig().numHiddenLayers() + 1, warmup, rounds,
+                                + "backward, AdamW), α %s, %d warm-up + %d interleaved rounds, PyTorch threads %s, %d processors%n",
+                        source.name(), models.get(0).getConfig().numHiddenLayers() + 1,
+                        learnableAlpha ? "learnable" : "frozen", warmup, rounds,
                         BenchCommand.pytorchThreads(), Runtime.getRuntime().availableProcessors());
                 for (int length : sequenceLengths) {
                     report(out, measure(manager, models, optimizers, length), length);
