@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.stats.MonitoredBlock;
+import ai.spikelm.ops.stats.SpikeCounts;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -56,6 +57,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     private volatile boolean calibrated;
     private volatile SpikeMonitor.Site monitor;
     private volatile SpikeCalibrator.Request calibrationRequest;
+    private volatile TrainingSpikes trainingSpikes;
 
     /**
      * Creates the block from its builder's settings.
@@ -176,6 +178,31 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
      */
     protected boolean sameDynamics(AbstractElasticSpikingBlock other) {
         return timeSteps == other.timeSteps;
+    }
+
+    /**
+     * Starts or stops counting the spikes of training passes, for {@link #takeTrainingFiringRates}.
+     * Off by default: counting costs a pass over the spikes.
+     *
+     * @param on whether to count
+     */
+    public void setTrainingSpikeCounting(boolean on) {
+        trainingSpikes = on ? new TrainingSpikes(timeSteps) : null;
+    }
+
+    /**
+     * Returns the firing rate of each time step over the training passes since the last call (or
+     * since counting started), and starts counting afresh.
+     *
+     * @return r_0 … r_{T−1}, or {@code null} if no training pass was counted
+     * @throws IllegalStateException if counting is off
+     */
+    public double[] takeTrainingFiringRates() {
+        TrainingSpikes counts = trainingSpikes;
+        if (counts == null) {
+            throw new IllegalStateException("Training spikes are not counted: call setTrainingSpikeCounting(true) first");
+        }
+        return counts.take();
     }
 
     /** Forgets the calibration: the next forward pass calibrates α again. */
@@ -312,7 +339,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                         : amplitudes(scope, frozen, input.getShape());
                 ElasticSpike.Result fired = ElasticSpike.fire(input, amplitudes, learnableAmplitude);
                 output = fired.output();
-                spikes = monitor == null ? null : fired.spike().split(timeSteps);
+                spikes = monitor == null && trainingSpikes == null ? null : fired.spike().split(timeSteps);
             } else {
                 NDList steps = input.split(timeSteps);
                 NDList outputs = new NDList(timeSteps);
@@ -331,6 +358,10 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
             SpikeMonitor.Site site = monitor;
             if (site != null) {
                 NeuronSupport.recordSpikes(site, spikes);
+            }
+            TrainingSpikes counts = trainingSpikes;
+            if (counts != null) {
+                counts.add(spikes);
             }
             output.attach(parent);
             return output;
@@ -456,6 +487,36 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
             } catch (IllegalArgumentException e) {
                 throw new MalformedModelException("Invalid saved amplitudes: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Non-zero spikes and elements per time step, summed over training passes. */
+    private static final class TrainingSpikes {
+        private final long[] nonZero;
+        private long elementsPerStep;
+
+        TrainingSpikes(int timeSteps) {
+            nonZero = new long[timeSteps];
+        }
+
+        synchronized void add(NDList spikesPerStep) {
+            for (int t = 0; t < nonZero.length; t++) {
+                nonZero[t] += SpikeCounts.nonZero(spikesPerStep.get(t));
+            }
+            elementsPerStep += spikesPerStep.get(0).size();
+        }
+
+        synchronized double[] take() {
+            if (elementsPerStep == 0) {
+                return null;
+            }
+            double[] rates = new double[nonZero.length];
+            for (int t = 0; t < rates.length; t++) {
+                rates[t] = (double) nonZero[t] / elementsPerStep;
+            }
+            java.util.Arrays.fill(nonZero, 0L);
+            elementsPerStep = 0;
+            return rates;
         }
     }
 

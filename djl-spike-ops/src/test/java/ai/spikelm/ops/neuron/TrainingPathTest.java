@@ -81,11 +81,13 @@ class TrainingPathTest {
                 NDArray x = input(manager, alpha, shape, 5);
                 NDArray out;
                 SiteStatistics site;
+                block.setTrainingSpikeCounting(true);
                 try (SpikeMonitor monitor = SpikeMonitor.attach(block);
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     out = block.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
                     site = monitor.snapshot().get(0);
                 }
+                double[] counted = block.takeTrainingFiringRates();
                 for (int t = 0; t < 3; t++) {
                     float[] step = out.get(t).toFloatArray();
                     long nonZero = 0;
@@ -94,7 +96,10 @@ class TrainingPathTest {
                     }
                     assertEquals(nonZero, site.nonZeroPerStep()[t], block.getClass().getSimpleName() + " step " + t);
                     assertEquals(step.length, site.elementsPerStep()[t]);
+                    assertEquals((double) nonZero / step.length, counted[t], 1e-15, "counted training rate, step " + t);
                 }
+                org.junit.jupiter.api.Assertions.assertNull(block.takeTrainingFiringRates(), "taking starts afresh");
+                block.setTrainingSpikeCounting(false);
             }
         }
     }

@@ -27,6 +27,7 @@ import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.DistillationObjective;
 import ai.spikelm.zoo.training.EpochResult;
 import ai.spikelm.zoo.training.EvaluationResult;
+import ai.spikelm.zoo.training.FiringRateCeiling;
 import ai.spikelm.zoo.training.MlmMasker;
 import ai.spikelm.zoo.training.SpikeLmTrainer;
 import ai.spikelm.zoo.training.TrainingListener;
@@ -138,6 +139,11 @@ final class DistillCommand implements Callable<Integer> {
     float similarityWeight;
 
     @Option(
+            names = "--max-firing-rate",
+            description = "With --learnable-alpha: after each step, raise α wherever a spike site fired above this rate (a firing budget; learnable α alone drifts to ≈ 0.5–0.6).")
+    Double maxFiringRate;
+
+    @Option(
             names = "--mlm-weight",
             defaultValue = "0",
             description = "Weight of a masked-LM term (15%% of tokens masked for both models) for a teacher with an MLM head (default ${DEFAULT-VALUE}).")
@@ -247,6 +253,9 @@ final class DistillCommand implements Callable<Integer> {
                     .optMaxBatches(maxSteps)
                     .optSeed(seed)
                     .build();
+            FiringRateCeiling ceiling = maxFiringRate == null
+                    ? null
+                    : FiringRateCeiling.builder().setModel(student).setMaxRate(maxFiringRate).build();
             TrainingChart lossChart = new TrainingChart("Spiking distillation, " + spiking, "STS-B Spearman");
             List<ObjectNode> history = new ArrayList<>();
             long[] tokens = {0};
@@ -271,6 +280,7 @@ final class DistillCommand implements Callable<Integer> {
                             .addCheckpointFile("tokenizer.json", tokenizerFile)
                             .optEvaluator((m, epoch) -> evaluate(m, epoch, stsTokenizer, pool, duringTraining, energyText, manager, tokensBefore + tokens[0], history, console))
                             .addListener(lossChart)
+                            .addListener(ceiling == null ? new TrainingListener() {} : ceiling)
                             .addListener(new TrainingListener() {
                                 @Override
                                 public void onStep(StepEvent event) {
@@ -316,6 +326,9 @@ final class DistillCommand implements Callable<Integer> {
                     console.printf(Locale.ROOT, "%nstopped at step %d; %s holds it: run the same command to continue%n",
                             optimizer.getStepCount(), out.resolve(SpikeLmTrainer.LAST_DIR));
                 }
+            }
+            if (ceiling != null) {
+                ceiling.detach();
             }
             report(console, summary, student, tokens[0], seconds[0]);
             if (chart != null && lossChart.recordedSteps() > 0) {
