@@ -181,8 +181,8 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     /**
-     * Starts or stops counting the spikes of training passes, for {@link #takeTrainingFiringRates}.
-     * Off by default: counting costs a pass over the spikes.
+     * Starts or stops counting the spikes of training passes, for {@link #takeTrainingSpikes}. Off
+     * by default: counting costs a pass over the spikes.
      *
      * @param on whether to count
      */
@@ -191,18 +191,36 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     }
 
     /**
-     * Returns the firing rate of each time step over the training passes since the last call (or
-     * since counting started), and starts counting afresh.
+     * Returns the spikes counted over the training passes since the last call (or since counting
+     * started), and starts counting afresh.
      *
-     * @return r_0 … r_{T−1}, or {@code null} if no training pass was counted
+     * @return the counts, or {@code null} if no training pass was counted
      * @throws IllegalStateException if counting is off
      */
-    public double[] takeTrainingFiringRates() {
+    public SpikeTally takeTrainingSpikes() {
         TrainingSpikes counts = trainingSpikes;
         if (counts == null) {
             throw new IllegalStateException("Training spikes are not counted: call setTrainingSpikeCounting(true) first");
         }
         return counts.take();
+    }
+
+    /**
+     * Spikes counted over some passes.
+     *
+     * @param nonZeroPerStep non-zero spikes at each time step
+     * @param elementsPerStep elements spiked at each time step
+     */
+    public record SpikeTally(long[] nonZeroPerStep, long elementsPerStep) {
+
+        /**
+         * Returns the firing rate over all time steps.
+         *
+         * @return non-zero spikes per element
+         */
+        public double firingRate() {
+            return (double) java.util.Arrays.stream(nonZeroPerStep).sum() / (elementsPerStep * nonZeroPerStep.length);
+        }
     }
 
     /** Forgets the calibration: the next forward pass calibrates α again. */
@@ -506,17 +524,14 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
             elementsPerStep += spikesPerStep.get(0).size();
         }
 
-        synchronized double[] take() {
+        synchronized SpikeTally take() {
             if (elementsPerStep == 0) {
                 return null;
             }
-            double[] rates = new double[nonZero.length];
-            for (int t = 0; t < rates.length; t++) {
-                rates[t] = (double) nonZero[t] / elementsPerStep;
-            }
+            SpikeTally tally = new SpikeTally(nonZero.clone(), elementsPerStep);
             java.util.Arrays.fill(nonZero, 0L);
             elementsPerStep = 0;
-            return rates;
+            return tally;
         }
     }
 

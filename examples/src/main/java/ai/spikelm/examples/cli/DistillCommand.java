@@ -27,7 +27,7 @@ import ai.spikelm.zoo.training.AdamW;
 import ai.spikelm.zoo.training.DistillationObjective;
 import ai.spikelm.zoo.training.EpochResult;
 import ai.spikelm.zoo.training.EvaluationResult;
-import ai.spikelm.zoo.training.FiringRateCeiling;
+import ai.spikelm.zoo.training.FiringRateBudget;
 import ai.spikelm.zoo.training.MlmMasker;
 import ai.spikelm.zoo.training.SpikeLmTrainer;
 import ai.spikelm.zoo.training.TrainingListener;
@@ -140,7 +140,7 @@ final class DistillCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-firing-rate",
-            description = "With --learnable-alpha: after each step, raise α wherever a spike site fired above this rate (a firing budget; learnable α alone drifts to ≈ 0.5–0.6).")
+            description = "With --learnable-alpha: after each step in which the spike sites together fired above this rate, raise every α by one factor (a firing budget; learnable α alone drifts to ≈ 0.5–0.6).")
     Double maxFiringRate;
 
     @Option(
@@ -253,9 +253,9 @@ final class DistillCommand implements Callable<Integer> {
                     .optMaxBatches(maxSteps)
                     .optSeed(seed)
                     .build();
-            FiringRateCeiling ceiling = maxFiringRate == null
+            FiringRateBudget budget = maxFiringRate == null
                     ? null
-                    : FiringRateCeiling.builder().setModel(student).setMaxRate(maxFiringRate).build();
+                    : FiringRateBudget.builder().setModel(student).setMaxRate(maxFiringRate).build();
             TrainingChart lossChart = new TrainingChart("Spiking distillation, " + spiking, "STS-B Spearman");
             List<ObjectNode> history = new ArrayList<>();
             long[] tokens = {0};
@@ -280,7 +280,7 @@ final class DistillCommand implements Callable<Integer> {
                             .addCheckpointFile("tokenizer.json", tokenizerFile)
                             .optEvaluator((m, epoch) -> evaluate(m, epoch, stsTokenizer, pool, duringTraining, energyText, manager, tokensBefore + tokens[0], history, console))
                             .addListener(lossChart)
-                            .addListener(ceiling == null ? new TrainingListener() {} : ceiling)
+                            .addListener(budget == null ? new TrainingListener() {} : budget)
                             .addListener(new TrainingListener() {
                                 @Override
                                 public void onStep(StepEvent event) {
@@ -327,8 +327,8 @@ final class DistillCommand implements Callable<Integer> {
                             optimizer.getStepCount(), out.resolve(SpikeLmTrainer.LAST_DIR));
                 }
             }
-            if (ceiling != null) {
-                ceiling.detach();
+            if (budget != null) {
+                budget.detach();
             }
             report(console, summary, student, tokens[0], seconds[0]);
             if (chart != null && lossChart.recordedSteps() > 0) {

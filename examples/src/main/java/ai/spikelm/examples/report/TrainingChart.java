@@ -80,6 +80,9 @@ public final class TrainingChart implements TrainingListener {
                         .yAxisTitle("training loss")
                         .build();
         chart.setYAxisGroupTitle(1, metricName);
+        // Plain step numbers, spaced: "1,003" next to "1,170" ran together on runs of thousands of steps.
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);
         XYSeries raw = chart.addSeries("loss per step", steps, losses);
         raw.setMarker(SeriesMarkers.NONE);
         XYSeries smooth = chart.addSeries("loss, moving average", steps, movingAverage(losses, 10));

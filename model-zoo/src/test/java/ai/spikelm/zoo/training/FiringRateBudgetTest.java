@@ -17,15 +17,34 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The firing-rate ceiling against the rates a spike monitor counts on the same training pass. */
-class FiringRateCeilingTest {
+/** The firing-rate budget against the rate a spike monitor counts on the same training pass. */
+class FiringRateBudgetTest {
 
     private static final List<TinySpikeLm.Example> TRAIN = TinySpikeLm.dataset(8, 11);
 
     @Test
-    void raisesEachAmplitudeAboveTheCeilingByThePowerOfTheRatioOfTheRates() throws IOException {
-        double ceiling = 0.3;
-        double gain = 0.5;
+    void raisesEveryAmplitudeByOneFactorWhenTheSitesTogetherFireAboveTheBudget() throws IOException {
+        double rate = trainOneStep(0.999, 0.5).rate();
+        assertTrue(rate > 0.2 && rate < 0.8, "a plausible firing rate: " + rate);
+        for (double budget : new double[] {rate * 0.8, rate * 1.1}) {
+            Step step = trainOneStep(budget, 0.5);
+            assertEquals(rate, step.rate(), 0.0, "the same pass");
+            double factor = rate > budget ? Math.pow(rate / budget, 0.5) : 1.0;
+            assertTrue(budget < rate ? factor > 1.05 : factor == 1.0);
+            for (var e : step.before().entrySet()) {
+                float[] old = e.getValue();
+                float[] after = step.after().get(e.getKey());
+                for (int t = 0; t < old.length; t++) {
+                    assertEquals(old[t] * factor, after[t], 1e-6 * old[t], e.getKey() + " step " + t + ", budget " + budget);
+                }
+            }
+        }
+    }
+
+    /** α before and after one training step under a budget, and the rate a monitor counted. */
+    private record Step(Map<String, float[]> before, Map<String, float[]> after, double rate) {}
+
+    private static Step trainOneStep(double maxRate, double gain) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             var model = TinySpikeLm.initialize(
                     new SpikeBertForSequenceClassification(TinySpikeLm.config(true, true, 0f)), manager, 7);
@@ -34,11 +53,11 @@ class FiringRateCeilingTest {
             Map<String, AbstractElasticSpikingBlock> sites = HfWeights.spikingSites(model);
             Map<String, float[]> before = new HashMap<>();
             sites.forEach((name, site) -> before.put(name, site.getAmplitudes()));
-            FiringRateCeiling rule = FiringRateCeiling.builder().setModel(model).setMaxRate(ceiling).optGain(gain).build();
-            assertEquals(sites.size(), rule.sites());
-
-            Map<String, SiteStatistics> counted = new HashMap<>();
-            // A learning rate far below an ulp of α: AdamW leaves every α where it is, only the ceiling moves one.
+            FiringRateBudget budget = FiringRateBudget.builder().setModel(model).setMaxRate(maxRate).optGain(gain).build();
+            assertEquals(sites.size(), budget.sites());
+            long spikes = 0;
+            long elements = 0;
+            // A learning rate far below an ulp of α: AdamW leaves every α where it is, only the budget moves one.
             try (SpikeMonitor monitor = SpikeMonitor.attach(model);
                     AdamW adamW = TinySpikeLm.adamW(model, 1e-30f);
                     SpikeLmTrainer<?> trainer = SpikeLmTrainer.builder()
@@ -47,33 +66,23 @@ class FiringRateCeilingTest {
                             .setTrainData(BatchSource.shuffled(TRAIN, 8, TinySpikeLm::collate))
                             .setOptimizer(adamW)
                             .setEpochs(1)
-                            .addListener(rule)
+                            .addListener(budget)
                             .build()) {
                 trainer.fit();
-                monitor.snapshot().forEach(s -> counted.put(s.name(), s));
-            } finally {
-                rule.detach();
-            }
-
-            int raised = 0;
-            int kept = 0;
-            for (var e : sites.entrySet()) {
-                SiteStatistics stats = counted.get(e.getKey());
-                float[] after = e.getValue().getAmplitudes();
-                float[] old = before.get(e.getKey());
-                for (int t = 0; t < old.length; t++) {
-                    double rate = stats.firingRate(t);
-                    String what = e.getKey() + " step " + t + " (rate " + rate + ")";
-                    if (rate > ceiling) {
-                        assertEquals(old[t] * Math.pow(rate / ceiling, gain), after[t], 1e-6 * old[t], what);
-                        raised++;
-                    } else {
-                        assertEquals(old[t], after[t], 0f, what);
-                        kept++;
+                for (SiteStatistics s : monitor.snapshot()) {
+                    if (sites.containsKey(s.name())) {
+                        for (int t = 0; t < s.timeSteps(); t++) {
+                            spikes += s.nonZeroPerStep()[t];
+                            elements += s.elementsPerStep()[t];
+                        }
                     }
                 }
+            } finally {
+                budget.detach();
             }
-            assertTrue(raised > 0 && kept > 0, "both branches exercised: raised " + raised + ", kept " + kept);
+            Map<String, float[]> after = new HashMap<>();
+            sites.forEach((name, site) -> after.put(name, site.getAmplitudes()));
+            return new Step(before, after, (double) spikes / elements);
         }
     }
 
@@ -83,11 +92,11 @@ class FiringRateCeilingTest {
             var frozen = TinySpikeLm.initialize(
                     new SpikeBertForSequenceClassification(TinySpikeLm.config(true, false, 0f)), manager, 8);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> FiringRateCeiling.builder().setModel(frozen).setMaxRate(0.4).build());
+                    () -> FiringRateBudget.builder().setModel(frozen).setMaxRate(0.4).build());
             assertTrue(e.getMessage().contains("learnable"), e.getMessage());
             for (double bad : new double[] {0, 1, -0.2, Double.NaN}) {
                 assertThrows(IllegalArgumentException.class,
-                        () -> FiringRateCeiling.builder().setModel(frozen).setMaxRate(bad).build(), "rate " + bad);
+                        () -> FiringRateBudget.builder().setModel(frozen).setMaxRate(bad).build(), "rate " + bad);
             }
         }
     }
