@@ -36,9 +36,10 @@ import java.io.IOException;
  * unfreezes α as well.
  *
  * <p>A calibrated block in training takes a leaner path than the generic one, with the same values
- * and gradients (for a learnable α, up to the order in which its gradient is summed): one scope per call rather than one per step, every step spiked at
- * once where the membrane is the input (the quantiser, or T = 1), and otherwise one split of the
- * input into steps instead of a selection per step.
+ * and gradients (for a learnable α, up to the order in which its gradient is summed): one scope
+ * per call rather than one per step, every step spiked at once where the membrane is the input
+ * (the quantiser, or T = 1), and otherwise one split of the input into steps instead of a
+ * selection per step.
  */
 public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         implements SpikingNeuron, MonitoredBlock {
@@ -214,12 +215,21 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     public record SpikeTally(long[] nonZeroPerStep, long elementsPerStep) {
 
         /**
-         * Returns the firing rate over all time steps.
+         * Returns the non-zero spikes of all time steps.
          *
-         * @return non-zero spikes per element
+         * @return the sum over steps
          */
-        public double firingRate() {
-            return (double) java.util.Arrays.stream(nonZeroPerStep).sum() / (elementsPerStep * nonZeroPerStep.length);
+        public long nonZero() {
+            return java.util.Arrays.stream(nonZeroPerStep).sum();
+        }
+
+        /**
+         * Returns the elements spiked at all time steps.
+         *
+         * @return elements per step times T
+         */
+        public long elements() {
+            return elementsPerStep * nonZeroPerStep.length;
         }
     }
 

@@ -85,8 +85,8 @@ public final class FiringRateBudget implements TrainingListener {
         for (AbstractElasticSpikingBlock site : sites) {
             AbstractElasticSpikingBlock.SpikeTally tally = site.takeTrainingSpikes();
             if (tally != null) {
-                spikes += java.util.Arrays.stream(tally.nonZeroPerStep()).sum();
-                elements += tally.elementsPerStep() * tally.nonZeroPerStep().length;
+                spikes += tally.nonZero();
+                elements += tally.elements();
             }
         }
         double rate = elements == 0 ? 0 : (double) spikes / elements;
