@@ -131,6 +131,21 @@ class DistillCommandTest {
     }
 
     @Test
+    void aFiringBudgetTrainsLearnableAmplitudesAndIsRefusedWithoutThem(@TempDir Path dir) throws Exception {
+        Path budgeted = dir.resolve("budgeted");
+        String[] r = distill(dir, budgeted, "--max-steps", "2", "--learnable-alpha", "--max-firing-rate", "0.3");
+        assertEquals("0", r[0], r[2]);
+        JsonNode config = new ObjectMapper().readTree(budgeted.resolve("best").resolve("config.json").toFile());
+        assertTrue(config.findValue("alpha_learnable").asBoolean(), config.toString());
+
+        Path frozen = dir.resolve("frozen");
+        String[] refused = distill(dir, frozen, "--max-steps", "2", "--max-firing-rate", "0.3");
+        assertEquals("1", refused[0]);
+        assertTrue(refused[2].contains("--learnable-alpha") && !refused[2].contains("\tat "), refused[2]);
+        assertFalse(Files.exists(frozen.resolve("last")), "nothing written");
+    }
+
+    @Test
     void badTextIsAOneLineErrorNamingIt(@TempDir Path dir) throws Exception {
         String[] none = run("distill", "-T", "1", "--out", dir.resolve("o").toString());
         assertEquals("1", none[0]);
