@@ -2,6 +2,8 @@ package ai.spikelm.ops.neuron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -21,8 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The training pass of calibrated blocks, with frozen or learnable α, against the formulation it replaced ({@link
- * PreviousTrainingPath}): the same spikes and the same gradients, bit for bit, for the input and for
+ * The training pass of calibrated blocks, with frozen or learnable α, against the formulation it
+ * replaced ({@link PreviousTrainingPath}): the same spikes and the same gradients, bit for bit, for the input and for
  * the weights of the linear layer that reads the spikes, on inputs that sit on the window's edges
  * (|u| = α and one ulp beyond), on rounding ties (|u| = α/2) and at zero.
  */
@@ -99,7 +101,7 @@ class TrainingPathTest {
                     assertEquals(nonZero, counted.nonZeroPerStep()[t], "counted training spikes, step " + t);
                     assertEquals(step.length, counted.elementsPerStep());
                 }
-                org.junit.jupiter.api.Assertions.assertNull(block.takeTrainingSpikes(), "taking starts afresh");
+                assertNull(block.takeTrainingSpikes(), "taking starts afresh");
                 block.setTrainingSpikeCounting(false);
             }
         }
@@ -159,7 +161,7 @@ class TrainingPathTest {
                 // The same terms, summed over broadcast steps rather than per step: equal up to order.
                 float[] wantAlphaGradient = a2.getGradient().toFloatArray();
                 for (int t = 0; t < alpha.length; t++) {
-                    org.junit.jupiter.api.Assertions.assertTrue(wantAlphaGradient[t] != 0f, what + ": α gradient " + t);
+                    assertTrue(wantAlphaGradient[t] != 0f, what + ": α gradient " + t);
                     assertEquals(wantAlphaGradient[t], gotAlphaGradient[t],
                             1e-5f * Math.abs(wantAlphaGradient[t]), what + ": α gradient " + t);
                 }
@@ -170,7 +172,7 @@ class TrainingPathTest {
                 passed += g != 0f ? 1 : 0;
             }
             // Not vacuous: some of the input is inside the window and some outside.
-            org.junit.jupiter.api.Assertions.assertTrue(passed > 0 && passed < gradient.length, what + ": " + passed);
+            assertTrue(passed > 0 && passed < gradient.length, what + ": " + passed);
         }
     }
 

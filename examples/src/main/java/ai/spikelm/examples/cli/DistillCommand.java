@@ -253,8 +253,8 @@ final class DistillCommand implements Callable<Integer> {
                     .optMaxBatches(maxSteps)
                     .optSeed(seed)
                     .build();
-            FiringRateBudget budget = maxFiringRate == null
-                    ? null
+            TrainingListener firingBudget = maxFiringRate == null
+                    ? new TrainingListener() {}
                     : FiringRateBudget.builder().setModel(student).setMaxRate(maxFiringRate).build();
             TrainingChart lossChart = new TrainingChart("Spiking distillation, " + spiking, "STS-B Spearman");
             List<ObjectNode> history = new ArrayList<>();
@@ -280,7 +280,7 @@ final class DistillCommand implements Callable<Integer> {
                             .addCheckpointFile("tokenizer.json", tokenizerFile)
                             .optEvaluator((m, epoch) -> evaluate(m, epoch, stsTokenizer, pool, duringTraining, energyText, manager, tokensBefore + tokens[0], history, console))
                             .addListener(lossChart)
-                            .addListener(budget == null ? new TrainingListener() {} : budget)
+                            .addListener(firingBudget)
                             .addListener(new TrainingListener() {
                                 @Override
                                 public void onStep(StepEvent event) {
@@ -326,9 +326,6 @@ final class DistillCommand implements Callable<Integer> {
                     console.printf(Locale.ROOT, "%nstopped at step %d; %s holds it: run the same command to continue%n",
                             optimizer.getStepCount(), out.resolve(SpikeLmTrainer.LAST_DIR));
                 }
-            }
-            if (budget != null) {
-                budget.detach();
             }
             report(console, summary, student, tokens[0], seconds[0]);
             if (chart != null && lossChart.recordedSteps() > 0) {

@@ -3,9 +3,7 @@ package ai.spikelm.zoo.training;
 import ai.djl.nn.Block;
 import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.zoo.core.HfWeights;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Keeps learnable amplitudes from buying accuracy with spikes: after every optimizer step, if the
@@ -19,7 +17,8 @@ import java.util.Map;
  * budget and leaves to LSQ how the spikes are shared among sites: a ceiling per site (tried first)
  * held every site at r_max, starved the sites that need more and cost 6 Spearman points in 250
  * steps. The update is outside autograd, after AdamW, like decoupled weight decay; it changes only
- * α, which every checkpoint saves, so a resumed run continues exactly.
+ * α, which every checkpoint saves, so a resumed run continues exactly. The sites count their
+ * training spikes from construction until {@code fit()} ends.
  *
  * <pre>{@code
  * FiringRateBudget budget = FiringRateBudget.builder().setModel(student).setMaxRate(0.42).build();
@@ -35,18 +34,14 @@ public final class FiringRateBudget implements TrainingListener {
     private FiringRateBudget(Builder b) {
         this.maxRate = b.maxRate;
         this.gain = b.gain;
-        List<AbstractElasticSpikingBlock> learnable = new ArrayList<>();
-        for (Map.Entry<String, AbstractElasticSpikingBlock> site : HfWeights.spikingSites(b.model).entrySet()) {
-            if (site.getValue().isLearnableAmplitude()) {
-                learnable.add(site.getValue());
-            }
-        }
-        if (learnable.isEmpty()) {
+        this.sites = HfWeights.spikingSites(b.model).values().stream()
+                .filter(AbstractElasticSpikingBlock::isLearnableAmplitude)
+                .toList();
+        if (sites.isEmpty()) {
             throw new IllegalArgumentException(
                     "A firing-rate budget needs learnable amplitudes (spikelm.alpha_learnable, --learnable-alpha): this model has none");
         }
-        this.sites = List.copyOf(learnable);
-        sites.forEach(site -> site.setTrainingSpikeCounting(true));
+        count(true);
     }
 
     /**
@@ -69,8 +64,20 @@ public final class FiringRateBudget implements TrainingListener {
 
     /** {@inheritDoc} */
     @Override
+    public void onTrainingStart(Plan plan) {
+        count(true); // again, for a trainer fitted after an earlier fit ended
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public void onStep(StepEvent event) {
         apply();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(TrainingSummary summary) {
+        detach();
     }
 
     /**
@@ -106,9 +113,16 @@ public final class FiringRateBudget implements TrainingListener {
         return factor;
     }
 
-    /** Stops the counting the budget started; call when training ends (the trainer does not). */
+    /**
+     * Stops the counting the budget started: {@link #onTrainingEnd} does it when {@code fit()}
+     * ends; call it after steps run another way ({@code runEpoch}).
+     */
     public void detach() {
-        sites.forEach(site -> site.setTrainingSpikeCounting(false));
+        count(false);
+    }
+
+    private void count(boolean on) {
+        sites.forEach(site -> site.setTrainingSpikeCounting(on));
     }
 
     /** Settings of a {@link FiringRateBudget}. */
