@@ -9,10 +9,12 @@ import java.util.List;
 
 /**
  * Times several configurations of one workload in interleaved rounds, so that machine noise hits
- * all of them alike: each round runs every configuration once, in an order that rotates from round
- * to round (so that no configuration always follows the same one). Ratios are then taken within a
- * round, from times measured seconds apart, which on a shared machine is far steadier than a ratio
- * of separate medians.
+ * all of them alike: each round runs every configuration once, in the orders of a Williams design
+ * ({@link #order}), in which every configuration follows every other equally often. What runs
+ * just before matters: ONNX Runtime's workers spin after a run, and under a plain rotation the
+ * configuration after it always ran on those cores (our ANN, 0.9× ONNX Runtime in the two rounds
+ * it ran first, 1.3–1.4× in the others). Ratios are then taken within a round, from times measured
+ * seconds apart, which on a shared machine is far steadier than a ratio of separate medians.
  *
  * <p>Besides wall time it records the process's CPU time over each run (how many cores were busy)
  * and the resident memory seen after each configuration.
@@ -47,8 +49,7 @@ public final class InterleavedRounds {
             configurations.forEach(Runnable::run);
         }
         for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < n; k++) {
-                int i = (r + k) % n;
+            for (int i : order(r, n)) {
                 long cpu = processCpuNanos();
                 long start = System.nanoTime();
                 configurations.get(i).run();
@@ -58,6 +59,33 @@ public final class InterleavedRounds {
             }
         }
         return result;
+    }
+
+    /**
+     * Returns the order of round {@code round} in a Williams design of {@code n} configurations: the
+     * rows 0, 1, n−1, 2, n−2, … shifted by the round (n−1 and 0 follow each other once a round in
+     * a plain rotation; here each ordered pair of distinct configurations is adjacent once in every
+     * n rounds, or twice in every 2n when n is odd, where every other block of n rounds runs its
+     * rows backwards).
+     *
+     * @param round the round, from 0
+     * @param n the number of configurations
+     * @return the configurations in the order they run
+     */
+    public static int[] order(int round, int n) {
+        int[] order = new int[n];
+        for (int k = 0; k < n; k++) {
+            int base = k % 2 == 0 ? (n - k / 2) % n : (k + 1) / 2;
+            order[k] = (base + round) % n;
+        }
+        if (n % 2 == 1 && (round / n) % 2 == 1) {
+            for (int a = 0, b = n - 1; a < b; a++, b--) {
+                int t = order[a];
+                order[a] = order[b];
+                order[b] = t;
+            }
+        }
+        return order;
     }
 
     /**
