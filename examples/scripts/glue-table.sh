@@ -18,7 +18,7 @@
 # PAIRS=siamese fine-tunes the ANN of each sentence-pair task as a bi-encoder (glue --pairs siamese;
 # the spiking rows inherit the head from its checkpoint); POOLING=mean puts every ANN's head on the
 # mean of the real tokens (glue --pooling mean). SPIKING_OPTS="..." adds options to every spiking
-# row, e.g. "--kd-task 1 --encoder-lr 2e-5".
+# row, e.g. "--kd-task 1 --encoder-lr 2e-5"; SPIKING_EPOCHS=N trains every spiking row N epochs (default 1).
 # SPIKELM="java -jar /path/spikelm.jar" runs another build than this checkout's ./spikelm.
 set -u
 if [ $# -lt 2 ]; then
@@ -60,7 +60,7 @@ for task in "${tasks[@]}"; do
   case $task in SST-2|CoLA) ;; *) [ -n "${PAIRS:-}" ] && head+=(--pairs "$PAIRS") ;; esac
   ann="$out/$slug-ann/best"
   run "$slug-ann" "${t[@]}" --ann --epochs 3 "${head[@]}" || continue
-  s=("${t[@]}" --model "$ann" --epochs 1 "${spiking[@]}")
+  s=("${t[@]}" --model "$ann" --epochs "${SPIKING_EPOCHS:-1}" "${spiking[@]}")
   has t1 && run "$slug-t1" "${s[@]}" -T 1
   has t1kd && run "$slug-t1kd" "${s[@]}" -T 1 --distill-from "$ann"
   has t4 && run "$slug-t4" "${s[@]}" -T 4
