@@ -11,9 +11,10 @@ import java.util.List;
  * Times several configurations of one workload in interleaved rounds, so that machine noise hits
  * all of them alike: each round runs every configuration once, in the orders of a Williams design
  * ({@link #order}), in which every configuration follows every other equally often. What runs
- * just before matters: ONNX Runtime's workers spin after a run, and under a plain rotation the
- * configuration after it always ran on those cores (our ANN, 0.9× ONNX Runtime in the two rounds
- * it ran first, 1.3–1.4× in the others). Ratios are then taken within a round, from times measured
+ * just before matters: ONNX Runtime's workers spin after a run, and a plain rotation (round r
+ * running (r + k) mod n as its k-th) keeps every neighbour, so the configuration after ONNX Runtime
+ * always ran on those cores (our ANN at 8 × 128: 1.24–1.31× ONNX Runtime under the rotation,
+ * 1.09–1.14× in this order, same build). Ratios are then taken within a round, from times measured
  * seconds apart, which on a shared machine is far steadier than a ratio of separate medians.
  *
  * <p>Besides wall time it records the process's CPU time over each run (how many cores were busy)
@@ -63,10 +64,9 @@ public final class InterleavedRounds {
 
     /**
      * Returns the order of round {@code round} in a Williams design of {@code n} configurations: the
-     * rows 0, 1, n−1, 2, n−2, … shifted by the round (n−1 and 0 follow each other once a round in
-     * a plain rotation; here each ordered pair of distinct configurations is adjacent once in every
-     * n rounds, or twice in every 2n when n is odd, where every other block of n rounds runs its
-     * rows backwards).
+     * row 0, 1, n−1, 2, n−2, … shifted by the round, so that each ordered pair of distinct
+     * configurations runs back to back once in every n rounds (for an odd n, twice in every 2n,
+     * every other block of n rounds running its rows backwards).
      *
      * @param round the round, from 0
      * @param n the number of configurations
