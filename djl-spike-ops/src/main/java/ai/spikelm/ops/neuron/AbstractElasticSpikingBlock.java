@@ -17,6 +17,8 @@ import ai.spikelm.ops.stats.SpikeMonitor;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Common ground of the blocks that emit elastic ternary spikes α_t·s_t over T time steps: the
@@ -168,7 +170,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 && monitor == null
                 && other.monitor == null
                 && (!training || (!learnableAmplitude && !other.learnableAmplitude))
-                && java.util.Arrays.equals(getAmplitudes(), other.getAmplitudes());
+                && Arrays.equals(getAmplitudes(), other.getAmplitudes());
     }
 
     /**
@@ -220,7 +222,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
          * @return the sum over steps
          */
         public long nonZero() {
-            return java.util.Arrays.stream(nonZeroPerStep).sum();
+            return Arrays.stream(nonZeroPerStep).sum();
         }
 
         /**
@@ -405,7 +407,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     /** {@code [T, 1, …, 1]} for an input of {@code shape}: one α per step, broadcast over the rest. */
     private static Shape broadcastShape(Shape shape) {
         long[] dims = new long[shape.dimension()];
-        java.util.Arrays.fill(dims, 1L);
+        Arrays.fill(dims, 1L);
         dims[0] = shape.get(0);
         return new Shape(dims);
     }
@@ -539,7 +541,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 return null;
             }
             SpikeTally tally = new SpikeTally(nonZero.clone(), elementsPerStep);
-            java.util.Arrays.fill(nonZero, 0L);
+            Arrays.fill(nonZero, 0L);
             elementsPerStep = 0;
             return tally;
         }
@@ -602,7 +604,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
          * @return this builder
          */
         public T optCalibration(AmplitudeCalibration calibration) {
-            this.calibration = java.util.Objects.requireNonNull(calibration, "calibration");
+            this.calibration = Objects.requireNonNull(calibration, "calibration");
             return self();
         }
 
