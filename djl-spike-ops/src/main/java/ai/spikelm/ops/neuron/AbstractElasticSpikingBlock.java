@@ -55,7 +55,7 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
     private final AmplitudeCalibration calibration;
     private final boolean learnableAmplitude;
     private final boolean validateInput;
-    private final Parameter amplitude;
+    private Parameter amplitude;
     private final Object calibrationLock = new Object();
     private volatile boolean calibrated;
     private volatile SpikeMonitor.Site monitor;
@@ -169,8 +169,44 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
                 && other.calibrated
                 && monitor == null
                 && other.monitor == null
-                && (!training || (!learnableAmplitude && !other.learnableAmplitude))
+                && (!training || (!learnableAmplitude && !other.learnableAmplitude) || sharesAmplitudeWith(other))
                 && Arrays.equals(getAmplitudes(), other.getAmplitudes());
+    }
+
+    /**
+     * Makes this block use {@code leader}'s amplitude parameter instead of its own, so that both
+     * always have the same α: one parameter, one gradient, one optimizer state. Sites that see the
+     * same input (SpikeLM's Q, K and V) then keep emitting the same spikes while α learns, and a
+     * training pass spikes once for all of them ({@link #sameSpikesAs}). Each block keeps its own
+     * calibrated flag, and a checkpoint still holds one α per site (equal values).
+     *
+     * <p>Both blocks should calibrate by the same rule on the same input: each calibrating pass
+     * writes the one α.
+     *
+     * @param leader a block of the same class, dynamics and learnability
+     * @throws IllegalArgumentException if the blocks differ in any of these
+     */
+    public void shareAmplitudeOf(AbstractElasticSpikingBlock leader) {
+        if (leader == this) {
+            return;
+        }
+        if (leader.getClass() != getClass() || !sameDynamics(leader) || leader.learnableAmplitude != learnableAmplitude) {
+            throw new IllegalArgumentException(
+                    "Only blocks of the same kind, dynamics and learnability can share α: " + this + " and " + leader);
+        }
+        amplitude = leader.amplitude;
+        parameters.put(AMPLITUDE, amplitude);
+    }
+
+    /**
+     * Returns whether this block and {@code other} use one amplitude parameter ({@link
+     * #shareAmplitudeOf}).
+     *
+     * @param other another block
+     * @return true if α is the same parameter
+     */
+    public boolean sharesAmplitudeWith(AbstractElasticSpikingBlock other) {
+        return amplitude == other.amplitude;
     }
 
     /**

@@ -83,8 +83,19 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--learnable-alpha", description = "Time the spiking models with α learning (LSQ), as distill --learnable-alpha trains.")
     boolean learnableAlpha;
 
+    @Option(names = "--shared-qkv-alpha", description = "Q, K and V neurons use one α, as distill --shared-qkv-alpha trains.")
+    boolean sharedQkvAlpha;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the random token ids (default ${DEFAULT-VALUE}).")
     int seed;
+
+    private SpikingConfig spiking(int timeSteps) {
+        return SpikingConfig.builder()
+                .optTimeSteps(timeSteps)
+                .optAlphaLearnable(learnableAlpha)
+                .optSharedQkvAlpha(sharedQkvAlpha)
+                .build();
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -100,8 +111,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         ModelSource source = new ModelSource(model, null, allowPickle);
         SpikingConfig[] settings = {
             SpikingConfig.ANN,
-            SpikingConfig.builder().optTimeSteps(1).optAlphaLearnable(learnableAlpha).build(),
-            SpikingConfig.builder().optTimeSteps(4).optAlphaLearnable(learnableAlpha).build()
+            spiking(1),
+            spiking(4)
         };
         try (NDManager manager = NDManager.newBaseManager()) {
             List<SpikeBertPreTrainedModel> models = new ArrayList<>();
@@ -118,7 +129,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%s, one training step (forward in training mode, hidden-state MSE of %d states, "
                                 + "backward, AdamW), α %s, %d warm-up + %d interleaved rounds, PyTorch threads %s, %d processors%n",
                         source.name(), models.get(0).getConfig().numHiddenLayers() + 1,
-                        learnableAlpha ? "learnable" : "frozen", warmup, rounds,
+                        (learnableAlpha ? "learnable" : "frozen") + (sharedQkvAlpha ? ", shared by Q/K/V" : ""), warmup, rounds,
                         BenchCommand.pytorchThreads(), Runtime.getRuntime().availableProcessors());
                 for (int length : sequenceLengths) {
                     report(out, measure(manager, models, optimizers, length), length);

@@ -15,6 +15,7 @@ import ai.spikelm.zoo.core.HfWeights;
 import ai.spikelm.zoo.core.Pooling;
 import ai.spikelm.zoo.core.SpikingConfig;
 import ai.spikelm.zoo.core.WeightsMismatchException;
+import ai.spikelm.zoo.eval.glue.GlueAugmentation;
 import ai.spikelm.zoo.eval.glue.GlueBatches;
 import ai.spikelm.zoo.eval.glue.GlueEvaluator;
 import ai.spikelm.zoo.eval.glue.GlueExample;
@@ -160,6 +161,13 @@ final class GlueCommand implements Callable<Integer> {
     @Option(names = "--kd-task", defaultValue = "0", description = "With --distill-from: weight of the task loss against the labels (default ${DEFAULT-VALUE}).")
     float kdTask;
 
+    @Option(
+            names = "--augment",
+            paramLabel = "N",
+            description = "With --distill-from and --kd-task 0: add N unlabelled variants of every training example"
+                    + " (words dropped or replaced, pairs given another partner), which only the teacher's targets train on.")
+    Integer augment;
+
     @Option(names = "--max-grad-norm", defaultValue = "1", description = "Clip the global gradient norm to this (default ${DEFAULT-VALUE}; 0: no clipping).")
     float maxGradNorm;
 
@@ -225,6 +233,7 @@ final class GlueCommand implements Callable<Integer> {
                 if (trainSubset != null) {
                     trainExamples = GlueSubset.sample(trainExamples, trainSubset, seed);
                 }
+                trainExamples = withAugmentation(trainExamples, console);
             }
             if (devSubset != null) {
                 dev.replaceAll((split, examples) -> GlueSubset.sample(examples, devSubset, seed));
@@ -266,6 +275,25 @@ final class GlueCommand implements Callable<Integer> {
             writeCharts(energy, console);
         }
         return 0;
+    }
+
+    /** The training examples plus --augment variants of them (unlabelled: for the teacher's targets only). */
+    private List<GlueExample> withAugmentation(List<GlueExample> labelled, PrintWriter console) {
+        if (augment == null) {
+            return labelled;
+        }
+        if (augment < 1) {
+            throw new IllegalArgumentException("--augment must be at least 1, got " + augment);
+        }
+        if (teacher == null || kdTask != 0f) {
+            throw new IllegalArgumentException(
+                    "--augment adds unlabelled examples: it needs --distill-from and --kd-task 0, so that only the teacher's targets train on them");
+        }
+        List<GlueExample> all = new ArrayList<>(labelled);
+        all.addAll(GlueAugmentation.augment(labelled, augment, seed));
+        console.printf(Locale.ROOT, "training on %d examples and %d unlabelled variants (--augment %d)%n",
+                labelled.size(), all.size() - labelled.size(), augment);
+        return all;
     }
 
     /**
@@ -373,7 +401,8 @@ final class GlueCommand implements Callable<Integer> {
         BatchSource source = BatchSource.shuffled(trainExamples, batchSize, b -> GlueBatches.collate(b, task, tokenizer, pairReading));
         if (classifier instanceof SpikeBertForSequenceClassification siamese
                 && pairReading == PairEncoding.SIAMESE && task.isRegression()) {
-            fitSimilarityMap(siamese, batches(trainExamples, task, tokenizer), console);
+            List<GlueExample> scored = trainExamples.stream().filter(GlueExample::isLabelled).toList();
+            fitSimilarityMap(siamese, batches(scored, task, tokenizer), console);
         }
         lossChart = new TrainingChart(task + " fine-tuning, " + classifier.getConfig().spiking()
                 + (teacher != null ? ", distilled" : ""), "dev " + task.mainMetric());

@@ -40,6 +40,11 @@ final class SpikingOptions {
     @Option(names = "--learnable-alpha", description = "Let α learn (LSQ) after calibration.")
     boolean learnableAlpha;
 
+    @Option(
+            names = "--shared-qkv-alpha",
+            description = "Q, K and V input neurons use one α (SpikeLM-BERT): with --learnable-alpha a training step spikes once for the three.")
+    boolean sharedQkvAlpha;
+
     /** Returns whether any option was given. */
     boolean given() {
         return timeSteps != null
@@ -50,7 +55,8 @@ final class SpikingOptions {
                 || k != null
                 || targetFiringRate != null
                 || siteFiringRates != null
-                || learnableAlpha;
+                || learnableAlpha
+                || sharedQkvAlpha;
     }
 
     /**
@@ -98,6 +104,9 @@ final class SpikingOptions {
         }
         if (learnableAlpha) {
             b.optAlphaLearnable(true);
+        }
+        if (sharedQkvAlpha) {
+            b.optSharedQkvAlpha(true);
         }
         return b.build();
     }

@@ -239,6 +239,29 @@ class GlueCommandTest {
     }
 
     @Test
+    void augmentedVariantsTrainOnTheTeachersTargetsOnly(@TempDir Path dir) throws Exception {
+        Path data = pairData(dir);
+        String[] teacher = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", tinyAnn(dir).toString(), "--ann",
+                "--train", "--epochs", "1", "--batch-size", "16", "--out", dir.resolve("teacher").toString());
+        assertEquals("0", teacher[0], teacher[2]);
+        String best = dir.resolve("teacher/best").toString();
+        Path json = dir.resolve("aug.json");
+        String[] r = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", best, "-T", "1", "--train",
+                "--epochs", "1", "--batch-size", "16", "--distill-from", best, "--augment", "3", "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("training on 48 examples and 144 unlabelled variants (--augment 3)"), r[1]);
+        assertEquals(192, new ObjectMapper().readTree(json.toFile()).get("train_examples").asInt(), "labelled and variants");
+
+        String[] withLabels = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", best, "-T", "1", "--train",
+                "--distill-from", best, "--kd-task", "1", "--augment", "3");
+        assertEquals("1", withLabels[0]);
+        assertTrue(withLabels[2].contains("--augment") && withLabels[2].contains("--kd-task 0"), withLabels[2]);
+        String[] noTeacher = run("glue", "--task", "MRPC", "--data", data.toString(), "--model", best, "--train", "--augment", "3");
+        assertEquals("1", noTeacher[0]);
+        assertTrue(noTeacher[2].contains("--distill-from"), noTeacher[2]);
+    }
+
+    @Test
     void aFrozenEncoderUnderAMeanPooledHeadLeavesTheEncoderAsItWas(@TempDir Path dir) throws Exception {
         Path data = glueData(dir);
         Path model = tinyModel(dir);

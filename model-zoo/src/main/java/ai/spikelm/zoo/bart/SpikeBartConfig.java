@@ -142,6 +142,10 @@ public final class SpikeBartConfig {
 
     private void validate() {
         spiking.requireKnownSites(SPIKE_SITES);
+        if (spiking.sharesQkvAlpha()) {
+            // BART's Q, K and V neurons do not share spikes, so one α would buy nothing.
+            throw new InvalidConfigException("spikelm.shared_qkv_alpha is a SpikeLM-BERT setting; SpikeLM-BART does not take it");
+        }
         requirePositive("vocab_size", vocabSize);
         requirePositive("max_position_embeddings", maxPositionEmbeddings);
         requirePositive("d_model", dModel);

@@ -66,6 +66,10 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         value = addChildBlock("value", spikingLinear(config, "value", d));
         keySpike = addChildBlock("key_spike", config.spiking().quantizer("key_states"));
         valueSpike = addChildBlock("value_spike", config.spiking().quantizer("value_states"));
+        if (config.spiking().sharesQkvAlpha() && query.getNeuron() instanceof AbstractElasticSpikingBlock q) {
+            ((AbstractElasticSpikingBlock) key.getNeuron()).shareAmplitudeOf(q);
+            ((AbstractElasticSpikingBlock) value.getNeuron()).shareAmplitudeOf(q);
+        }
     }
 
     static SpikingLinear spikingLinear(SpikeBertConfig config, String site, int units) {

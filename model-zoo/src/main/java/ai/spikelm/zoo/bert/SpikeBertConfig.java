@@ -113,6 +113,7 @@ public final class SpikeBertConfig {
         requireAtMost("type_vocab_size", typeVocabSize, 1_024);
         requireAtMost("spikelm.time_steps", spiking.timeSteps(), 256);
         spiking.requireKnownSites(SPIKE_SITES);
+        spiking.requireShareableAlpha(List.of("query", "key", "value"));
         if (hiddenSize % numAttentionHeads != 0) {
             throw new InvalidConfigException(
                     "config.json: hidden_size ("

@@ -154,7 +154,35 @@ public final class HfWeights {
                 set(entry.getValue().getArray(), tensor);
             }
         }
+        requireOneAmplitudePerSharedParameter(sites, checkpoint);
         sites.forEach((path, site) -> loadCalibration(path, site, checkpoint));
+    }
+
+    /**
+     * Sites that use one α parameter (spikelm.shared_qkv_alpha) need equal values in the
+     * checkpoint: loading unequal ones would keep whichever came last.
+     */
+    private static void requireOneAmplitudePerSharedParameter(
+            Map<String, AbstractElasticSpikingBlock> sites, Map<String, HostTensor> checkpoint) {
+        List<String> mismatched = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (var site : sites.entrySet()) {
+            for (String earlier : seen) {
+                if (site.getValue().sharesAmplitudeWith(sites.get(earlier))) {
+                    HostTensor first = checkpoint.get(BlockPaths.join(earlier, AbstractElasticSpikingBlock.AMPLITUDE));
+                    HostTensor second = checkpoint.get(BlockPaths.join(site.getKey(), AbstractElasticSpikingBlock.AMPLITUDE));
+                    if (first != null && second != null && !Arrays.equals(first.toFloatArray(), second.toFloatArray())) {
+                        mismatched.add(earlier + ".alpha and " + site.getKey() + ".alpha share one parameter"
+                                + " (spikelm.shared_qkv_alpha) but differ in the checkpoint");
+                    }
+                    break;
+                }
+            }
+            seen.add(site.getKey());
+        }
+        if (!mismatched.isEmpty()) {
+            throw new WeightsMismatchException(List.of(), List.of(), mismatched);
+        }
     }
 
     private static void loadCalibration(

@@ -31,6 +31,9 @@ import java.util.TreeMap;
  *   "site_firing_rates": {},     per-site firing-rate targets, e.g. {"key_states": 0.2}: these
  *                                sites calibrate α to their rate, the others as above
  *   "alpha_learnable": false,    LSQ gradient for α after calibration
+ *   "shared_qkv_alpha": false,   the Q, K and V input neurons of self-attention use one α
+ *                                parameter (SpikeLM-BERT; they see the same input, so with it they
+ *                                keep sharing one set of spikes while α learns)
  *   "lif_threshold": 1.0,        LIF threshold θ
  *   "spike_sites": [...]         which sites spike (default: all of the family's sites)
  * }
@@ -66,6 +69,7 @@ public final class SpikingConfig {
     private final Float targetFiringRate;
     private final Map<String, Float> siteFiringRates;
     private final boolean alphaLearnable;
+    private final boolean sharedQkvAlpha;
     private final float lifThreshold;
     private final Set<String> spikeSites;
 
@@ -79,6 +83,7 @@ public final class SpikingConfig {
         this.targetFiringRate = b.targetFiringRate;
         this.siteFiringRates = java.util.Collections.unmodifiableMap(new TreeMap<>(b.siteFiringRates));
         this.alphaLearnable = b.alphaLearnable;
+        this.sharedQkvAlpha = b.sharedQkvAlpha;
         this.lifThreshold = b.lifThreshold;
         this.spikeSites = b.spikeSites == null ? null : Set.copyOf(b.spikeSites);
     }
@@ -132,6 +137,7 @@ public final class SpikingConfig {
             b.optSiteFiringRates(perSite);
         }
         b.optAlphaLearnable(f.bool("alpha_learnable", false));
+        b.optSharedQkvAlpha(f.bool("shared_qkv_alpha", false));
         b.optLifThreshold((float) f.number("lif_threshold", 1.0, Float.MIN_VALUE, 1e6));
         List<String> sites = f.strings("spike_sites");
         if (sites != null) {
@@ -172,6 +178,9 @@ public final class SpikingConfig {
             siteFiringRates.forEach(rates::put);
         }
         o.put("alpha_learnable", alphaLearnable);
+        if (sharedQkvAlpha) {
+            o.put("shared_qkv_alpha", true); // absent means false: older readers and files stay as they were
+        }
         o.put("lif_threshold", lifThreshold);
         if (spikeSites != null) {
             spikeSites.stream().sorted().forEach(o.putArray("spike_sites")::add);
@@ -263,6 +272,44 @@ public final class SpikingConfig {
     }
 
     /**
+     * Returns whether the Q, K and V input neurons of self-attention use one α parameter.
+     *
+     * @return true if they share α
+     */
+    public boolean sharesQkvAlpha() {
+        return sharedQkvAlpha;
+    }
+
+    /**
+     * Checks that sites meant to share one α can: all of them spike with the elastic neuron, or
+     * none does, and they calibrate by the same rule (no site firing rate for one and not another).
+     * A family calls this with its Q, K and V site names when {@link #sharesQkvAlpha} is set.
+     *
+     * @param sites the site names that share α
+     * @throws InvalidConfigException naming the setting that prevents it
+     */
+    public void requireShareableAlpha(List<String> sites) {
+        if (!sharedQkvAlpha || !spiking) {
+            return;
+        }
+        long spiked = sites.stream().filter(this::spikes).count();
+        if (spiked == 0) {
+            return;
+        }
+        if (spiked != sites.size()) {
+            throw new InvalidConfigException(
+                    "spikelm.shared_qkv_alpha needs all or none of " + sites + " in spikelm.spike_sites");
+        }
+        if (neuron != NeuronKind.ELASTIC) {
+            throw new InvalidConfigException("spikelm.shared_qkv_alpha needs the elastic neuron, not " + neuron);
+        }
+        if (sites.stream().map(site -> siteFiringRates.getOrDefault(site, targetFiringRate)).distinct().count() > 1) {
+            throw new InvalidConfigException(
+                    "spikelm.shared_qkv_alpha needs " + sites + " calibrated alike, but site_firing_rates gives them different rates");
+        }
+    }
+
+    /**
      * Returns the per-site firing-rate targets.
      *
      * @return site name → rate, sorted by name; empty when no site has its own target
@@ -307,6 +354,7 @@ public final class SpikingConfig {
         b.targetFiringRate = targetFiringRate;
         b.siteFiringRates = new TreeMap<>(siteFiringRates);
         b.alphaLearnable = alphaLearnable;
+        b.sharedQkvAlpha = sharedQkvAlpha;
         b.lifThreshold = lifThreshold;
         b.spikeSites = spikeSites;
         return b;
@@ -327,6 +375,7 @@ public final class SpikingConfig {
                 && Objects.equals(targetFiringRate, c.targetFiringRate)
                 && siteFiringRates.equals(c.siteFiringRates)
                 && alphaLearnable == c.alphaLearnable
+                && sharedQkvAlpha == c.sharedQkvAlpha
                 && lifThreshold == c.lifThreshold
                 && Objects.equals(spikeSites, c.spikeSites);
     }
@@ -343,14 +392,15 @@ public final class SpikingConfig {
         }
         return String.format(
                 Locale.ROOT,
-                "SpikeLM(T=%d, %s, reset=%s, τ=%s, %s%s%s)",
+                "SpikeLM(T=%d, %s, reset=%s, τ=%s, %s%s%s%s)",
                 timeSteps,
                 neuron,
                 resetMode,
                 decay,
                 targetFiringRate != null ? "rate=" + targetFiringRate : "k=" + alphaMultiplier,
                 siteFiringRates.isEmpty() ? "" : ", site rates=" + siteFiringRates,
-                alphaLearnable ? ", learnable α" : "");
+                alphaLearnable ? ", learnable α" : "",
+                sharedQkvAlpha ? ", Q/K/V share α" : "");
     }
 
     /**
@@ -373,6 +423,7 @@ public final class SpikingConfig {
         private Float targetFiringRate;
         private Map<String, Float> siteFiringRates = new TreeMap<>();
         private boolean alphaLearnable;
+        private boolean sharedQkvAlpha;
         private float lifThreshold = 1f;
         private Set<String> spikeSites;
 
@@ -493,6 +544,20 @@ public final class SpikingConfig {
          */
         public Builder optAlphaLearnable(boolean learnable) {
             this.alphaLearnable = learnable;
+            return this;
+        }
+
+        /**
+         * Sets whether the Q, K and V input neurons of self-attention use one α parameter. They see
+         * the same input and calibrate to the same α, so with a frozen α they spike alike anyway;
+         * with a learnable α this keeps them alike, which lets a training pass spike once for the
+         * three products instead of three times.
+         *
+         * @param shared true to share
+         * @return this builder
+         */
+        public Builder optSharedQkvAlpha(boolean shared) {
+            this.sharedQkvAlpha = shared;
             return this;
         }
 

@@ -3,6 +3,7 @@ package ai.spikelm.zoo.training;
 import ai.djl.nn.Block;
 import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.zoo.core.HfWeights;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +21,10 @@ import java.util.List;
  * α, which every checkpoint saves, so a resumed run continues exactly. The sites count their
  * training spikes from construction until {@code fit()} ends.
  *
+ * <p>Sites that use one α parameter ({@code spikelm.shared_qkv_alpha}) are one group: α is raised
+ * once, and the spikes of a group count once per site, as an inference monitor counts them, even
+ * when a training pass spiked once for all of them.
+ *
  * <pre>{@code
  * FiringRateBudget budget = FiringRateBudget.builder().setModel(student).setMaxRate(0.42).build();
  * trainer = SpikeLmTrainer.builder()...addListener(budget).build();
@@ -27,17 +32,20 @@ import java.util.List;
  */
 public final class FiringRateBudget implements TrainingListener {
 
-    private final List<AbstractElasticSpikingBlock> sites;
+    private final List<List<AbstractElasticSpikingBlock>> groups;
+    private final int sites;
     private final double maxRate;
     private final double gain;
 
     private FiringRateBudget(Builder b) {
         this.maxRate = b.maxRate;
         this.gain = b.gain;
-        this.sites = HfWeights.spikingSites(b.model).values().stream()
+        List<AbstractElasticSpikingBlock> learnable = HfWeights.spikingSites(b.model).values().stream()
                 .filter(AbstractElasticSpikingBlock::isLearnableAmplitude)
                 .toList();
-        if (sites.isEmpty()) {
+        this.sites = learnable.size();
+        this.groups = byAmplitude(learnable);
+        if (learnable.isEmpty()) {
             throw new IllegalArgumentException(
                     "A firing-rate budget needs learnable amplitudes (spikelm.alpha_learnable, --learnable-alpha): this model has none");
         }
@@ -59,7 +67,19 @@ public final class FiringRateBudget implements TrainingListener {
      * @return the site count
      */
     public int sites() {
-        return sites.size();
+        return sites;
+    }
+
+    /** The sites grouped by the α parameter they use, in model order. */
+    private static List<List<AbstractElasticSpikingBlock>> byAmplitude(List<AbstractElasticSpikingBlock> sites) {
+        List<List<AbstractElasticSpikingBlock>> groups = new ArrayList<>();
+        for (AbstractElasticSpikingBlock site : sites) {
+            groups.stream()
+                    .filter(group -> group.get(0).sharesAmplitudeWith(site))
+                    .findFirst()
+                    .ifPresentOrElse(group -> group.add(site), () -> groups.add(new ArrayList<>(List.of(site))));
+        }
+        return groups;
     }
 
     /** {@inheritDoc} */
@@ -89,11 +109,21 @@ public final class FiringRateBudget implements TrainingListener {
     public double apply() {
         long spikes = 0;
         long elements = 0;
-        for (AbstractElasticSpikingBlock site : sites) {
-            AbstractElasticSpikingBlock.SpikeTally tally = site.takeTrainingSpikes();
-            if (tally != null) {
-                spikes += tally.nonZero();
-                elements += tally.elements();
+        for (List<AbstractElasticSpikingBlock> group : groups) {
+            long groupSpikes = 0;
+            long groupElements = 0;
+            int counted = 0;
+            for (AbstractElasticSpikingBlock site : group) {
+                AbstractElasticSpikingBlock.SpikeTally tally = site.takeTrainingSpikes();
+                if (tally != null) {
+                    groupSpikes += tally.nonZero();
+                    groupElements += tally.elements();
+                    counted++;
+                }
+            }
+            if (counted > 0) { // a pass that spiked once for the group stands for each of its sites
+                spikes += groupSpikes * group.size() / counted;
+                elements += groupElements * group.size() / counted;
             }
         }
         double rate = elements == 0 ? 0 : (double) spikes / elements;
@@ -101,14 +131,14 @@ public final class FiringRateBudget implements TrainingListener {
             return 1.0;
         }
         double factor = Math.pow(rate / maxRate, gain);
-        for (AbstractElasticSpikingBlock site : sites) {
-            if (site.isCalibrated()) {
+        for (List<AbstractElasticSpikingBlock> group : groups) {
+            group.stream().filter(AbstractElasticSpikingBlock::isCalibrated).findFirst().ifPresent(site -> {
                 float[] alpha = site.getAmplitudes();
                 for (int t = 0; t < alpha.length; t++) {
                     alpha[t] = (float) (alpha[t] * factor);
                 }
                 site.setAmplitudes(alpha);
-            }
+            });
         }
         return factor;
     }
@@ -122,7 +152,7 @@ public final class FiringRateBudget implements TrainingListener {
     }
 
     private void count(boolean on) {
-        sites.forEach(site -> site.setTrainingSpikeCounting(on));
+        groups.forEach(group -> group.forEach(site -> site.setTrainingSpikeCounting(on)));
     }
 
     /** Settings of a {@link FiringRateBudget}. */

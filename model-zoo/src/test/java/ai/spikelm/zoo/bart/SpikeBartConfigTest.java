@@ -112,6 +112,7 @@ class SpikeBartConfigTest {
         assertRejected(with(BART_BASE, "\"spikelm\":{\"time_steps\":4,\"spike_sites\":[\"attn.c_attn\"]}"),
                 "spike_sites", "attn.c_attn");
         assertRejected(with(BART_BASE, "\"spikelm\":{\"time_stepz\":4}"), "time_stepz");
+        assertRejected(with(BART_BASE, "\"spikelm\":{\"shared_qkv_alpha\":true}"), "shared_qkv_alpha", "SpikeLM-BERT");
         // accepted: old fairseq-port settings at their BART values, generation defaults, layer drop
         SpikeBartConfig.parse(with(BART_BASE, "\"extra_pos_embeddings\":2,\"static_position_embeddings\":false"));
         SpikeBartConfig.parse(replaced(BART_BASE, "encoder_layerdrop", "0.1"));

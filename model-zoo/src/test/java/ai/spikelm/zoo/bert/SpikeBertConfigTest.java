@@ -96,6 +96,27 @@ class SpikeBertConfigTest {
         assertThrows(IllegalArgumentException.class, () -> SpikingConfig.builder().optSiteFiringRates(Map.of("key_states", 0f)));
     }
 
+    @Test
+    void sharedQkvAlphaRoundTripsAndNeedsQkvCalibratedAlike() {
+        SpikeBertConfig c = SpikeBertConfig.parse(with(BERT_BASE, "\"spikelm\":{\"alpha_learnable\":true,\"shared_qkv_alpha\":true}"));
+        assertTrue(c.spiking().sharesQkvAlpha());
+        assertEquals(c, SpikeBertConfig.parse(c.toJson()));
+        assertTrue(c.spiking().toString().contains("Q/K/V share α"), c.spiking().toString());
+        assertFalse(c.spiking().equals(c.spiking().toBuilder().optSharedQkvAlpha(false).build()));
+        assertFalse(SpikeBertConfig.parse(with(BERT_BASE, "\"spikelm\":{}")).toJson().contains("shared_qkv_alpha"),
+                "absent when false, so files written before it read the same");
+
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"shared_qkv_alpha\":true,\"spike_sites\":[\"query\",\"intermediate\"]}"),
+                "shared_qkv_alpha", "spike_sites");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"shared_qkv_alpha\":true,\"neuron\":\"lif\"}"), "shared_qkv_alpha", "elastic");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"shared_qkv_alpha\":true,\"site_firing_rates\":{\"key\":0.3}}"),
+                "shared_qkv_alpha", "site_firing_rates");
+        assertRejected(with(BERT_BASE, "\"spikelm\":{\"shared_qkv_alpha\":\"yes\"}"), "shared_qkv_alpha");
+        // All three with one rate, or none spiking, is fine.
+        SpikeBertConfig.parse(with(BERT_BASE, "\"spikelm\":{\"shared_qkv_alpha\":true,\"site_firing_rates\":{\"query\":0.3,\"key\":0.3,\"value\":0.3}}"));
+        SpikeBertConfig.parse(with(BERT_BASE, "\"spikelm\":{\"shared_qkv_alpha\":true,\"spike_sites\":[\"intermediate\"]}"));
+    }
+
     private static void assertRejected(String json, String... fragments) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> SpikeBertConfig.parse(json));
         for (String fragment : fragments) {

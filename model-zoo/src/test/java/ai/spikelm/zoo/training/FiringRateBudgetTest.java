@@ -1,5 +1,6 @@
 package ai.spikelm.zoo.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
 import ai.spikelm.ops.stats.SiteStatistics;
 import ai.spikelm.ops.stats.SpikeMonitor;
+import ai.spikelm.zoo.bert.SpikeBertConfig;
 import ai.spikelm.zoo.bert.SpikeBertForSequenceClassification;
 import ai.spikelm.zoo.core.Calibration;
 import ai.spikelm.zoo.core.HfWeights;
@@ -24,10 +26,10 @@ class FiringRateBudgetTest {
 
     @Test
     void raisesEveryAmplitudeByOneFactorWhenTheSitesTogetherFireAboveTheBudget() throws IOException {
-        double rate = trainOneStep(0.999, 0.5).rate();
+        double rate = trainOneStep(0.999, 0.5, false, true).rate();
         assertTrue(rate > 0.2 && rate < 0.8, "a plausible firing rate: " + rate);
         for (double budget : new double[] {rate * 0.8, rate * 1.1}) {
-            Step step = trainOneStep(budget, 0.5);
+            Step step = trainOneStep(budget, 0.5, false, true);
             assertEquals(rate, step.rate(), 0.0, "the same pass");
             double factor = rate > budget ? Math.pow(rate / budget, 0.5) : 1.0;
             assertTrue(budget < rate ? factor > 1.05 : factor == 1.0);
@@ -42,12 +44,32 @@ class FiringRateBudgetTest {
     }
 
     /** α before and after one training step under a budget, and the rate a monitor counted. */
+    /**
+     * Q, K and V sharing one α (shared_qkv_alpha): the group's α is raised once, not three times, and
+     * a training pass that spiked once for the three counts as three sites, so the factor is the one
+     * a monitor (which keeps the sites apart) leads to.
+     */
+    @Test
+    void sitesSharingOneAlphaAreRaisedOnceAndCountedOncePerSite() throws IOException {
+        double rate = trainOneStep(0.999, 1.0, true, true).rate();
+        double budget = rate * 0.8;
+        Step monitored = trainOneStep(budget, 1.0, true, true);
+        Step shared = trainOneStep(budget, 1.0, true, false);
+        String q = "bert.encoder.layer.0.attention.self.query.neuron";
+        String v = "bert.encoder.layer.0.attention.self.value.neuron";
+        double factor = monitored.after().get(q)[0] / monitored.before().get(q)[0];
+        assertEquals(rate / budget, factor, 1e-5, "raised once by (R / r_max)");
+        assertEquals(factor, shared.after().get(q)[0] / shared.before().get(q)[0], 1e-6, "spiked once, counted as three sites");
+        assertArrayEquals(shared.after().get(q), shared.after().get(v), 0f);
+    }
+
     private record Step(Map<String, float[]> before, Map<String, float[]> after, double rate) {}
 
-    private static Step trainOneStep(double maxRate, double gain) throws IOException {
+    private static Step trainOneStep(double maxRate, double gain, boolean sharedQkvAlpha, boolean monitored) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
-            var model = TinySpikeLm.initialize(
-                    new SpikeBertForSequenceClassification(TinySpikeLm.config(true, true, 0f)), manager, 7);
+            SpikeBertConfig config = TinySpikeLm.config(true, true, 0f);
+            config = config.toBuilder().optSpiking(config.spiking().toBuilder().optSharedQkvAlpha(sharedQkvAlpha).build()).build();
+            var model = TinySpikeLm.initialize(new SpikeBertForSequenceClassification(config), manager, 7);
             // Calibrated before the monitor is attached, so the monitor sees the training pass only.
             Calibration.calibrate(model, TinySpikeLm.encode(TRAIN));
             Map<String, AbstractElasticSpikingBlock> sites = HfWeights.spikingSites(model);
@@ -58,7 +80,7 @@ class FiringRateBudgetTest {
             long spikes = 0;
             long elements = 0;
             // A learning rate far below an ulp of α: AdamW leaves every α where it is, only the budget moves one.
-            try (SpikeMonitor monitor = SpikeMonitor.attach(model);
+            try (SpikeMonitor monitor = monitored ? SpikeMonitor.attach(model) : null;
                     AdamW adamW = TinySpikeLm.adamW(model, 1e-30f);
                     SpikeLmTrainer<?> trainer = SpikeLmTrainer.builder()
                             .setModel(model)
@@ -69,7 +91,7 @@ class FiringRateBudgetTest {
                             .addListener(budget)
                             .build()) {
                 trainer.fit();
-                for (SiteStatistics s : monitor.snapshot()) {
+                for (SiteStatistics s : monitored ? monitor.snapshot() : List.<SiteStatistics>of()) {
                     if (sites.containsKey(s.name())) {
                         for (int t = 0; t < s.timeSteps(); t++) {
                             spikes += s.nonZeroPerStep()[t];
