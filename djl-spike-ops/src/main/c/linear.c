@@ -235,13 +235,30 @@ __attribute__((target("avx512f,fma"))) static void panel_share(void *data) {
 COLUMN_KERNEL(2)
 COLUMN_KERNEL(1)
 
-/* Rows [0, m) of x [m, k] transposed into blocks of 32: xt[block][k][32], zero beyond m. */
-static void transpose_rows(const float *x, long m, long k, float *xt) {
+/*
+ * Rows [0, m) of x [m, k] transposed into blocks of 32: xt[block][k][32], zero beyond m. Tiles of
+ * 16 rows × 16 k go through registers (transpose16); a half block without rows is zero-filled once.
+ */
+__attribute__((target("avx512f"))) static void transpose_rows(const float *x, long m, long k, float *xt) {
     for (long b = 0; b * 32 < m; b++) {
         float *out = xt + b * k * 32;
-        long rows = m - b * 32 < 32 ? m - b * 32 : 32;
-        for (long kk = 0; kk < k; kk++) {
-            for (long i = 0; i < 32; i++) out[kk * 32 + i] = i < rows ? x[(b * 32 + i) * k + kk] : 0.0f;
+        for (long half = 0; half < 32; half += 16) {
+            long first = b * 32 + half;
+            long rows = m - first < 16 ? (m - first > 0 ? m - first : 0) : 16;
+            if (rows == 0) {
+                for (long kk = 0; kk < k; kk++) _mm512_storeu_ps(out + kk * 32 + half, _mm512_setzero_ps());
+                continue;
+            }
+            for (long k0 = 0; k0 < k; k0 += 16) {
+                long kk = k - k0 < 16 ? k - k0 : 16;
+                __mmask16 kmask = kk == 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << kk) - 1);
+                __m512 r[16];
+                for (int i = 0; i < 16; i++) {
+                    r[i] = i < rows ? _mm512_maskz_loadu_ps(kmask, x + (first + i) * k + k0) : _mm512_setzero_ps();
+                }
+                transpose16(r);
+                for (long e = 0; e < kk; e++) _mm512_storeu_ps(out + (k0 + e) * 32 + half, r[e]);
+            }
         }
     }
 }

@@ -72,6 +72,12 @@ final class OnnxBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed rounds first (default ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "5",
+            description = "Untimed rounds go on at least this long per size, so the JVM has compiled its hot paths (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the random token ids (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -84,8 +90,8 @@ final class OnnxBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, OrtException {
         List<int[]> shapes = parseSizes(sizes);
-        if (threads < 1 || rounds < 1 || warmup < 1 || timeSteps.length == 0) {
-            throw new IllegalArgumentException("--threads, --rounds and --warmup must be >= 1, with at least one -T");
+        if (threads < 1 || rounds < 1 || warmup < 1 || !(warmupSeconds >= 0) || timeSteps.length == 0) {
+            throw new IllegalArgumentException("--threads, --rounds and --warmup must be >= 1, --warmup-seconds >= 0, with at least one -T");
         }
         PrintWriter out = spec.commandLine().getOut();
         InferenceThreads.setIntraOpThreads(threads); // before any model: the pool is the process's
@@ -162,7 +168,7 @@ final class OnnxBenchCommand implements Callable<Integer> {
                 for (SpikeBertPreTrainedModel m : models) {
                     runs.add(() -> batch.run(m, store, manager));
                 }
-                InterleavedRounds timed = InterleavedRounds.measure(runs, warmup, rounds);
+                InterleavedRounds timed = InterleavedRounds.measure(runs, warmup, warmupSeconds, rounds);
                 report(out, names, timed, shape);
             }
         }
@@ -173,7 +179,7 @@ final class OnnxBenchCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter out, List<String> names, InterleavedRounds timed, int[] shape) {
-        out.printf(Locale.ROOT, "  %d warm-up + %d interleaved rounds%n", warmup, rounds);
+        out.printf(Locale.ROOT, "  at least %d warm-up rounds and %.0f s, then %d interleaved rounds%n", warmup, warmupSeconds, rounds);
         out.printf(Locale.ROOT, "  %-14s %9s %19s %9s %15s %9s %8s%n",
                 "", "median ms", "(min - max)", "x ORT", "(ratio range)", "x ANN", "RSS MB");
         for (int i = 0; i < names.size(); i++) {

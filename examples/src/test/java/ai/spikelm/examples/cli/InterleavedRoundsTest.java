@@ -2,6 +2,7 @@ package ai.spikelm.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,5 +47,25 @@ class InterleavedRoundsTest {
         assertEquals(List.of(0, 1, 2), runs.subList(0, 3));
         assertEquals(List.of(0, 1, 2, 1, 2, 0, 2, 0, 1, 2, 1, 0), runs.subList(3, runs.size()));
         assertEquals(4, timed.milliseconds(2).length);
+    }
+
+    @Test
+    void warmUpRunsAtLeastItsRoundsAndItsTime() {
+        int[] runs = new int[1];
+        List<Runnable> one = List.of(() -> {
+            runs[0]++;
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long start = System.nanoTime();
+        InterleavedRounds.measure(one, 2, 0.2, 3);
+        assertTrue(System.nanoTime() - start >= 200_000_000L, "warm-up lasted its 0.2 s");
+        assertTrue(runs[0] >= 3 + 200 / 5 / 2, "rounds until the time was up, then 3 timed: " + runs[0]);
+        runs[0] = 0;
+        InterleavedRounds.measure(one, 2, 0, 3);
+        assertEquals(5, runs[0], "no time floor: exactly the warm-up rounds");
     }
 }
