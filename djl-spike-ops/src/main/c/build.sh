@@ -24,7 +24,7 @@ log="$(mktemp 2>/dev/null || echo "$out/build.log")"
 # shellcheck disable=SC2086
 if gcc -std=gnu11 -O3 -ffp-contract=off -fPIC -shared -Wall -Wextra -Werror ${SPIKELM_CFLAGS:-} \
     -I"$jdk/include" -I"$jdk/include/linux" -o "$library" \
-    "$dir/parallel.c" "$dir/spikelm_neuron.c" "$dir/linear.c" "$dir/attention.c" "$dir/ternary.c" "$dir/events.c" "$dir/kernels_jni.c" \
+    "$dir/parallel.c" "$dir/spikelm_neuron.c" "$dir/linear.c" "$dir/attention.c" "$dir/encoder_layer.c" "$dir/ternary.c" "$dir/events.c" "$dir/kernels_jni.c" \
     -ldl -lpthread -lm >"$log" 2>&1; then
     rm -f "$log"
     echo "[spikelm] built $library"

@@ -66,6 +66,36 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_attention(
     }
 }
 
+JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_encoderLayer(
+        JNIEnv *env, jclass cls, jobject x, jobject mask, jobject out, jobjectArray tensors, jlong nb, jlong len, jlong d,
+        jlong heads, jlong ff, jfloat scale, jfloat eps) {
+    (void) cls;
+    if (!supported(env, sl_linear_supported(), "encoder layer: this processor lacks AVX-512F or FMA")) return;
+    if ((*env)->GetArrayLength(env, tensors) != SL_LAYER_TENSORS) {
+        throw_new(env, "java/lang/IllegalArgumentException", "encoder layer: 16 weight tensors are needed");
+        return;
+    }
+    const float *w[SL_LAYER_TENSORS];
+    for (int i = 0; i < SL_LAYER_TENSORS; i++) {
+        jobject tensor = (*env)->GetObjectArrayElement(env, tensors, i);
+        w[i] = tensor != NULL ? address(env, tensor, "encoder layer: weights must be direct buffers") : NULL;
+        if (tensor != NULL) (*env)->DeleteLocalRef(env, tensor);
+        if (w[i] == NULL) {
+            if (tensor == NULL) throw_new(env, "java/lang/IllegalArgumentException", "encoder layer: a weight tensor is missing");
+            return;
+        }
+    }
+    const float *xp = address(env, x, "encoder layer: x must be a direct buffer");
+    const float *mp = NULL;
+    if (xp != NULL && mask != NULL) mp = address(env, mask, "encoder layer: mask must be a direct buffer");
+    float *op = xp != NULL && (mask == NULL || mp != NULL) ? address(env, out, "encoder layer: out must be a direct buffer")
+                                                         : NULL;
+    if (op == NULL) return;
+    if (sl_encoder_layer(xp, mp, op, nb, len, d, heads, ff, scale, eps, w) != 0) {
+        throw_new(env, "java/lang/OutOfMemoryError", "encoder layer: no memory for its buffers");
+    }
+}
+
 JNIEXPORT jboolean JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_int8Supported(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;

@@ -27,6 +27,22 @@ int sl_attention(const float *q, const float *k, const float *v, const float *ma
                  long lq, long lk, long heads, long d, float scale, int causal);
 
 /*
+ * One BERT encoder layer for inference (encoder_layer.c): x [nb·len, d] → out [nb·len, d] through
+ * self-attention (`heads` heads, scores divided by `scale`, additive mask [nb, len] or NULL), the
+ * attention output, residual and LayerNorm, the GELU FFN of width ff, residual and LayerNorm (eps).
+ * w holds the tensors in the order of the SL_LAYER_ names, every weight [out, in]. out may not be x.
+ * Returns 0, or -1 without memory.
+ */
+enum {
+    SL_LAYER_QUERY_W, SL_LAYER_QUERY_B, SL_LAYER_KEY_W, SL_LAYER_KEY_B, SL_LAYER_VALUE_W, SL_LAYER_VALUE_B,
+    SL_LAYER_ATTENTION_OUT_W, SL_LAYER_ATTENTION_OUT_B, SL_LAYER_ATTENTION_NORM_G, SL_LAYER_ATTENTION_NORM_B,
+    SL_LAYER_INTERMEDIATE_W, SL_LAYER_INTERMEDIATE_B, SL_LAYER_OUTPUT_W, SL_LAYER_OUTPUT_B, SL_LAYER_OUTPUT_NORM_G,
+    SL_LAYER_OUTPUT_NORM_B, SL_LAYER_TENSORS
+};
+int sl_encoder_layer(const float *x, const float *mask, float *out, long nb, long len, long d, long heads, long ff,
+                     float scale, float eps, const float *const w[SL_LAYER_TENSORS]);
+
+/*
  * Int8 products of ternary spikes (ternary.c). sl_int8_supported: the processor has AVX-512 VNNI.
  * sl_int8_pack quantises W [n, k] per output (scale[n], column_sum[n]) into sl_int8_packed_bytes(n, k)
  * bytes. sl_linear_ternary_int8: y[m, n] = act(α_t · scale · Σ s·q + b) for spikes x [m, k] = α_t·s,

@@ -2,6 +2,7 @@ package ai.spikelm.ops.kernel;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -252,6 +253,75 @@ public final class NativeKernels {
         return out;
     }
 
+    /** The number of tensors {@link #encoderLayer} takes, in its documented order. */
+    public static final int ENCODER_LAYER_TENSORS = 16;
+
+    /**
+     * Runs one post-LayerNorm encoder layer (BERT's) for inference in a single native call:
+     *
+     * <pre>
+     * a   = LayerNorm(x + attention(x·Wqᵀ + bq, x·Wkᵀ + bk, x·Wvᵀ + bv)·Woᵀ + bo)
+     * out = LayerNorm(a + GELU(a·Wiᵀ + bi)·Wo2ᵀ + bo2)          (exact, erf GELU)
+     * </pre>
+     *
+     * <p>At a few tokens the products are quick and the dozen engine operations around them are
+     * not: this is the same products and attention as {@link #linear} and {@link #attention}, with
+     * the residual additions and normalisations between them done natively (float32 sums in another
+     * order than the engine's LayerNorm: outputs within a few 1e-7 relative of it).
+     *
+     * @param x {@code [..., batches, length, d]}, float32 (the leading axes, if any, count as batches)
+     * @param mask the additive attention mask, {@code batches × length} values, or null
+     * @param tensors the 16 tensors, in this order: query weight and bias, key weight and bias, value
+     *     weight and bias, attention-output weight and bias, its LayerNorm weight and bias,
+     *     intermediate weight {@code [ff, d]} and bias, output weight {@code [d, ff]} and bias, its
+     *     LayerNorm weight and bias; weights {@code [out, in]} as in nn.Linear
+     * @param heads attention heads (head size a multiple of 16)
+     * @param scale the scores are divided by this (√ head size)
+     * @param eps the LayerNorm epsilon
+     * @return the layer's output, shaped as x
+     * @throws IllegalArgumentException if a shape does not fit
+     * @throws IllegalStateException without the native kernels
+     */
+    public static NDArray encoderLayer(NDArray x, NDArray mask, NDList tensors, int heads, float scale, float eps) {
+        requireDense("encoder layer");
+        Shape s = x.getShape();
+        if (s.dimension() < 2 || tensors.size() != ENCODER_LAYER_TENSORS) {
+            throw new IllegalArgumentException("encoder layer: x " + s + " and " + tensors.size() + " tensors (16 needed)");
+        }
+        long d = s.get(s.dimension() - 1);
+        long length = s.get(s.dimension() - 2);
+        long batches = s.size() / Math.max(1, d * length);
+        long ff = tensors.get(10).getShape().get(0);
+        Shape[] want = {
+            new Shape(d, d), new Shape(d), new Shape(d, d), new Shape(d), new Shape(d, d), new Shape(d),
+            new Shape(d, d), new Shape(d), new Shape(d), new Shape(d), new Shape(ff, d), new Shape(ff),
+            new Shape(d, ff), new Shape(d), new Shape(d), new Shape(d)
+        };
+        for (int i = 0; i < want.length; i++) {
+            if (!tensors.get(i).getShape().equals(want[i])) {
+                throw new IllegalArgumentException("encoder layer: tensor " + i + " is " + tensors.get(i).getShape() + ", needs " + want[i]);
+            }
+        }
+        if (heads < 1 || d % heads != 0 || (d / heads) % 16 != 0) {
+            throw new IllegalArgumentException("encoder layer: " + heads + " heads of " + d + " need a head size that is a multiple of 16");
+        }
+        if (mask != null && mask.size() != batches * length) {
+            throw new IllegalArgumentException("encoder layer: mask " + mask.getShape() + " does not fit " + batches + " × " + length);
+        }
+        ByteBuffer[] buffers = new ByteBuffer[ENCODER_LAYER_TENSORS];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = memory(tensors.get(i));
+        }
+        NDArray out = x.getManager().create(s, DataType.FLOAT32);
+        try {
+            encoderLayer(memory(x), memory(mask), memory(out), buffers, batches, length, d, heads, ff, scale, eps);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
     /**
      * Returns act(α_t·scale·(s·q) + b) for ternary spikes o = α_t·s of T steps and int8 weights: the
      * labelled, lossy alternative to {@link #linear} for spiking layers (see {@link Int8Weights}).
@@ -465,6 +535,10 @@ public final class NativeKernels {
     }
 
     private static native boolean denseSupported();
+
+    private static native void encoderLayer(
+            ByteBuffer x, ByteBuffer mask, ByteBuffer out, ByteBuffer[] tensors, long batches, long length, long d, long heads,
+            long ff, float scale, float eps);
 
     private static native boolean int8Supported();
 

@@ -152,6 +152,34 @@ public class SpikingLinear extends AbstractBlock implements MonitoredBlock {
         this.monitor = site;
     }
 
+    /**
+     * Returns whether a monitor records this layer's products (a caller that would compute them
+     * another way must then let the layer run).
+     *
+     * @return true while a monitor is attached
+     */
+    public boolean isMonitored() {
+        return monitor != null;
+    }
+
+    /**
+     * Returns the weight parameter ({@code [units, in]} or, for {@code IN_OUT}, {@code [in, units]}).
+     *
+     * @return the weight
+     */
+    public Parameter getWeight() {
+        return weight;
+    }
+
+    /**
+     * Returns the bias parameter.
+     *
+     * @return the bias, or null for a layer without one
+     */
+    public Parameter getBias() {
+        return bias;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

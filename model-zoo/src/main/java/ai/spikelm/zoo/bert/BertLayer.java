@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.spikelm.ops.kernel.NativeKernels;
 import ai.spikelm.ops.neuron.SpikingNeuron;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.zoo.core.Activations;
@@ -32,6 +34,8 @@ public class BertLayer extends AbstractBlock {
     private final Attention attention;
     private final Intermediate intermediate;
     private final BertOutput output;
+    /** An ANN layer with exact GELU and head sizes the native attention takes: one native call at inference. */
+    private final boolean nativeInference;
 
     /**
      * Creates the layer.
@@ -43,17 +47,51 @@ public class BertLayer extends AbstractBlock {
         attention = addChildBlock("attention", new Attention(config));
         intermediate = addChildBlock("intermediate", new Intermediate(config));
         output = addChildBlock("output", new BertOutput(config, "output", config.intermediateSize()));
+        nativeInference = !config.spiking().isSpiking() && "gelu".equals(config.hiddenAct()) && config.headSize() % 16 == 0;
     }
 
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (!training && (params == null || params.isEmpty()) && runsNatively(inputs.get(0), inputs.get(1))) {
+            return new NDList(forwardNatively(ps, inputs.get(0), inputs.get(1)));
+        }
         NDList attended = attention.forward(ps, inputs, training, params);
         NDList hidden = intermediate.forward(ps, new NDList(attended.get(0)), training);
         // The FFN activation exists only to be spiked: its neuron may overwrite it.
         NDList out = output.forward(ps, new NDList(hidden.singletonOrThrow(), attended.get(0)), training, SpikingNeuron.inputOwned());
         return out.addAll(attended.subNDList(1)); // attention log-probabilities, when asked for
+    }
+
+    private boolean runsNatively(NDArray x, NDArray mask) {
+        return nativeInference
+                && NativeKernels.supportsDense(x, mask)
+                && !attention.self.isMonitored()
+                && !attention.output.dense().isMonitored()
+                && !intermediate.dense.isMonitored()
+                && !output.dense().isMonitored();
+    }
+
+    /** The layer as one native call: the same products and attention, without a dozen engine calls around them. */
+    private NDArray forwardNatively(ParameterStore ps, NDArray x, NDArray mask) {
+        BertSelfAttention self = attention.self;
+        NDList tensors = new NDList(NativeKernels.ENCODER_LAYER_TENSORS);
+        for (SpikingLinear linear : new SpikingLinear[] {self.query(), self.key(), self.value()}) {
+            add(tensors, ps, x, linear.getWeight(), linear.getBias());
+        }
+        add(tensors, ps, x, attention.output.dense().getWeight(), attention.output.dense().getBias());
+        add(tensors, ps, x, attention.output.layerNorm().getWeight(), attention.output.layerNorm().getBias());
+        add(tensors, ps, x, intermediate.dense.getWeight(), intermediate.dense.getBias());
+        add(tensors, ps, x, output.dense().getWeight(), output.dense().getBias());
+        add(tensors, ps, x, output.layerNorm().getWeight(), output.layerNorm().getBias());
+        return NativeKernels.encoderLayer(
+                x, mask, tensors, self.numHeads(), (float) Math.sqrt(self.headSize()), output.layerNorm().getEps());
+    }
+
+    private static void add(NDList tensors, ParameterStore ps, NDArray x, Parameter weight, Parameter bias) {
+        tensors.add(ps.getValue(weight, x.getDevice(), false));
+        tensors.add(ps.getValue(bias, x.getDevice(), false));
     }
 
     /** {@inheritDoc} */
@@ -105,7 +143,7 @@ public class BertLayer extends AbstractBlock {
     /** {@code intermediate}: the spiking feed-forward expansion and its activation. */
     static final class Intermediate extends AbstractBlock {
         private final long units;
-        private final Block dense;
+        private final SpikingLinear dense;
         private final UnaryOperator<NDArray> activation;
 
         @SuppressWarnings("this-escape")

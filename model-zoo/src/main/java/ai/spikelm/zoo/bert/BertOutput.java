@@ -42,6 +42,14 @@ public class BertOutput extends AbstractBlock {
         layerNorm = addChildBlock("LayerNorm", new HfLayerNorm(config.hiddenSize(), config.layerNormEps()));
     }
 
+    SpikingLinear dense() {
+        return dense;
+    }
+
+    HfLayerNorm layerNorm() {
+        return layerNorm;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

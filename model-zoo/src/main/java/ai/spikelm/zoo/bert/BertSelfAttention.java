@@ -82,6 +82,31 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         this.monitor = site;
     }
 
+    /** Whether a monitor records this attention or one of its projections. */
+    boolean isMonitored() {
+        return monitor != null || query.isMonitored() || key.isMonitored() || value.isMonitored();
+    }
+
+    SpikingLinear query() {
+        return query;
+    }
+
+    SpikingLinear key() {
+        return key;
+    }
+
+    SpikingLinear value() {
+        return value;
+    }
+
+    int numHeads() {
+        return heads;
+    }
+
+    int headSize() {
+        return headSize;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

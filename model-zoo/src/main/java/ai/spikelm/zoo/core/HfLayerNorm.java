@@ -52,6 +52,33 @@ public class HfLayerNorm extends AbstractBlock {
                                 .build());
     }
 
+    /**
+     * Returns the scale parameter γ ({@code weight}).
+     *
+     * @return γ
+     */
+    public Parameter getWeight() {
+        return weight;
+    }
+
+    /**
+     * Returns the shift parameter β ({@code bias}).
+     *
+     * @return β
+     */
+    public Parameter getBias() {
+        return bias;
+    }
+
+    /**
+     * Returns the variance epsilon.
+     *
+     * @return ε
+     */
+    public float getEps() {
+        return eps;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
