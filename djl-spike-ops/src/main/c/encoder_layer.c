@@ -1,15 +1,21 @@
 /*
  * One post-LayerNorm Transformer encoder layer (BERT's) for inference, float32, in one call:
  *
- *   a   = LayerNorm(x + attention(x·Wqᵀ + bq, x·Wkᵀ + bk, x·Wvᵀ + bv)·Woᵀ + bo)
- *   out = LayerNorm(a + GELU(a·Wiᵀ + bi)·Wo2ᵀ + bo2)
+ *   a   = LayerNorm(x + attention(S(x)·Wqᵀ + bq, S(S(x)·Wkᵀ + bk), S(S(x)·Wvᵀ + bv))·S(·)Woᵀ + bo)
+ *   out = LayerNorm(a + S(GELU(S(a)·Wiᵀ + bi))·Wo2ᵀ + bo2)
+ *
+ * where each S is a spike site: the identity for an ANN, and for SpikeLM at T = 1 the single-step
+ * ternary spike α·clamp(round(u/α), −1, 1) with the site's α (sites in the order of SL_SITE_*:
+ * the inputs of Q, K and V, the spiked K and V, the inputs of the attention output, the
+ * intermediate and the output products).
  *
  * Why: at a few tokens the products are quick and the dozen engine operations around them (each an
  * allocation, a dispatch and a call across JNI) are not; here the layer is the products and the
- * attention of linear.c and attention.c with the residual additions and the normalisations in
- * between, and nothing else. The products and the attention give the bits they give when called
- * one by one; the normalisation sums in float32 as PyTorch does, in another order, so the output
- * differs from the engine's LayerNorm in the last bits (a few 1e-7 relative).
+ * attention of linear.c and attention.c, the spikes of spikelm_neuron.c's arithmetic, and the
+ * residual additions and normalisations in between, and nothing else. Products, attention and
+ * spikes give the bits they give when called one by one; the normalisation sums in float32 as
+ * PyTorch does, in another order, so the output differs from the engine's LayerNorm in the last
+ * bits (a few 1e-7 relative), and a spike whose membrane sits on a threshold may then flip.
  */
 #include <immintrin.h>
 #include <math.h>
@@ -19,6 +25,41 @@
 #include "parallel.h"
 
 #define NORM_GRAIN (1L << 14) /* values per thread at least */
+#define SPIKE_GRAIN (1L << 15)  /* values per thread at least */
+#define ROUNDING_SHIFT 12582912.0f /* 1.5 * 2^23: (v + S) - S rounds v half to even, as spikelm_neuron.c */
+
+struct spike_call {
+    const float *x;
+    float *out;
+    long n;
+    float alpha;
+};
+
+/* α·clamp(round(u/α), −1, 1) over [first, last), the arithmetic of spikelm_neuron.c's spike(). */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void spike_rows(const struct spike_call *c, long first, long last) {
+    float a = c->alpha;
+    for (long i = first; i < last; i++) {
+        float r = (c->x[i] / a + ROUNDING_SHIFT) - ROUNDING_SHIFT;
+        float s = r > 1.0f ? 1.0f : (r < -1.0f ? -1.0f : r);
+        c->out[i] = s * a;
+    }
+}
+
+static void spike_share(void *data) {
+    const struct spike_call *c = data;
+    long threads = sl_num_threads(), id = sl_thread_num();
+    spike_rows(c, c->n * id / threads, c->n * (id + 1) / threads);
+}
+
+/* out = S(x) at a site: a copy (or nothing, in place) for an ANN or a site without spikes (alpha NULL or NaN). */
+static const float *spiked(const float *alpha, int site, const float *x, float *out, long n) {
+    if (alpha == NULL || alpha[site] != alpha[site]) return x;
+    struct spike_call call = {x, out, n, alpha[site]};
+    int threads = sl_threads_for(n, SPIKE_GRAIN);
+    sl_parallel(spike_share, &call, threads < 1 ? 1 : threads);
+    return out;
+}
 
 struct norm_call {
     const float *y, *residual, *gamma, *beta;
@@ -74,23 +115,36 @@ static void add_norm(const float *y, const float *residual, const float *gamma, 
 }
 
 int sl_encoder_layer(const float *x, const float *mask, float *out, long nb, long len, long d, long heads, long ff,
-                     float scale, float eps, const float *const w[SL_LAYER_TENSORS]) {
+                     float scale, float eps, const float *const w[SL_LAYER_TENSORS], const float *alpha) {
     long m = nb * len;
-    /* q, k, v and the context, each [m, d], and the FFN's expansion [m, ff]. */
-    float *buffer = malloc(sizeof(float) * (size_t) m * (size_t) (4 * d + ff));
+    /* q, k, v, the context and three spiked copies of an input, each [m, d], and the FFN's expansion [m, ff]. */
+    float *buffer = malloc(sizeof(float) * (size_t) m * (size_t) (7 * d + ff));
     if (buffer == NULL) return -1;
-    float *q = buffer, *k = q + m * d, *v = k + m * d, *context = v + m * d, *expanded = context + m * d;
-    int failed = sl_linear(x, w[SL_LAYER_QUERY_W], w[SL_LAYER_QUERY_B], q, m, d, d, SL_OUT_IN, SL_NONE)
-                 || sl_linear(x, w[SL_LAYER_KEY_W], w[SL_LAYER_KEY_B], k, m, d, d, SL_OUT_IN, SL_NONE)
-                 || sl_linear(x, w[SL_LAYER_VALUE_W], w[SL_LAYER_VALUE_B], v, m, d, d, SL_OUT_IN, SL_NONE)
-                 || sl_attention(q, k, v, mask, context, nb, nb, len, len, heads, d / heads, scale, 0);
+    float *q = buffer, *k = q + m * d, *v = k + m * d, *context = v + m * d, *spikes = context + m * d,
+          *expanded = spikes + 3 * m * d;
+    long n = m * d;
+    /* Q, K and V spike x alike when their α are equal (always so for a calibrated SpikeLM with frozen α). */
+    const float *xq = spiked(alpha, SL_SITE_QUERY, x, spikes, n);
+    const float *xk = alpha != NULL && alpha[SL_SITE_KEY] == alpha[SL_SITE_QUERY] ? xq : spiked(alpha, SL_SITE_KEY, x, spikes + n, n);
+    const float *xv = alpha != NULL && alpha[SL_SITE_VALUE] == alpha[SL_SITE_QUERY] ? xq
+                      : alpha != NULL && alpha[SL_SITE_VALUE] == alpha[SL_SITE_KEY] ? xk
+                                                                                   : spiked(alpha, SL_SITE_VALUE, x, spikes + 2 * n, n);
+    int failed = sl_linear(xq, w[SL_LAYER_QUERY_W], w[SL_LAYER_QUERY_B], q, m, d, d, SL_OUT_IN, SL_NONE)
+                 || sl_linear(xk, w[SL_LAYER_KEY_W], w[SL_LAYER_KEY_B], k, m, d, d, SL_OUT_IN, SL_NONE)
+                 || sl_linear(xv, w[SL_LAYER_VALUE_W], w[SL_LAYER_VALUE_B], v, m, d, d, SL_OUT_IN, SL_NONE);
+    if (!failed) {
+        spiked(alpha, SL_SITE_KEY_STATES, k, k, n);
+        spiked(alpha, SL_SITE_VALUE_STATES, v, v, n);
+    }
+    failed = failed || sl_attention(q, k, v, mask, context, nb, nb, len, len, heads, d / heads, scale, 0);
     float *attended = q; /* q is spent */
-    failed = failed || sl_linear(context, w[SL_LAYER_ATTENTION_OUT_W], w[SL_LAYER_ATTENTION_OUT_B], attended, m, d, d,
-                                 SL_OUT_IN, SL_NONE);
+    failed = failed || sl_linear(spiked(alpha, SL_SITE_ATTENTION_OUTPUT, context, context, n), w[SL_LAYER_ATTENTION_OUT_W],
+                                 w[SL_LAYER_ATTENTION_OUT_B], attended, m, d, d, SL_OUT_IN, SL_NONE);
     if (!failed) add_norm(attended, x, w[SL_LAYER_ATTENTION_NORM_G], w[SL_LAYER_ATTENTION_NORM_B], attended, m, d, eps);
-    failed = failed || sl_linear(attended, w[SL_LAYER_INTERMEDIATE_W], w[SL_LAYER_INTERMEDIATE_B], expanded, m, ff, d,
-                                 SL_OUT_IN, SL_GELU)
-             || sl_linear(expanded, w[SL_LAYER_OUTPUT_W], w[SL_LAYER_OUTPUT_B], k, m, d, ff, SL_OUT_IN, SL_NONE);
+    failed = failed || sl_linear(spiked(alpha, SL_SITE_INTERMEDIATE, attended, spikes, n), w[SL_LAYER_INTERMEDIATE_W],
+                                 w[SL_LAYER_INTERMEDIATE_B], expanded, m, ff, d, SL_OUT_IN, SL_GELU)
+             || sl_linear(spiked(alpha, SL_SITE_OUTPUT, expanded, expanded, m * ff), w[SL_LAYER_OUTPUT_W], w[SL_LAYER_OUTPUT_B],
+                          k, m, d, ff, SL_OUT_IN, SL_NONE);
     if (!failed) add_norm(k, attended, w[SL_LAYER_OUTPUT_NORM_G], w[SL_LAYER_OUTPUT_NORM_B], out, m, d, eps);
     free(buffer);
     return failed ? -1 : 0;

@@ -67,8 +67,8 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_attention(
 }
 
 JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_encoderLayer(
-        JNIEnv *env, jclass cls, jobject x, jobject mask, jobject out, jobjectArray tensors, jlong nb, jlong len, jlong d,
-        jlong heads, jlong ff, jfloat scale, jfloat eps) {
+        JNIEnv *env, jclass cls, jobject x, jobject mask, jobject out, jobjectArray tensors, jfloatArray alpha, jlong nb,
+        jlong len, jlong d, jlong heads, jlong ff, jfloat scale, jfloat eps) {
     (void) cls;
     if (!supported(env, sl_linear_supported(), "encoder layer: this processor lacks AVX-512F or FMA")) return;
     if ((*env)->GetArrayLength(env, tensors) != SL_LAYER_TENSORS) {
@@ -91,7 +91,15 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_kernel_NativeKernels_encoderLayer(
     float *op = xp != NULL && (mask == NULL || mp != NULL) ? address(env, out, "encoder layer: out must be a direct buffer")
                                                          : NULL;
     if (op == NULL) return;
-    if (sl_encoder_layer(xp, mp, op, nb, len, d, heads, ff, scale, eps, w) != 0) {
+    float amplitudes[SL_SITES];
+    if (alpha != NULL) {
+        if ((*env)->GetArrayLength(env, alpha) != SL_SITES) {
+            throw_new(env, "java/lang/IllegalArgumentException", "encoder layer: 8 amplitudes are needed");
+            return;
+        }
+        (*env)->GetFloatArrayRegion(env, alpha, 0, SL_SITES, amplitudes);
+    }
+    if (sl_encoder_layer(xp, mp, op, nb, len, d, heads, ff, scale, eps, w, alpha != NULL ? amplitudes : NULL) != 0) {
         throw_new(env, "java/lang/OutOfMemoryError", "encoder layer: no memory for its buffers");
     }
 }

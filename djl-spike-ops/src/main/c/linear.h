@@ -31,7 +31,8 @@ int sl_attention(const float *q, const float *k, const float *v, const float *ma
  * self-attention (`heads` heads, scores divided by `scale`, additive mask [nb, len] or NULL), the
  * attention output, residual and LayerNorm, the GELU FFN of width ff, residual and LayerNorm (eps).
  * w holds the tensors in the order of the SL_LAYER_ names, every weight [out, in]. out may not be x.
- * Returns 0, or -1 without memory.
+ * alpha: NULL for an ANN, else SL_SITES amplitudes of a SpikeLM at T = 1 in the order of the
+ * SL_SITE_ names (NaN for a site that does not spike). Returns 0, or -1 without memory.
  */
 enum {
     SL_LAYER_QUERY_W, SL_LAYER_QUERY_B, SL_LAYER_KEY_W, SL_LAYER_KEY_B, SL_LAYER_VALUE_W, SL_LAYER_VALUE_B,
@@ -39,8 +40,12 @@ enum {
     SL_LAYER_INTERMEDIATE_W, SL_LAYER_INTERMEDIATE_B, SL_LAYER_OUTPUT_W, SL_LAYER_OUTPUT_B, SL_LAYER_OUTPUT_NORM_G,
     SL_LAYER_OUTPUT_NORM_B, SL_LAYER_TENSORS
 };
+enum {
+    SL_SITE_QUERY, SL_SITE_KEY, SL_SITE_VALUE, SL_SITE_KEY_STATES, SL_SITE_VALUE_STATES, SL_SITE_ATTENTION_OUTPUT,
+    SL_SITE_INTERMEDIATE, SL_SITE_OUTPUT, SL_SITES
+};
 int sl_encoder_layer(const float *x, const float *mask, float *out, long nb, long len, long d, long heads, long ff,
-                     float scale, float eps, const float *const w[SL_LAYER_TENSORS]);
+                     float scale, float eps, const float *const w[SL_LAYER_TENSORS], const float *alpha);
 
 /*
  * Int8 products of ternary spikes (ternary.c). sl_int8_supported: the processor has AVX-512 VNNI.

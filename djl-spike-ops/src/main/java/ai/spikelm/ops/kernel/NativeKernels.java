@@ -256,13 +256,21 @@ public final class NativeKernels {
     /** The number of tensors {@link #encoderLayer} takes, in its documented order. */
     public static final int ENCODER_LAYER_TENSORS = 16;
 
+    /** The number of spike sites of {@link #encoderLayer}, in its documented order. */
+    public static final int ENCODER_LAYER_SITES = 8;
+
     /**
      * Runs one post-LayerNorm encoder layer (BERT's) for inference in a single native call:
      *
      * <pre>
-     * a   = LayerNorm(x + attention(x·Wqᵀ + bq, x·Wkᵀ + bk, x·Wvᵀ + bv)·Woᵀ + bo)
-     * out = LayerNorm(a + GELU(a·Wiᵀ + bi)·Wo2ᵀ + bo2)          (exact, erf GELU)
+     * a   = LayerNorm(x + attention(S(x)·Wqᵀ + bq, S(S(x)·Wkᵀ + bk), S(S(x)·Wvᵀ + bv))·S(·)Woᵀ + bo)
+     * out = LayerNorm(a + S(GELU(S(a)·Wiᵀ + bi))·Wo2ᵀ + bo2)          (exact, erf GELU)
      * </pre>
+     *
+     * <p>Each S is a spike site: the identity for an ANN ({@code alpha} null), and for SpikeLM at T
+     * = 1 the single-step spike α·clamp(round(u/α), −1, 1) of the site's α, in this order: the inputs
+     * of Q, K and V, the spiked K and V, the inputs of the attention output, the intermediate and
+     * the output products (NaN for a site that does not spike).
      *
      * <p>At a few tokens the products are quick and the dozen engine operations around them are
      * not: this is the same products and attention as {@link #linear} and {@link #attention}, with
@@ -275,6 +283,7 @@ public final class NativeKernels {
      *     weight and bias, attention-output weight and bias, its LayerNorm weight and bias,
      *     intermediate weight {@code [ff, d]} and bias, output weight {@code [d, ff]} and bias, its
      *     LayerNorm weight and bias; weights {@code [out, in]} as in nn.Linear
+     * @param alpha null for an ANN, else the {@value #ENCODER_LAYER_SITES} amplitudes of a SpikeLM at T = 1
      * @param heads attention heads (head size a multiple of 16)
      * @param scale the scores are divided by this (√ head size)
      * @param eps the LayerNorm epsilon
@@ -282,7 +291,8 @@ public final class NativeKernels {
      * @throws IllegalArgumentException if a shape does not fit
      * @throws IllegalStateException without the native kernels
      */
-    public static NDArray encoderLayer(NDArray x, NDArray mask, NDList tensors, int heads, float scale, float eps) {
+    public static NDArray encoderLayer(
+            NDArray x, NDArray mask, NDList tensors, float[] alpha, int heads, float scale, float eps) {
         requireDense("encoder layer");
         Shape s = x.getShape();
         if (s.dimension() < 2 || tensors.size() != ENCODER_LAYER_TENSORS) {
@@ -305,6 +315,9 @@ public final class NativeKernels {
         if (heads < 1 || d % heads != 0 || (d / heads) % 16 != 0) {
             throw new IllegalArgumentException("encoder layer: " + heads + " heads of " + d + " need a head size that is a multiple of 16");
         }
+        if (alpha != null && alpha.length != ENCODER_LAYER_SITES) {
+            throw new IllegalArgumentException("encoder layer: " + alpha.length + " amplitudes, " + ENCODER_LAYER_SITES + " needed");
+        }
         if (mask != null && mask.size() != batches * length) {
             throw new IllegalArgumentException("encoder layer: mask " + mask.getShape() + " does not fit " + batches + " × " + length);
         }
@@ -314,7 +327,7 @@ public final class NativeKernels {
         }
         NDArray out = x.getManager().create(s, DataType.FLOAT32);
         try {
-            encoderLayer(memory(x), memory(mask), memory(out), buffers, batches, length, d, heads, ff, scale, eps);
+            encoderLayer(memory(x), memory(mask), memory(out), buffers, alpha, batches, length, d, heads, ff, scale, eps);
         } catch (RuntimeException | Error e) {
             out.close();
             throw e;
@@ -537,8 +550,8 @@ public final class NativeKernels {
     private static native boolean denseSupported();
 
     private static native void encoderLayer(
-            ByteBuffer x, ByteBuffer mask, ByteBuffer out, ByteBuffer[] tensors, long batches, long length, long d, long heads,
-            long ff, float scale, float eps);
+            ByteBuffer x, ByteBuffer mask, ByteBuffer out, ByteBuffer[] tensors, float[] alpha, long batches, long length,
+            long d, long heads, long ff, float scale, float eps);
 
     private static native boolean int8Supported();
 

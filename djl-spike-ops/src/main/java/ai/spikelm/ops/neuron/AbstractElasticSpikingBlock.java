@@ -342,6 +342,16 @@ public abstract class AbstractElasticSpikingBlock extends AbstractBlock
         this.monitor = site;
     }
 
+    /**
+     * Returns whether a monitor records this site's spikes (a caller that would compute them
+     * another way must then let the block run).
+     *
+     * @return true while a monitor is attached
+     */
+    public boolean isMonitored() {
+        return monitor != null;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

@@ -11,7 +11,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.spikelm.ops.kernel.NativeKernels;
+import ai.spikelm.ops.neuron.AbstractElasticSpikingBlock;
+import ai.spikelm.ops.neuron.ElasticBiSpikingNeuron;
 import ai.spikelm.ops.neuron.SpikingNeuron;
+import ai.spikelm.ops.neuron.TernarySpikeQuantizer;
 import ai.spikelm.ops.nn.SpikingLinear;
 import ai.spikelm.zoo.core.Activations;
 import java.util.function.UnaryOperator;
@@ -34,7 +37,10 @@ public class BertLayer extends AbstractBlock {
     private final Attention attention;
     private final Intermediate intermediate;
     private final BertOutput output;
-    /** An ANN layer with exact GELU and head sizes the native attention takes: one native call at inference. */
+    /**
+     * An ANN or T = 1 layer with exact GELU and head sizes the native attention takes: one native
+     * call at inference ({@link NativeKernels#encoderLayer}).
+     */
     private final boolean nativeInference;
 
     /**
@@ -47,15 +53,16 @@ public class BertLayer extends AbstractBlock {
         attention = addChildBlock("attention", new Attention(config));
         intermediate = addChildBlock("intermediate", new Intermediate(config));
         output = addChildBlock("output", new BertOutput(config, "output", config.intermediateSize()));
-        nativeInference = !config.spiking().isSpiking() && "gelu".equals(config.hiddenAct()) && config.headSize() % 16 == 0;
+        nativeInference = config.spiking().timeSteps() == 1 && "gelu".equals(config.hiddenAct()) && config.headSize() % 16 == 0;
     }
 
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (!training && (params == null || params.isEmpty()) && runsNatively(inputs.get(0), inputs.get(1))) {
-            return new NDList(forwardNatively(ps, inputs.get(0), inputs.get(1)));
+        NDArray natively = !training && (params == null || params.isEmpty()) ? forwardNatively(ps, inputs.get(0), inputs.get(1)) : null;
+        if (natively != null) {
+            return new NDList(natively);
         }
         NDList attended = attention.forward(ps, inputs, training, params);
         NDList hidden = intermediate.forward(ps, new NDList(attended.get(0)), training);
@@ -64,29 +71,53 @@ public class BertLayer extends AbstractBlock {
         return out.addAll(attended.subNDList(1)); // attention log-probabilities, when asked for
     }
 
-    private boolean runsNatively(NDArray x, NDArray mask) {
-        return nativeInference
-                && NativeKernels.supportsDense(x, mask)
-                && !attention.self.isMonitored()
-                && !attention.output.dense().isMonitored()
-                && !intermediate.dense.isMonitored()
-                && !output.dense().isMonitored();
-    }
-
-    /** The layer as one native call: the same products and attention, without a dozen engine calls around them. */
+    /**
+     * The layer as one native call (the same products, spikes and attention, without a dozen engine
+     * calls around them), or null where it cannot run so: no native kernels, a monitor that records
+     * what the blocks do, another spike product than the dense one, a site to calibrate, or a neuron
+     * other than SpikeLM's at T = 1.
+     */
     private NDArray forwardNatively(ParameterStore ps, NDArray x, NDArray mask) {
+        if (!nativeInference || !NativeKernels.supportsDense(x, mask) || attention.self.isMonitored()) {
+            return null;
+        }
         BertSelfAttention self = attention.self;
+        SpikingLinear[] linears = {self.query(), self.key(), self.value(), attention.output.dense(), intermediate.dense, output.dense()};
+        for (SpikingLinear linear : linears) {
+            if (linear.isMonitored() || linear.getSpikeProduct() != SpikingLinear.SpikeProduct.DENSE) {
+                return null;
+            }
+        }
+        Block[] sites = {
+            self.query().getNeuron(), self.key().getNeuron(), self.value().getNeuron(), self.keySpike(), self.valueSpike(),
+            attention.output.dense().getNeuron(), intermediate.dense.getNeuron(), output.dense().getNeuron()
+        };
+        float[] alpha = new float[sites.length];
+        boolean spiking = false;
+        for (int i = 0; i < sites.length; i++) {
+            if (sites[i] instanceof AbstractElasticSpikingBlock site) {
+                boolean singleStep = site.getClass() == ElasticBiSpikingNeuron.class || site.getClass() == TernarySpikeQuantizer.class;
+                if (!singleStep || site.getTimeSteps() != 1 || !site.isCalibrated() || site.isMonitored()) {
+                    return null;
+                }
+                alpha[i] = site.getAmplitudes()[0];
+                spiking = true;
+            } else if (sites[i] instanceof SpikingNeuron) {
+                return null; // a LIF neuron, or another kind the native layer does not know
+            } else {
+                alpha[i] = Float.NaN; // a site that does not spike
+            }
+        }
         NDList tensors = new NDList(NativeKernels.ENCODER_LAYER_TENSORS);
-        for (SpikingLinear linear : new SpikingLinear[] {self.query(), self.key(), self.value()}) {
+        for (SpikingLinear linear : new SpikingLinear[] {self.query(), self.key(), self.value(), attention.output.dense()}) {
             add(tensors, ps, x, linear.getWeight(), linear.getBias());
         }
-        add(tensors, ps, x, attention.output.dense().getWeight(), attention.output.dense().getBias());
         add(tensors, ps, x, attention.output.layerNorm().getWeight(), attention.output.layerNorm().getBias());
         add(tensors, ps, x, intermediate.dense.getWeight(), intermediate.dense.getBias());
         add(tensors, ps, x, output.dense().getWeight(), output.dense().getBias());
         add(tensors, ps, x, output.layerNorm().getWeight(), output.layerNorm().getBias());
-        return NativeKernels.encoderLayer(
-                x, mask, tensors, self.numHeads(), (float) Math.sqrt(self.headSize()), output.layerNorm().getEps());
+        return NativeKernels.encoderLayer(x, mask, tensors, spiking ? alpha : null, self.numHeads(),
+                (float) Math.sqrt(self.headSize()), output.layerNorm().getEps());
     }
 
     private static void add(NDList tensors, ParameterStore ps, NDArray x, Parameter weight, Parameter bias) {

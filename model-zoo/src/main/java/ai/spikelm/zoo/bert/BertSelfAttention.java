@@ -99,6 +99,14 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         return value;
     }
 
+    Block keySpike() {
+        return keySpike;
+    }
+
+    Block valueSpike() {
+        return valueSpike;
+    }
+
     int numHeads() {
         return heads;
     }

@@ -11,8 +11,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.spikelm.ops.kernel.NativeKernels;
 import ai.spikelm.ops.stats.SpikeMonitor;
 import ai.spikelm.zoo.core.SpikingConfig;
+import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An ANN layer at inference runs as one native call ({@link NativeKernels#encoderLayer}); the
@@ -22,8 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 class NativeEncoderLayerTest {
 
-    @Test
-    void oneNativeCallPerLayerGivesTheOpByOpHiddenStates() {
+    static Stream<SpikingConfig> settings() {
+        return Stream.of(
+                SpikingConfig.ANN,
+                SpikingConfig.builder().build(), // SpikeLM T = 1, every site
+                SpikingConfig.builder().optSpikeSites(List.of("query", "key", "value", "intermediate")).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("settings")
+    void oneNativeCallPerLayerGivesTheOpByOpHiddenStates(SpikingConfig spiking) {
         assumeTrue(NativeKernels.isDenseAvailable(), "no AVX-512 kernels on this machine");
         SpikeBertConfig config = SpikeBertConfig.builder()
                 .optVocabSize(60)
@@ -32,12 +43,15 @@ class NativeEncoderLayerTest {
                 .optNumAttentionHeads(4) // head size 16, as the native attention needs
                 .optIntermediateSize(96)
                 .optMaxPositionEmbeddings(64)
-                .optSpiking(SpikingConfig.ANN)
+                .optSpiking(spiking)
                 .build();
         try (NDManager manager = NDManager.newBaseManager()) {
             SpikeBertModel model = new SpikeBertModel(config);
             model.initialize(manager);
             TinyBert.randomize(model, 17);
+            if (spiking.isSpiking()) {
+                TinyBert.run(model, manager, TinyBert.batch(manager)); // calibrates, op by op
+            }
             Random random = new Random(3);
             int compared = 0;
             boolean differed = false;
@@ -61,11 +75,17 @@ class NativeEncoderLayerTest {
                 }
                 assertEquals(opByOp.length, fused.length);
                 double worst = 0;
+                int off = 0;
                 for (int i = 0; i < fused.length; i++) {
-                    worst = Math.max(worst, Math.abs(fused[i] - opByOp[i]));
+                    double diff = Math.abs(fused[i] - opByOp[i]);
+                    worst = Math.max(worst, diff);
+                    off += diff > 2e-5 ? 1 : 0;
                 }
-                // Hidden states of LayerNorm outputs are O(1): a few float32 ulps through two layers.
-                assertEquals(0, worst, 2e-5, batch + " x " + length + ": largest difference " + worst);
+                // Hidden states of LayerNorm outputs are O(1): a few float32 ulps through two layers. A
+                // spiking layer may flip a spike whose membrane sits on a threshold (the LayerNorm sums
+                // differ in the last bits), which moves a few outputs more.
+                int allowed = spiking.isSpiking() ? fused.length / 50 : 0;
+                assertTrue(off <= allowed, spiking + ", " + batch + " x " + length + ": " + off + " outputs off by more than 2e-5, largest " + worst);
                 compared += fused.length;
                 differed |= worst > 0;
             }
