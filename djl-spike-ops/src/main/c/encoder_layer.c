@@ -114,24 +114,31 @@ static void add_norm(const float *y, const float *residual, const float *gamma, 
     sl_parallel(add_norm_share, &call, threads < 1 ? 1 : threads);
 }
 
+/*
+ * One buffer per intermediate rather than one for all: glibc maps a block above its mmap threshold
+ * (at most 32 MB) afresh on every call, and the page faults of 70 MB at 32 × 128 cost more than
+ * the layer's engine calls did; blocks of a few MB each come back from the heap call after call.
+ */
 int sl_encoder_layer(const float *x, const float *mask, float *out, long nb, long len, long d, long heads, long ff,
                      float scale, float eps, const float *const w[SL_LAYER_TENSORS], const float *alpha) {
-    long m = nb * len;
-    /* q, k, v, the context and three spiked copies of an input, each [m, d], and the FFN's expansion [m, ff]. */
-    float *buffer = malloc(sizeof(float) * (size_t) m * (size_t) (7 * d + ff));
-    if (buffer == NULL) return -1;
-    float *q = buffer, *k = q + m * d, *v = k + m * d, *context = v + m * d, *spikes = context + m * d,
-          *expanded = spikes + 3 * m * d;
-    long n = m * d;
-    /* Q, K and V spike x alike when their α are equal (always so for a calibrated SpikeLM with frozen α). */
-    const float *xq = spiked(alpha, SL_SITE_QUERY, x, spikes, n);
-    const float *xk = alpha != NULL && alpha[SL_SITE_KEY] == alpha[SL_SITE_QUERY] ? xq : spiked(alpha, SL_SITE_KEY, x, spikes + n, n);
-    const float *xv = alpha != NULL && alpha[SL_SITE_VALUE] == alpha[SL_SITE_QUERY] ? xq
-                      : alpha != NULL && alpha[SL_SITE_VALUE] == alpha[SL_SITE_KEY] ? xk
-                                                                                   : spiked(alpha, SL_SITE_VALUE, x, spikes + 2 * n, n);
-    int failed = sl_linear(xq, w[SL_LAYER_QUERY_W], w[SL_LAYER_QUERY_B], q, m, d, d, SL_OUT_IN, SL_NONE)
+    long m = nb * len, n = m * d;
+    size_t bytes = sizeof(float) * (size_t) n;
+    float *q = malloc(bytes), *k = malloc(bytes), *v = malloc(bytes), *context = malloc(bytes);
+    float *expanded = malloc(sizeof(float) * (size_t) m * (size_t) ff);
+    /* Spiked copies of an input (up to three when Q, K and V spike x with different α); none for an ANN. */
+    float *spikes = alpha != NULL ? malloc(3 * bytes) : NULL;
+    int failed = q == NULL || k == NULL || v == NULL || context == NULL || expanded == NULL || (alpha != NULL && spikes == NULL);
+    if (!failed) {
+        /* Q, K and V spike x alike when their α are equal (always so for a calibrated SpikeLM with frozen α). */
+        const float *xq = spiked(alpha, SL_SITE_QUERY, x, spikes, n);
+        const float *xk = alpha != NULL && alpha[SL_SITE_KEY] == alpha[SL_SITE_QUERY] ? xq : spiked(alpha, SL_SITE_KEY, x, spikes + n, n);
+        const float *xv = alpha != NULL && alpha[SL_SITE_VALUE] == alpha[SL_SITE_QUERY] ? xq
+                          : alpha != NULL && alpha[SL_SITE_VALUE] == alpha[SL_SITE_KEY] ? xk
+                                                                                       : spiked(alpha, SL_SITE_VALUE, x, spikes + 2 * n, n);
+        failed = sl_linear(xq, w[SL_LAYER_QUERY_W], w[SL_LAYER_QUERY_B], q, m, d, d, SL_OUT_IN, SL_NONE)
                  || sl_linear(xk, w[SL_LAYER_KEY_W], w[SL_LAYER_KEY_B], k, m, d, d, SL_OUT_IN, SL_NONE)
                  || sl_linear(xv, w[SL_LAYER_VALUE_W], w[SL_LAYER_VALUE_B], v, m, d, d, SL_OUT_IN, SL_NONE);
+    }
     if (!failed) {
         spiked(alpha, SL_SITE_KEY_STATES, k, k, n);
         spiked(alpha, SL_SITE_VALUE_STATES, v, v, n);
@@ -146,6 +153,11 @@ int sl_encoder_layer(const float *x, const float *mask, float *out, long nb, lon
              || sl_linear(spiked(alpha, SL_SITE_OUTPUT, expanded, expanded, m * ff), w[SL_LAYER_OUTPUT_W], w[SL_LAYER_OUTPUT_B],
                           k, m, d, ff, SL_OUT_IN, SL_NONE);
     if (!failed) add_norm(k, attended, w[SL_LAYER_OUTPUT_NORM_G], w[SL_LAYER_OUTPUT_NORM_B], out, m, d, eps);
-    free(buffer);
+    free(q);
+    free(k);
+    free(v);
+    free(context);
+    free(expanded);
+    free(spikes);
     return failed ? -1 : 0;
 }
