@@ -23,10 +23,10 @@
 
 #include "linear.h"
 #include "parallel.h"
+#include "spike.h"
 
 #define NORM_GRAIN (1L << 14) /* values per thread at least */
 #define SPIKE_GRAIN (1L << 15)  /* values per thread at least */
-#define ROUNDING_SHIFT 12582912.0f /* 1.5 * 2^23: (v + S) - S rounds v half to even, as spikelm_neuron.c */
 
 struct spike_call {
     const float *x;
@@ -35,15 +35,11 @@ struct spike_call {
     float alpha;
 };
 
-/* α·clamp(round(u/α), −1, 1) over [first, last), the arithmetic of spikelm_neuron.c's spike(). */
+/* α·clamp(round(u/α), −1, 1) over [first, last). */
 __attribute__((target_clones("avx512f", "avx2", "default")))
 static void spike_rows(const struct spike_call *c, long first, long last) {
     float a = c->alpha;
-    for (long i = first; i < last; i++) {
-        float r = (c->x[i] / a + ROUNDING_SHIFT) - ROUNDING_SHIFT;
-        float s = r > 1.0f ? 1.0f : (r < -1.0f ? -1.0f : r);
-        c->out[i] = s * a;
-    }
+    for (long i = first; i < last; i++) c->out[i] = sl_spike(c->x[i], a);
 }
 
 static void spike_share(void *data) {

@@ -4,8 +4,7 @@
  * path, read straight from the input and written straight to the output.
  *
  * Build flags matter for the bits: no -ffast-math, and -ffp-contract=off so that a*b + c is never
- * fused into one rounding. The clamp is written as comparisons, which keep NaN (fminf/fmaxf
- * would drop it).
+ * fused into one rounding (the spike itself is spike.h's).
  *
  * Large calls are shared out over the threads of the OpenMP runtime already loaded in the process
  * (the engine's, see parallel.h), as the engine shares out its own element-wise operations.
@@ -14,20 +13,13 @@
 #include <stdlib.h>
 
 #include "parallel.h"
+#include "spike.h"
 
-#define ROUNDING_SHIFT 12582912.0f /* 1.5 * 2^23: (v + S) - S rounds v half to even */
 #define BLOCK 1024                 /* elements of every step whose membrane stays in L1 */
 #define GRAIN 32768                /* values per thread at least (PyTorch's grain) */
 
 /* The carry codes of NativeSpikeKernel.code(): NONE for a quantiser without a membrane. */
 enum { NONE = -1, REFERENCE = 0, HARD = 1, SOFT = 2 };
-
-/* α·clamp(round(u/α), −1, 1). */
-static inline float spike(float u, float a) {
-    float r = (u / a + ROUNDING_SHIFT) - ROUNDING_SHIFT;
-    float s = r > 1.0f ? 1.0f : (r < -1.0f ? -1.0f : r);
-    return s * a;
-}
 
 /* All steps for elements [begin, end) of every step. */
 __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -39,7 +31,7 @@ static void spike_range(const float *x, float *o, long n, long begin, long end, 
             const float *xt = x + (long) t * n;
             float *ot = o + (long) t * n;
             float a = alpha[t];
-            for (long i = begin; i < end; i++) ot[i] = spike(xt[i], a);
+            for (long i = begin; i < end; i++) ot[i] = sl_spike(xt[i], a);
         }
         return;
     }
@@ -53,7 +45,7 @@ static void spike_range(const float *x, float *o, long n, long begin, long end, 
             float a = alpha[t];
             if (t == 0) {
                 for (int i = 0; i < len; i++) {
-                    float v = spike(xt[i], a);
+                    float v = sl_spike(xt[i], a);
                     u[i] = xt[i];
                     e[i] = v;
                     ot[i] = v;
@@ -73,7 +65,7 @@ static void spike_range(const float *x, float *o, long n, long begin, long end, 
                 for (int i = 0; i < len; i++) u[i] = (u[i] - e[i]) * decay + xt[i];
             }
             for (int i = 0; i < len; i++) {
-                float v = spike(u[i], a);
+                float v = sl_spike(u[i], a);
                 e[i] = v;
                 ot[i] = v;
             }
