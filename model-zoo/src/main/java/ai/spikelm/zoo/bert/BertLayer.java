@@ -31,6 +31,11 @@ import java.util.function.UnaryOperator;
  * <p>Input {@code [T, B, L, D]} and the additive mask {@code [B, 1, 1, L]}; output {@code [T, B, L,
  * D]}, followed by the self-attention's log-probabilities when the forward parameters ask for
  * {@link SpikeBertModel#OUTPUT_ATTENTION_LOG_PROBS}.
+ *
+ * <p>At inference an ANN or T = 1 layer runs as one native call ({@link NativeKernels#encoderLayer}):
+ * the same math, without a dozen engine calls around the products. The blocks run instead in
+ * training, for attention log-probabilities, under a monitor, and wherever the native layer does
+ * not apply (T &gt; 1, LIF, uncalibrated sites, event or int8 products, no AVX-512).
  */
 public class BertLayer extends AbstractBlock {
 
@@ -60,7 +65,9 @@ public class BertLayer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray natively = !training && (params == null || params.isEmpty()) ? forwardNatively(ps, inputs.get(0), inputs.get(1)) : null;
+        // Hidden states are gathered by the encoder, so only attention log-probabilities need the blocks.
+        boolean blocksOnly = training || SpikeBertModel.wants(params, SpikeBertModel.OUTPUT_ATTENTION_LOG_PROBS);
+        NDArray natively = blocksOnly ? null : forwardNatively(ps, inputs.get(0), inputs.get(1));
         if (natively != null) {
             return new NDList(natively);
         }
