@@ -24,36 +24,14 @@
 #include "linear.h"
 #include "parallel.h"
 #include "spike.h"
+#include "vecmath.h"
 
 #define NORM_GRAIN (1L << 14) /* values per thread at least */
-#define SPIKE_GRAIN (1L << 15)  /* values per thread at least */
 
-struct spike_call {
-    const float *x;
-    float *out;
-    long n;
-    float alpha;
-};
-
-/* α·clamp(round(u/α), −1, 1) over [first, last). */
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void spike_rows(const struct spike_call *c, long first, long last) {
-    float a = c->alpha;
-    for (long i = first; i < last; i++) c->out[i] = sl_spike(c->x[i], a);
-}
-
-static void spike_share(void *data) {
-    const struct spike_call *c = data;
-    long threads = sl_num_threads(), id = sl_thread_num();
-    spike_rows(c, c->n * id / threads, c->n * (id + 1) / threads);
-}
-
-/* out = S(x) at a site: a copy (or nothing, in place) for an ANN or a site without spikes (alpha NULL or NaN). */
+/* out = S(x) at a site (o may be x), or x itself for an ANN or a site without spikes (alpha NULL or NaN). */
 static const float *spiked(const float *alpha, int site, const float *x, float *out, long n) {
     if (alpha == NULL || alpha[site] != alpha[site]) return x;
-    struct spike_call call = {x, out, n, alpha[site]};
-    int threads = sl_threads_for(n, SPIKE_GRAIN);
-    sl_parallel(spike_share, &call, threads < 1 ? 1 : threads);
+    sl_spike_steps(x, out, n, 1, alpha + site, SL_CARRY_NONE, 0.0f);
     return out;
 }
 
@@ -72,7 +50,7 @@ __attribute__((target("avx512f"))) static void add_norm_rows(const struct norm_c
         float *o = c->out + i * d;
         __m512 sum = _mm512_setzero_ps();
         for (long j = 0; j < d; j += 16) {
-            __mmask16 mask = d - j >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (d - j)) - 1);
+            __mmask16 mask = sl_lanes(d - j);
             __m512 t = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, y + j), _mm512_maskz_loadu_ps(mask, r + j));
             _mm512_mask_storeu_ps(o + j, mask, t);
             sum = _mm512_add_ps(sum, t);
@@ -80,14 +58,14 @@ __attribute__((target("avx512f"))) static void add_norm_rows(const struct norm_c
         float mean = _mm512_reduce_add_ps(sum) / (float) d;
         __m512 vmean = _mm512_set1_ps(mean), squares = _mm512_setzero_ps();
         for (long j = 0; j < d; j += 16) {
-            __mmask16 mask = d - j >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (d - j)) - 1);
+            __mmask16 mask = sl_lanes(d - j);
             __m512 centred = _mm512_maskz_sub_ps(mask, _mm512_maskz_loadu_ps(mask, o + j), vmean);
             squares = _mm512_add_ps(squares, _mm512_mul_ps(centred, centred));
         }
         float rstd = 1.0f / sqrtf(_mm512_reduce_add_ps(squares) / (float) d + c->eps);
         __m512 vrstd = _mm512_set1_ps(rstd);
         for (long j = 0; j < d; j += 16) {
-            __mmask16 mask = d - j >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (d - j)) - 1);
+            __mmask16 mask = sl_lanes(d - j);
             __m512 normed = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, o + j), vmean), vrstd);
             __m512 scaled = _mm512_add_ps(_mm512_mul_ps(normed, _mm512_maskz_loadu_ps(mask, c->gamma + j)),
                                           _mm512_maskz_loadu_ps(mask, c->beta + j));

@@ -41,10 +41,7 @@ int sl_linear_supported(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
 }
 
-/* Columns [0, n) of a 32-wide panel: the masks of its two halves. */
-static inline __mmask16 lo_mask(long n) {
-    return n >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << n) - 1);
-}
+/* Columns [0, n) of a 32-wide panel: the mask of its second half (the first is sl_lanes(n)). */
 static inline __mmask16 hi_mask(long n) {
     return n >= 32 ? (__mmask16) 0xFFFF : (n <= 16 ? (__mmask16) 0 : (__mmask16) ((1u << (n - 16)) - 1));
 }
@@ -92,7 +89,7 @@ PANEL_KERNEL(1)
 __attribute__((target("avx512f,fma"))) static void panel_rows(
         const float *a, long lda, long m, const float *p, long ldp, long kc, float *c, long ldc, int first, int act,
         const float *bias, long cols) {
-    __mmask16 m0 = lo_mask(cols), m1 = hi_mask(cols);
+    __mmask16 m0 = sl_lanes(cols), m1 = hi_mask(cols);
     __m512 b0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
     __m512 b1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
     long i = 0;
@@ -236,22 +233,20 @@ COLUMN_KERNEL(2)
 COLUMN_KERNEL(1)
 
 /*
- * Rows [0, m) of x [m, k] transposed into blocks of 32: xt[block][k][32], zero beyond m. Tiles of
- * 16 rows × 16 k go through registers (transpose16); a half block without rows is zero-filled once.
+ * Rows [0, m) of x [m, k] transposed into blocks of 32: xt[block][k][32], zero beyond m within a
+ * half that holds rows. Tiles of 16 rows × 16 k go through registers (transpose16). A half block
+ * without rows is left as it is: a block of at most 16 rows goes to columns_1, which reads only
+ * the first half.
  */
 __attribute__((target("avx512f"))) static void transpose_rows(const float *x, long m, long k, float *xt) {
     for (long b = 0; b * 32 < m; b++) {
         float *out = xt + b * k * 32;
-        for (long half = 0; half < 32; half += 16) {
+        for (long half = 0; half < 32 && b * 32 + half < m; half += 16) {
             long first = b * 32 + half;
-            long rows = m - first < 16 ? (m - first > 0 ? m - first : 0) : 16;
-            if (rows == 0) {
-                for (long kk = 0; kk < k; kk++) _mm512_storeu_ps(out + kk * 32 + half, _mm512_setzero_ps());
-                continue;
-            }
+            long rows = m - first < 16 ? m - first : 16;
             for (long k0 = 0; k0 < k; k0 += 16) {
                 long kk = k - k0 < 16 ? k - k0 : 16;
-                __mmask16 kmask = kk == 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << kk) - 1);
+                __mmask16 kmask = sl_lanes(kk);
                 __m512 r[16];
                 for (int i = 0; i < 16; i++) {
                     r[i] = i < rows ? _mm512_maskz_loadu_ps(kmask, x + (first + i) * k + k0) : _mm512_setzero_ps();
@@ -301,7 +296,7 @@ __attribute__((target("avx512f,fma"))) static void column_share(void *data) {
             for (long n = n0; n < n1; n += 64) {                                                                \
                 __m512 acc[R][4];                                                                               \
                 __mmask16 mask[4];                                                                              \
-                for (int q = 0; q < 4; q++) mask[q] = lo_mask(n1 - n - 16 * q > 0 ? n1 - n - 16 * q : 0);       \
+                for (int q = 0; q < 4; q++) mask[q] = sl_lanes(n1 - n - 16 * q > 0 ? n1 - n - 16 * q : 0);       \
                 for (int i = 0; i < R; i++) {                                                                   \
                     for (int q = 0; q < 4; q++) acc[i][q] = _mm512_maskz_loadu_ps(mask[q], y + i * n_total + n + 16 * q); \
                 }                                                                                               \
@@ -341,7 +336,7 @@ __attribute__((target("avx512f,fma"))) static void stream_share(void *data) {
     if (c->act) {
         for (long r = 0; r < c->m; r++) {
             for (long j = n0; j < n1; j += 16) {
-                __mmask16 mask = lo_mask(n1 - j);
+                __mmask16 mask = sl_lanes(n1 - j);
                 float *at = c->y + r * c->n + j;
                 _mm512_mask_storeu_ps(at, mask, sl_gelu512(_mm512_maskz_loadu_ps(mask, at)));
             }
@@ -352,7 +347,7 @@ __attribute__((target("avx512f,fma"))) static void stream_share(void *data) {
 /* GELU in place over n values (only for the degenerate k = 0). */
 __attribute__((target("avx512f,fma"))) static void sl_parallel_gelu(float *y, long n) {
     for (long j = 0; j < n; j += 16) {
-        __mmask16 mask = lo_mask(n - j);
+        __mmask16 mask = sl_lanes(n - j);
         _mm512_mask_storeu_ps(y + j, mask, sl_gelu512(_mm512_maskz_loadu_ps(mask, y + j)));
     }
 }

@@ -18,14 +18,11 @@
 #define BLOCK 1024                 /* elements of every step whose membrane stays in L1 */
 #define GRAIN 32768                /* values per thread at least (PyTorch's grain) */
 
-/* The carry codes of NativeSpikeKernel.code(): NONE for a quantiser without a membrane. */
-enum { NONE = -1, REFERENCE = 0, HARD = 1, SOFT = 2 };
-
 /* All steps for elements [begin, end) of every step. */
 __attribute__((target_clones("avx512f", "avx2", "default")))
 static void spike_range(const float *x, float *o, long n, long begin, long end, int steps, const float *alpha, int mode,
                         float decay) {
-    if (steps == 1 || mode == NONE) {
+    if (steps == 1 || mode == SL_CARRY_NONE) {
         /* No membrane to carry: one streaming pass per step. */
         for (int t = 0; t < steps; t++) {
             const float *xt = x + (long) t * n;
@@ -52,10 +49,10 @@ static void spike_range(const float *x, float *o, long n, long begin, long end, 
                 }
                 continue;
             }
-            if (mode == REFERENCE) {
+            if (mode == SL_CARRY_REFERENCE) {
                 float da = decay * alpha[t - 1];
                 for (int i = 0; i < len; i++) u[i] = (e[i] * -decay + da) * u[i] + xt[i];
-            } else if (mode == HARD) {
+            } else if (mode == SL_CARRY_HARD) {
                 float ap = alpha[t - 1];
                 for (int i = 0; i < len; i++) {
                     float s = e[i] / ap;
@@ -96,12 +93,13 @@ static void run_share(void *data) {
 }
 
 /* A thread per GRAIN values begun, up to as many as the engine would use (as at::parallel_for). */
-static void spike_steps(const struct call *c) {
-    int threads = c->n <= BLOCK ? 1 : sl_threads_for(c->n * c->steps, GRAIN);
+void sl_spike_steps(const float *x, float *o, long n, int steps, const float *alpha, int mode, float decay) {
+    struct call c = {x, o, n, steps, alpha, mode, decay};
+    int threads = n <= BLOCK ? 1 : sl_threads_for(n * steps, GRAIN);
     if (threads > 1) {
-        sl_parallel(run_share, (void *) c, threads);
+        sl_parallel(run_share, &c, threads);
     } else {
-        spike_range(c->x, c->o, c->n, 0, c->n, c->steps, c->alpha, c->mode, c->decay);
+        spike_range(x, o, n, 0, n, steps, alpha, mode, decay);
     }
 }
 
@@ -121,8 +119,7 @@ JNIEXPORT void JNICALL Java_ai_spikelm_ops_neuron_NativeSpikeKernel_spike(
         return;
     }
     (*env)->GetFloatArrayRegion(env, alpha, 0, steps, amplitudes);
-    struct call c = {in, out, n, steps, amplitudes, mode, decay};
-    spike_steps(&c);
+    sl_spike_steps(in, out, n, steps, amplitudes, mode, decay);
     free(amplitudes);
 }
 

@@ -4,6 +4,11 @@
 
 #include <immintrin.h>
 
+/* The mask of the first min(n, 16) lanes (none for n ≤ 0): the tail of a row of n floats. */
+static inline __mmask16 sl_lanes(long n) {
+    return n >= 16 ? (__mmask16) 0xFFFF : (n <= 0 ? (__mmask16) 0 : (__mmask16) ((1u << n) - 1));
+}
+
 /*
  * e^x for 16 floats, within 2 ulp: x = n·ln 2 + r, |r| ≤ ln 2 / 2, e^r by Cephes' polynomial, then
  * scaled by 2^n. Below −87.3 (and at −∞) the result is 0, above 88.7 it is +∞, NaN stays NaN.

@@ -85,7 +85,7 @@ public class BertLayer extends AbstractBlock {
      * other than SpikeLM's at T = 1.
      */
     private NDArray forwardNatively(ParameterStore ps, NDArray x, NDArray mask) {
-        if (!nativeInference || !NativeKernels.supportsDense(x, mask) || attention.self.isMonitored()) {
+        if (!nativeInference || !NativeKernels.supportsDense(x, mask) || attention.self.isMonitored()) { // Q·Kᵀ and P·V recorded
             return null;
         }
         BertSelfAttention self = attention.self;
@@ -115,13 +115,14 @@ public class BertLayer extends AbstractBlock {
                 alpha[i] = Float.NaN; // a site that does not spike
             }
         }
+        // The order of NativeKernels.encoderLayer: Q, K, V, attention output, its LayerNorm, FFN in and out, LayerNorm.
         NDList tensors = new NDList(NativeKernels.ENCODER_LAYER_TENSORS);
-        for (SpikingLinear linear : new SpikingLinear[] {self.query(), self.key(), self.value(), attention.output.dense()}) {
-            add(tensors, ps, x, linear.getWeight(), linear.getBias());
+        for (int i = 0; i < 4; i++) {
+            add(tensors, ps, x, linears[i].getWeight(), linears[i].getBias());
         }
         add(tensors, ps, x, attention.output.layerNorm().getWeight(), attention.output.layerNorm().getBias());
-        add(tensors, ps, x, intermediate.dense.getWeight(), intermediate.dense.getBias());
-        add(tensors, ps, x, output.dense().getWeight(), output.dense().getBias());
+        add(tensors, ps, x, linears[4].getWeight(), linears[4].getBias());
+        add(tensors, ps, x, linears[5].getWeight(), linears[5].getBias());
         add(tensors, ps, x, output.layerNorm().getWeight(), output.layerNorm().getBias());
         return NativeKernels.encoderLayer(x, mask, tensors, spiking ? alpha : null, self.numHeads(),
                 (float) Math.sqrt(self.headSize()), output.layerNorm().getEps());

@@ -82,9 +82,9 @@ public class BertSelfAttention extends AbstractBlock implements MonitoredBlock {
         this.monitor = site;
     }
 
-    /** Whether a monitor records this attention or one of its projections. */
+    /** Whether a monitor records this attention's Q·Kᵀ and P·V (its projections answer for themselves). */
     boolean isMonitored() {
-        return monitor != null || query.isMonitored() || key.isMonitored() || value.isMonitored();
+        return monitor != null;
     }
 
     SpikingLinear query() {
